@@ -1,0 +1,103 @@
+"""Afronding: page config, navigation, the login gate and the sidebar. Nothing else."""
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities.exceptions import LoginError
+
+from core.config import ConfigError, cookie_key
+from pages import _ui as ui
+
+st.set_page_config(page_title="Afronding", page_icon=":material/explore:", layout="wide")
+
+PAGES = {
+    "nav.section_work": [
+        ("pages/overview.py", "nav.overview", ":material/today:", "vandaag", True),
+        ("pages/clients.py", "nav.clients", ":material/groups:", "clienten", False),
+        (
+            "pages/closing_session.py",
+            "nav.closing_session",
+            ":material/timer:",
+            "afrondingssessie",
+            False,
+        ),
+        ("pages/trends.py", "nav.trends", ":material/monitoring:", "evaluatietrends", False),
+        (
+            "pages/follow_ups.py",
+            "nav.follow_ups",
+            ":material/forward_to_inbox:",
+            "follow-ups",
+            False,
+        ),
+    ],
+    "nav.section_account": [
+        ("pages/settings.py", "nav.settings", ":material/settings:", "instellingen", False),
+    ],
+}
+
+# Navigation comes before anything else renders (see STACK-NOTES): before the login form,
+# or its first submit arrives empty. Logged out, the pages stay registered but hidden, so
+# a deep link still lands on its page after logging in.
+logged_in = bool(st.session_state.get("authentication_status"))
+page = st.navigation(
+    {
+        ui.t(section): [
+            st.Page(path, title=ui.t(title), icon=icon, url_path=url, default=default)
+            for path, title, icon, url, default in pages
+        ]
+        for section, pages in PAGES.items()
+    },
+    position="sidebar" if logged_in else "hidden",
+)
+
+current = ui.settings()
+try:
+    signing_key = cookie_key(current)
+    ui.session_factory()
+except ConfigError as error:
+    ui.stop_with_config_error(error)
+
+accounts = ui.login_accounts(st.session_state.get("username") if logged_in else None)
+authenticator = stauth.Authenticate(
+    ui.credentials(accounts),
+    current.cookie_name,
+    signing_key,
+    current.cookie_expiry_days,
+    auto_hash=False,
+    login_sleep_time=0,
+)
+
+if logged_in and not accounts:
+    # The account was removed while logged in: forget the session and ask for a login.
+    authenticator.logout(location="unrendered")
+
+if st.session_state.get("authentication_status"):
+    with st.sidebar:
+        st.caption(ui.t("login.signed_in_as", name=ui.coach().display_name))
+        authenticator.logout(ui.t("login.logout"), location="sidebar", key="app_logout")
+
+if not st.session_state.get("authentication_status"):
+    st.title(ui.t("app.name"))
+    st.caption(ui.t("app.tagline"))
+    if current.demo_mode:
+        st.info(ui.t("login.demo_hint"), icon=":material/info:")
+    fields = {
+        "Form name": ui.t("login.title"),
+        "Username": ui.t("login.username"),
+        "Password": ui.t("login.password"),
+        "Login": ui.t("login.submit"),
+    }
+    try:
+        authenticator.login(location="main", fields=fields, key="app_login")
+    except LoginError:
+        st.error(ui.t("login.error"))
+    status = st.session_state.get("authentication_status")
+    if status and authenticator.cookie_controller.get_cookie():
+        st.rerun()  # logged in from the cookie: draw again, now with the navigation
+    if not status:
+        if status is False:
+            st.error(ui.t("login.failed"))
+        st.stop()
+    # Logged in by the form: let this run finish so the cookie component can store the
+    # login; it reruns the app once it has, and that run shows the navigation.
+
+page.run()

@@ -1,0 +1,131 @@
+"""Coach accounts: login data for the authenticator, creation, preferences."""
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import ValidationError
+from core.timefmt import is_valid_timezone
+from db.models import Coach, Language, Practice, Role
+from db.passwords import hash_password
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class CoachAccount:
+    """The logged-in coach: who, in which language and time zone, with which role."""
+
+    id: int
+    username: str
+    display_name: str
+    email: str
+    role: Role
+    timezone: str
+    language: Language
+    practice_id: int | None
+    password_hash: str
+
+    @property
+    def first_name(self) -> str:
+        return self.display_name.split()[0]
+
+
+def _account(coach: Coach) -> CoachAccount:
+    return CoachAccount(
+        id=coach.id,
+        username=coach.username,
+        display_name=coach.display_name,
+        email=coach.email,
+        role=coach.role,
+        timezone=coach.timezone,
+        language=coach.language,
+        practice_id=coach.practice_id,
+        password_hash=coach.password_hash,
+    )
+
+
+def list_login_accounts(session: Session) -> list[CoachAccount]:
+    """Every account, for the login form to check a username and password against."""
+    return [_account(c) for c in session.scalars(select(Coach).order_by(Coach.username))]
+
+
+def get_account(session: Session, *, username: str) -> CoachAccount | None:
+    """The account with `username`, or None."""
+    coach = session.scalar(select(Coach).where(Coach.username == username.strip().lower()))
+    return _account(coach) if coach else None
+
+
+def password_problem(password: str) -> str | None:
+    """A message key when `password` is too weak, else None."""
+    checks = (
+        len(password) >= 10,
+        re.search(r"[a-z]", password),
+        re.search(r"[A-Z]", password),
+        re.search(r"\d", password),
+    )
+    return None if all(checks) else "accounts.password_weak"
+
+
+def create_coach(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    email: str,
+    password: str,
+    role: Role = Role.COACH,
+    practice_name: str | None = None,
+) -> CoachAccount:
+    """A new coach account; the practice is joined, or created when it doesn't exist yet."""
+    username = username.strip().lower()
+    errors: dict[str, str] = {}
+    if not USERNAME_PATTERN.match(username):
+        errors["username"] = "accounts.username_invalid"
+    elif session.scalar(select(Coach.id).where(Coach.username == username)) is not None:
+        errors["username"] = "accounts.username_taken"
+    if not display_name.strip() or len(display_name) > 120:
+        errors["display_name"] = "accounts.name_invalid"
+    if not EMAIL_PATTERN.match(email.strip()):
+        errors["email"] = "accounts.email_invalid"
+    if problem := password_problem(password):
+        errors["password"] = problem
+    if errors:
+        raise ValidationError(errors)
+    practice = None
+    if practice_name:
+        practice = session.scalar(select(Practice).where(Practice.name == practice_name.strip()))
+        practice = practice or Practice(name=practice_name.strip())
+    coach = Coach(
+        username=username,
+        display_name=display_name.strip(),
+        email=email.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        practice=practice,
+    )
+    session.add(coach)
+    session.flush()
+    return _account(coach)
+
+
+def update_preferences(
+    session: Session, *, coach_id: int, display_name: str, language: Language, timezone: str
+) -> CoachAccount:
+    """Save the coach's name, language and time zone."""
+    errors: dict[str, str] = {}
+    if not display_name.strip() or len(display_name) > 120:
+        errors["display_name"] = "accounts.name_invalid"
+    if not is_valid_timezone(timezone):
+        errors["timezone"] = "accounts.timezone_invalid"
+    if errors:
+        raise ValidationError(errors)
+    coach = session.get_one(Coach, coach_id)
+    coach.display_name = display_name.strip()
+    coach.language = Language(language)
+    coach.timezone = timezone
+    session.flush()
+    return _account(coach)

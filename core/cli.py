@@ -1,0 +1,96 @@
+"""Command line: `python -m core.cli prepare | migrate | create-coach`."""
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+
+from core.accounts import create_coach
+from core.config import ConfigError, Settings, cookie_key, describe_config_error, load_settings
+from core.database import prepare_database, transaction
+from core.errors import DatabaseUnavailable, ValidationError
+from core.i18n import DEFAULT_LANGUAGE, translate
+from core.timefmt import local_date, utc_now
+from db.models import Role
+
+
+def _prepare(settings: Settings, *, fresh_demo: bool) -> None:
+    cookie_key(settings)
+    prepare_database(
+        settings, today=local_date(utc_now(), "Europe/Amsterdam"), fresh_demo=fresh_demo
+    )
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Wachtwoord / password: ")
+    if getpass.getpass("Nog eens / again: ") != first:
+        raise SystemExit("De wachtwoorden verschillen / the passwords differ.")
+    return first
+
+
+def _create_coach(settings: Settings, args: argparse.Namespace) -> None:
+    factory = prepare_database(settings, today=local_date(utc_now(), "Europe/Amsterdam"))
+    password = _read_password(args)
+    try:
+        with transaction(factory) as session:
+            account = create_coach(
+                session,
+                username=args.username,
+                display_name=args.name,
+                email=args.email,
+                password=password,
+                role=Role.OWNER if args.owner else Role.COACH,
+                practice_name=args.practice,
+            )
+    except ValidationError as invalid:
+        for field, key in invalid.errors.items():
+            print(f"{field}: {translate(key, DEFAULT_LANGUAGE)}", file=sys.stderr)
+        raise SystemExit(1) from None
+    print(f"Account '{account.username}' aangemaakt / created.")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; prints one clear message and exits non-zero on any failure."""
+    parser = argparse.ArgumentParser(prog="python -m core.cli", description=__doc__)
+    parser.add_argument("--verbose", action="store_true", help="also print the technical cause")
+    commands = parser.add_subparsers(dest="command", required=True)
+    prepare = commands.add_parser("prepare", help="check settings, migrate, make demo data")
+    prepare.add_argument("--fresh-demo", action="store_true", help="make the demo data anew")
+    commands.add_parser("migrate", help="apply the database migrations")
+    create = commands.add_parser("create-coach", help="create a coach account")
+    create.add_argument("--username", required=True)
+    create.add_argument("--name", required=True, help="full name, as shown in the app")
+    create.add_argument("--email", required=True)
+    create.add_argument("--practice", help="practice name: joined, or created")
+    create.add_argument("--owner", action="store_true", help="practice owner (praktijkhouder)")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.CRITICAL,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+    settings = load_settings()
+    try:
+        if args.command == "prepare":
+            _prepare(settings, fresh_demo=args.fresh_demo)
+        elif args.command == "migrate":
+            prepare_database(settings, today=local_date(utc_now(), "Europe/Amsterdam"))
+        else:
+            _create_coach(settings, args)
+    except ConfigError as error:
+        print(describe_config_error(error, settings, DEFAULT_LANGUAGE), file=sys.stderr)
+        return 2
+    except DatabaseUnavailable:
+        print(translate("db.unavailable", DEFAULT_LANGUAGE), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""One settings object, from environment variables and .streamlit/secrets.toml."""
+
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.i18n import translate
+from db.engine import PROJECT_ROOT, database_url, safe_url
+
+SECRETS_PATH = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+DEMO_KEY_PATH = PROJECT_ROOT / "data" / "demo-cookie-key"
+MIN_COOKIE_KEY_LENGTH = 32
+
+# Keys published somewhere (library defaults, our own example file): signing with one of
+# them lets anybody forge a login cookie.
+KNOWN_PUBLIC_KEYS = frozenset(
+    {"some_key", "random_signature_key", "abcdef", "replace-me-with-a-long-random-secret"}
+)
+
+
+class ConfigError(Exception):
+    """The app can't start safely; the message key says why and how to fix it."""
+
+    def __init__(self, message_key: str) -> None:
+        super().__init__(message_key)
+        self.message_key = message_key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment."""
+
+    database_url: str
+    demo_mode: bool
+    cookie_key: str | None
+    cookie_name: str = "afronding_login"
+    cookie_expiry_days: float = 14.0
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "ja", "on"}
+
+
+def _read_secrets(path: Path) -> Mapping[str, object]:
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def load_settings(
+    environ: Mapping[str, str] = os.environ, secrets_path: Path = SECRETS_PATH
+) -> Settings:
+    """Settings from env vars (AFRONDING_DEMO, AFRONDING_COOKIE_KEY, DATABASE_URL) and secrets."""
+    demo = _truthy(environ.get("AFRONDING_DEMO"))
+    key = environ.get("AFRONDING_COOKIE_KEY") or _read_secrets(secrets_path).get("cookie_key")
+    return Settings(
+        database_url=database_url(demo=demo, environ=environ),
+        demo_mode=demo,
+        cookie_key=str(key) if key else None,
+    )
+
+
+def cookie_key(settings: Settings, demo_key_path: Path = DEMO_KEY_PATH) -> str:
+    """The key that signs login cookies; raises ConfigError when it is missing or unsafe."""
+    key = settings.cookie_key
+    if key is None and settings.demo_mode:
+        # A demo still gets a private key: one made on this machine, kept across restarts.
+        if not demo_key_path.exists():
+            demo_key_path.parent.mkdir(parents=True, exist_ok=True)
+            demo_key_path.write_text(secrets.token_urlsafe(32))
+            demo_key_path.chmod(0o600)
+        return demo_key_path.read_text().strip()
+    if key is None:
+        raise ConfigError("config.cookie_key_missing")
+    if key in KNOWN_PUBLIC_KEYS:
+        raise ConfigError("config.cookie_key_public")
+    if len(key) < MIN_COOKIE_KEY_LENGTH:
+        raise ConfigError("config.cookie_key_short")
+    return key
+
+
+def describe_config_error(error: ConfigError, settings: Settings, language: str) -> str:
+    """The error's message in `language`, with the database shown without its password."""
+    return translate(error.message_key, language, url=safe_url(settings.database_url))

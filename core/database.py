@@ -1,0 +1,65 @@
+"""Opening the database for the app: reachability, migrations, demo data, transactions."""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.config import ConfigError, Settings
+from core.errors import DatabaseUnavailable
+from db.demo import generate_practice, has_demo_practice
+from db.engine import DEMO_SQLITE_PATH, make_engine, make_session_factory
+from db.migrate import upgrade_database
+
+log = logging.getLogger(__name__)
+
+
+def _check_reachable(engine: Engine) -> None:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except (OperationalError, InterfaceError) as exc:
+        log.error("database unreachable: %s", exc)
+        raise ConfigError("config.database_unreachable") from exc
+
+
+def prepare_database(
+    settings: Settings, *, today: date, fresh_demo: bool = False
+) -> sessionmaker[Session]:
+    """Connect, migrate to the newest schema and, in demo mode, make sure the demo exists.
+
+    With `fresh_demo` the embedded demo file is made anew, so its dates start from today.
+    Raises ConfigError with a message key when any step fails.
+    """
+    if fresh_demo and settings.demo_mode and settings.database_url.endswith(str(DEMO_SQLITE_PATH)):
+        for suffix in ("", "-wal", "-shm"):
+            DEMO_SQLITE_PATH.with_name(DEMO_SQLITE_PATH.name + suffix).unlink(missing_ok=True)
+    engine = make_engine(settings.database_url)
+    _check_reachable(engine)
+    try:
+        upgrade_database(engine)
+    except (CommandError, DBAPIError) as exc:
+        log.error("migration failed: %s", exc)
+        raise ConfigError("config.migration_failed") from exc
+    factory = make_session_factory(engine)
+    if settings.demo_mode:
+        with factory.begin() as session:
+            if not has_demo_practice(session):
+                generate_practice(session, today=today)
+    return factory
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: committed at the end, rolled back whole on any error."""
+    try:
+        with factory.begin() as session:
+            yield session
+    except (OperationalError, InterfaceError) as exc:
+        log.error("database error: %s", exc)
+        raise DatabaseUnavailable from exc

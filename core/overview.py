@@ -1,0 +1,222 @@
+"""Vandaag: what the coach needs to see first — sessions coming, follow-ups due, gaps."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.i18n import translate
+from core.progress import TrajectoryProgress, progress_query
+from core.timefmt import format_date, format_moment, format_time, local_date, local_midnight, zone
+from db.models import (
+    CLOSING_KINDS,
+    Client,
+    CoachingSession,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    SessionKind,
+    SessionStatus,
+    Trajectory,
+    TrajectoryStatus,
+)
+
+LOOKAHEAD_DAYS = 7
+
+
+@dataclass(frozen=True)
+class UpcomingSession:
+    """A planned session in the coming week."""
+
+    session_id: int
+    client_id: int
+    client_name: str
+    scheduled_at: datetime
+    kind: SessionKind
+    duration_minutes: int
+    number: int | None
+
+    @property
+    def is_closing(self) -> bool:
+        return self.kind in CLOSING_KINDS
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    """An open follow-up due within the coming week, or already overdue."""
+
+    follow_up_id: int
+    client_id: int
+    client_name: str
+    kind: FollowUpKind
+    title: str | None
+    due_on: date
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the Vandaag page shows, for one coach on one local day."""
+
+    today: date
+    timezone: str
+    sessions: list[UpcomingSession]
+    follow_ups: list[DueFollowUp]
+    progress: list[TrajectoryProgress]
+
+    @property
+    def sessions_today(self) -> list[UpcomingSession]:
+        return [s for s in self.sessions if local_date(s.scheduled_at, self.timezone) == self.today]
+
+    @property
+    def closings(self) -> list[UpcomingSession]:
+        return [s for s in self.sessions if s.is_closing]
+
+    @property
+    def overdue(self) -> list[DueFollowUp]:
+        return [f for f in self.follow_ups if f.due_on < self.today]
+
+    @property
+    def due_today(self) -> list[DueFollowUp]:
+        return [f for f in self.follow_ups if f.due_on == self.today]
+
+    @property
+    def nearing_end(self) -> list[TrajectoryProgress]:
+        return [p for p in self.progress if p.nearing_end]
+
+    @property
+    def intermediate_due(self) -> list[TrajectoryProgress]:
+        return [p for p in self.progress if p.intermediate_due]
+
+
+def get_overview(session: Session, *, coach_id: int, timezone: str, now: datetime) -> Overview:
+    """The coach's day: the week's sessions, due follow-ups and trajectories needing a step."""
+    today = local_date(now, timezone)
+    start = local_midnight(today, timezone)
+    end = local_midnight(today + timedelta(days=LOOKAHEAD_DAYS), timezone)
+    sessions = session.execute(
+        select(
+            CoachingSession.id,
+            Client.id,
+            Client.name,
+            CoachingSession.scheduled_at,
+            CoachingSession.kind,
+            CoachingSession.duration_minutes,
+            CoachingSession.number,
+        )
+        .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(
+            Client.coach_id == coach_id,
+            CoachingSession.status == SessionStatus.PLANNED,
+            CoachingSession.scheduled_at >= start,
+            CoachingSession.scheduled_at < end,
+            Trajectory.status.in_((TrajectoryStatus.ACTIVE, TrajectoryStatus.CLOSING)),
+        )
+        .order_by(CoachingSession.scheduled_at)
+    )
+    follow_ups = session.execute(
+        select(FollowUp.id, Client.id, Client.name, FollowUp.kind, FollowUp.title, FollowUp.due_on)
+        .join(Trajectory, Trajectory.id == FollowUp.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(
+            Client.coach_id == coach_id,
+            FollowUp.status == FollowUpStatus.OPEN,
+            FollowUp.due_on < today + timedelta(days=LOOKAHEAD_DAYS),
+        )
+        .order_by(FollowUp.due_on, Client.name)
+    )
+    progress = session.execute(progress_query(coach_id=coach_id, now=now))
+    return Overview(
+        today=today,
+        timezone=timezone,
+        sessions=[UpcomingSession(*row) for row in sessions],
+        follow_ups=[DueFollowUp(*row) for row in follow_ups],
+        progress=[TrajectoryProgress(*row) for row in progress],
+    )
+
+
+def _when(moment: datetime, overview: Overview, language: str) -> str:
+    if local_date(moment, overview.timezone) == overview.today:
+        return f"{translate('date.today', language)}, {format_time(moment, overview.timezone)}"
+    return format_moment(moment, overview.timezone, language)
+
+
+def _sessions_label(progress: TrajectoryProgress, language: str) -> str:
+    return translate(
+        "overview.sessions_done",
+        language,
+        held=progress.held_sessions,
+        planned=progress.planned_sessions,
+    )
+
+
+def overview_tables(overview: Overview, language: str) -> dict[str, list[dict[str, object]]]:
+    """The overview's four lists as display rows, in the coach's language and time zone."""
+
+    def col(key: str) -> str:
+        return translate(f"overview.col_{key}", language)
+
+    def next_session(p: TrajectoryProgress) -> str:
+        if p.next_session_at is None:
+            return translate("overview.none_planned", language)
+        return _when(p.next_session_at, overview, language)
+
+    def state(f: DueFollowUp) -> str:
+        late = (overview.today - f.due_on).days
+        if late == 1:
+            return translate("overview.overdue_one_day", language)
+        if late > 1:
+            return translate("overview.overdue_days", language, days=late)
+        return translate("overview.due_today" if late == 0 else "overview.due_on", language)
+
+    return {
+        "sessions": [
+            {
+                col("when"): _when(s.scheduled_at, overview, language),
+                col("client"): s.client_name,
+                col("kind"): translate(f"session_kind.{s.kind.value}", language),
+                col("minutes"): s.duration_minutes,
+            }
+            for s in overview.sessions
+        ],
+        "follow_ups": [
+            {
+                col("client"): f.client_name,
+                col("kind"): f.title or translate(f"follow_up_kind.{f.kind.value}", language),
+                col("due"): format_date(f.due_on, language),
+                col("state"): state(f),
+            }
+            for f in overview.follow_ups
+        ],
+        "nearing_end": [
+            {
+                col("client"): p.client_name,
+                col("sessions"): _sessions_label(p, language),
+                col("next"): next_session(p),
+                col("advice"): translate(
+                    "overview.advice_two_sessions"
+                    if p.advise_two_sessions
+                    else "overview.advice_single",
+                    language,
+                ),
+            }
+            for p in overview.nearing_end
+        ],
+        "intermediate_due": [
+            {
+                col("client"): p.client_name,
+                col("sessions"): _sessions_label(p, language),
+                col("next"): next_session(p),
+            }
+            for p in overview.intermediate_due
+        ],
+    }
+
+
+def greeting_key(now: datetime, timezone: str) -> str:
+    """Good morning, afternoon or evening, by the coach's local clock."""
+    hour = now.astimezone(zone(timezone)).hour
+    if hour < 12:
+        return "overview.greeting"
+    return "overview.greeting_afternoon" if hour < 18 else "overview.greeting_evening"

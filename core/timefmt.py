@@ -1,0 +1,76 @@
+"""Time in the coach's zone: stored in UTC, shown in local time with Dutch (or English) names."""
+
+from datetime import UTC, date, datetime
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from core.i18n import translate
+
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+
+
+def zone(name: str) -> ZoneInfo:
+    """The named zone, falling back to Europe/Amsterdam for an unknown name."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+@cache
+def timezone_choices() -> tuple[str, ...]:
+    """Every IANA zone name, sorted, for a select box."""
+    return tuple(sorted(available_timezones()))
+
+
+def is_valid_timezone(name: str) -> bool:
+    """True for an IANA zone name such as Europe/Amsterdam."""
+    return name in timezone_choices()
+
+
+def utc_now() -> datetime:
+    """Now, in UTC."""
+    return datetime.now(UTC)
+
+
+def local_date(moment: datetime, timezone: str) -> date:
+    """The calendar day `moment` falls on in `timezone`."""
+    return moment.astimezone(zone(timezone)).date()
+
+
+def local_midnight(day: date, timezone: str) -> datetime:
+    """The first moment of `day` in `timezone`, as UTC."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone(timezone)).astimezone(UTC)
+
+
+def _names(key: str, language: str) -> list[str]:
+    return translate(key, language).split()
+
+
+def format_date(day: date, language: str, *, weekday: bool = True, year: bool = False) -> str:
+    """`do 26 nov` (nl) or `Thu 26 Nov` (en); with `year`, `do 26 nov 2026`."""
+    parts = []
+    if weekday:
+        parts.append(_names("date.weekdays_short", language)[day.weekday()])
+    parts += [str(day.day), _names("date.months_short", language)[day.month - 1]]
+    if year:
+        parts.append(str(day.year))
+    return " ".join(parts)
+
+
+def format_long_date(day: date, language: str) -> str:
+    """`donderdag 26 november 2026`."""
+    weekday = _names("date.weekdays", language)[day.weekday()]
+    month = _names("date.months", language)[day.month - 1]
+    return f"{weekday} {day.day} {month} {day.year}"
+
+
+def format_moment(moment: datetime, timezone: str, language: str) -> str:
+    """`do 26 nov, 14:00` in the coach's zone."""
+    local = moment.astimezone(zone(timezone))
+    return f"{format_date(local.date(), language)}, {local:%H:%M}"
+
+
+def format_time(moment: datetime, timezone: str) -> str:
+    """`14:00` in the coach's zone."""
+    return f"{moment.astimezone(zone(timezone)):%H:%M}"

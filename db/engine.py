@@ -1,0 +1,67 @@
+"""Engine and session factory from DATABASE_URL; SQLite file under ./data/ by default."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "afronding.db"
+# The demo lives in its own file, so trying the demo never mixes with a coach's real records.
+DEMO_SQLITE_PATH = PROJECT_ROOT / "data" / "demo.db"
+
+
+def database_url(*, demo: bool = False, environ: Mapping[str, str] = os.environ) -> str:
+    """The configured database: DATABASE_URL, or the embedded SQLite file."""
+    default = DEMO_SQLITE_PATH if demo else DEFAULT_SQLITE_PATH
+    return environ.get("DATABASE_URL") or f"sqlite:///{default}"
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password hidden, fit for a message on screen or in a log."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, with SQLite switched to WAL, foreign keys and real transactions."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+
+    in_memory = parsed.database in (None, "", ":memory:")
+    kwargs: dict[str, Any] = {}
+    if in_memory:
+        # One shared connection, or every checkout would see a fresh empty database.
+        kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    else:
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself, so SAVEPOINTs and transactional DDL work.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # Wait for a writer rather than fail: the timer writes while a page reads.
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after the transaction that loaded them."""
+    return sessionmaker(engine, expire_on_commit=False)

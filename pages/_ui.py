@@ -1,0 +1,114 @@
+"""Small UI helpers the pages share: the database session, the coach, the text catalog."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import streamlit as st
+
+from core.accounts import CoachAccount, get_account, list_login_accounts
+from core.config import ConfigError, Settings, describe_config_error, load_settings
+from core.database import prepare_database, transaction
+from core.errors import DatabaseUnavailable
+from core.i18n import DEFAULT_LANGUAGE, translate
+from core.timefmt import local_date, utc_now
+
+COACH_KEY = "app_coach"  # the logged-in CoachAccount, refreshed on every run by app.py
+
+
+def settings() -> Settings:
+    """The app's settings, read from the environment and secrets on each run."""
+    return load_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def _session_factory(current: Settings) -> Any:
+    # Cached per process: connecting and migrating happen once, not on every rerun.
+    return prepare_database(current, today=local_date(utc_now(), "Europe/Amsterdam"))
+
+
+def session_factory() -> Any:
+    """The session factory for the configured database; raises ConfigError when it can't open."""
+    return _session_factory(settings())
+
+
+@contextmanager
+def db_session() -> Iterator[Any]:
+    """A transaction for this page; a database fault becomes a calm message, not a traceback."""
+    try:
+        with transaction(session_factory()) as session:
+            yield session
+    except DatabaseUnavailable:
+        st.error(t("db.unavailable"), icon=":material/cloud_off:")
+        st.stop()
+
+
+def stop_with_config_error(error: ConfigError) -> NoReturn:
+    """Explain why the app can't start, and stop."""
+    st.title(t("config.title"))
+    st.error(describe_config_error(error, settings(), language()), icon=":material/error:")
+    st.stop()
+
+
+def language() -> str:
+    """The coach's language, or Dutch before login."""
+    coach = st.session_state.get(COACH_KEY)
+    return coach.language if coach else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    """The catalog text `key` in the coach's language."""
+    return translate(key, language(), **values)
+
+
+def coach() -> CoachAccount:
+    """The logged-in coach (app.py guarantees one before a page runs)."""
+    account: CoachAccount = st.session_state[COACH_KEY]
+    return account
+
+
+def coach_id() -> int:
+    """The logged-in coach's id, for scoping every service call."""
+    return coach().id
+
+
+def login_accounts(username: str | None) -> list[CoachAccount]:
+    """The logged-in coach (kept for the pages), or every account while nobody is logged in."""
+    with db_session() as session:
+        if not username:
+            st.session_state[COACH_KEY] = None
+            return list_login_accounts(session)
+        account = get_account(session, username=username)
+    st.session_state[COACH_KEY] = account
+    return [account] if account else []
+
+
+def credentials(accounts: list[CoachAccount]) -> dict[str, dict[str, dict[str, object]]]:
+    """The authenticator's credentials dict, built from database rows (bcrypt hashes)."""
+    return {
+        "usernames": {
+            a.username: {
+                "email": a.email,
+                "first_name": a.first_name,
+                "last_name": a.display_name.removeprefix(a.first_name).strip(),
+                "password": a.password_hash,
+                "roles": [a.role.value],
+            }
+            for a in accounts
+        }
+    }
+
+
+def coming_soon(page: str) -> None:
+    """An honest page for what a later version fills: its title and what will be here."""
+    st.title(t(f"nav.{page}"))
+    st.info(t(f"coming.{page}"), icon=":material/construction:")
+    st.caption(t("coming.note"))
+
+
+def table(rows: list[dict[str, object]], empty_key: str) -> None:
+    """Display rows as a calm, read-only table (plain text: nothing a client typed renders)."""
+    if not rows:
+        st.caption(t(empty_key))
+        return
+    st.dataframe(rows, hide_index=True, use_container_width=True)

@@ -1,0 +1,5 @@
+"""Evaluatietrends: scores and practice figures (filled by the trends issue)."""
+
+from pages import _ui as ui
+
+ui.coming_soon("trends")
