@@ -73,29 +73,38 @@ if logged_in and not accounts:
 if st.session_state.get("authentication_status"):
     with st.sidebar:
         st.caption(ui.t("login.signed_in_as", name=ui.coach().display_name))
-        authenticator.logout(ui.t("login.logout"), location="sidebar", key="app_logout")
+        logged_in_id = ui.coach_id()
+        authenticator.logout(
+            ui.t("login.logout"),
+            location="sidebar",
+            key="app_logout",
+            callback=lambda _details: ui.remember_logout(logged_in_id),
+        )
 
 if not st.session_state.get("authentication_status"):
-    st.title(ui.t("app.name"))
-    st.caption(ui.t("app.tagline"))
+    _, middle, _ = st.columns([1, 2, 1])
+    middle.title(ui.t("app.name"))
+    middle.caption(ui.t("app.tagline"))
     if current.demo_mode:
-        st.info(ui.t("login.demo_hint"), icon=":material/info:")
+        middle.info(ui.t("login.demo_hint"), icon=":material/info:")
     fields = {
         "Form name": ui.t("login.title"),
         "Username": ui.t("login.username"),
         "Password": ui.t("login.password"),
         "Login": ui.t("login.submit"),
     }
-    try:
-        authenticator.login(location="main", fields=fields, key="app_login")
-    except LoginError:
-        st.error(ui.t("login.error"))
+    ui.ignore_revoked_cookie(authenticator, accounts, current.cookie_expiry_days)
+    with middle:
+        try:
+            authenticator.login(location="main", fields=fields, key="app_login")
+        except LoginError:
+            st.error(ui.t("login.error"))
     status = st.session_state.get("authentication_status")
     if status and authenticator.cookie_controller.get_cookie():
         st.rerun()  # logged in from the cookie: draw again, now with the navigation
     if not status:
         if status is False:
-            st.error(ui.t("login.failed"))
+            middle.error(ui.t("login.failed"))
         st.stop()
     # Logged in by the form: let this run finish so the cookie component can store the
     # login; it reruns the app once it has, and that run shows the navigation.

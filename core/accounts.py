@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ class CoachAccount:
     language: Language
     practice_id: int | None
     password_hash: str
+    logged_out_at: datetime | None
 
     @property
     def first_name(self) -> str:
@@ -45,6 +47,7 @@ def _account(coach: Coach) -> CoachAccount:
         language=coach.language,
         practice_id=coach.practice_id,
         password_hash=coach.password_hash,
+        logged_out_at=coach.logged_out_at,
     )
 
 
@@ -129,3 +132,17 @@ def update_preferences(
     coach.timezone = timezone
     session.flush()
     return _account(coach)
+
+
+def record_logout(session: Session, *, coach_id: int, now: datetime) -> None:
+    """Remember when the coach logged out: login cookies issued before then stop working."""
+    session.get_one(Coach, coach_id).logged_out_at = now
+    session.flush()
+
+
+def cookie_revoked(account: CoachAccount, *, expires: float, valid_days: float) -> bool:
+    """True when a login cookie expiring at `expires` was issued before the last logout."""
+    if account.logged_out_at is None:
+        return False
+    issued = datetime.fromtimestamp(expires, UTC) - timedelta(days=valid_days)
+    return issued <= account.logged_out_at

@@ -52,11 +52,12 @@ def _read_secrets(path: Path) -> Mapping[str, object]:
 
 
 def load_settings(
-    environ: Mapping[str, str] = os.environ, secrets_path: Path = SECRETS_PATH
+    environ: Mapping[str, str] = os.environ, secrets_path: Path | None = None
 ) -> Settings:
     """Settings from env vars (AFRONDING_DEMO, AFRONDING_COOKIE_KEY, DATABASE_URL) and secrets."""
     demo = _truthy(environ.get("AFRONDING_DEMO"))
-    key = environ.get("AFRONDING_COOKIE_KEY") or _read_secrets(secrets_path).get("cookie_key")
+    secrets_file = _read_secrets(secrets_path or SECRETS_PATH)
+    key = environ.get("AFRONDING_COOKIE_KEY") or secrets_file.get("cookie_key")
     return Settings(
         database_url=database_url(demo=demo, environ=environ),
         demo_mode=demo,

@@ -164,11 +164,13 @@ def overview_tables(overview: Overview, language: str) -> dict[str, list[dict[st
 
     def state(f: DueFollowUp) -> str:
         late = (overview.today - f.due_on).days
-        if late == 1:
-            return translate("overview.overdue_one_day", language)
-        if late > 1:
-            return translate("overview.overdue_days", language, days=late)
-        return translate("overview.due_today" if late == 0 else "overview.due_on", language)
+        day = format_date(f.due_on, language, year=f.due_on.year != overview.today.year)
+        if late == 0:
+            return translate("overview.due_today", language)
+        if late < 0:
+            return day
+        key = "overview.overdue_one_day" if late == 1 else "overview.overdue_days"
+        return f"{translate(key, language, days=late)} · {day}"
 
     return {
         "sessions": [
@@ -176,16 +178,14 @@ def overview_tables(overview: Overview, language: str) -> dict[str, list[dict[st
                 col("when"): _when(s.scheduled_at, overview, language),
                 col("client"): s.client_name,
                 col("kind"): translate(f"session_kind.{s.kind.value}", language),
-                col("minutes"): s.duration_minutes,
             }
             for s in overview.sessions
         ],
         "follow_ups": [
             {
+                col("due"): state(f),
                 col("client"): f.client_name,
                 col("kind"): f.title or translate(f"follow_up_kind.{f.kind.value}", language),
-                col("due"): format_date(f.due_on, language),
-                col("state"): state(f),
             }
             for f in overview.follow_ups
         ],

@@ -254,7 +254,9 @@ class _Builder:
             )
         )
 
-    def close(self, traj: Trajectory, *, ended: date, full: bool, score: int, slot: int) -> int:
+    def close(
+        self, traj: Trajectory, *, ended: date, full: bool, score: int, slot: int, overdue: bool
+    ) -> int:
         """Close `traj` on `ended`, with or without the protocol; returns the closing score."""
         traj.status = TrajectoryStatus.CLOSED
         traj.ended_on = ended
@@ -298,18 +300,22 @@ class _Builder:
             )
         else:
             self.score(traj, closing, ended, ScoreKind.SESSION, slot)
-        self.follow_ups(traj, ended=ended, full=full, closing=closing)
+        self.follow_ups(traj, ended=ended, full=full, closing=closing, overdue=overdue)
         return closing
 
-    def follow_ups(self, traj: Trajectory, *, ended: date, full: bool, closing: int) -> None:
-        """The follow-ups a closing schedules, done or open depending on how long ago."""
+    def follow_ups(
+        self, traj: Trajectory, *, ended: date, full: bool, closing: int, overdue: bool
+    ) -> None:
+        """The follow-ups a closing schedules; with `overdue`, the recent ones are still open."""
         schedule = [(FollowUpKind.WEEK1_MAIL, 7), (FollowUpKind.MONTH6_RESULT, 182)]
         if full:
             schedule += [(FollowUpKind.MONTH3_CHECKIN, 91), (FollowUpKind.SELF_CHECK, 91)]
         for kind, days in schedule:
             due = ended + timedelta(days=days)
-            # Most past follow-ups were done; some stay open so the queue has overdue work.
-            done = due < self.today - timedelta(days=3) and self.rng.random() < 0.8
+            # Long past follow-ups were all done; recent ones are open only in the stories
+            # meant to show overdue work, so it is days late, never months.
+            late = (self.today - due).days
+            done = late > 30 or (late > 0 and not overdue)
             item = FollowUp(trajectory=traj, kind=kind, due_on=due)
             if done:
                 item.status = FollowUpStatus.DONE
@@ -450,13 +456,16 @@ def _in_closing(b: _Builder, client: Client, slot: int) -> None:
     b.planned(traj, b.today + timedelta(days=9), slot, SessionKind.CLOSING_0, None)
 
 
-def _closed(b: _Builder, client: Client, slot: int, *, full: bool, ago: int) -> Trajectory:
+def _closed(
+    b: _Builder, client: Client, slot: int, *, full: bool, ago: int, overdue: bool = False
+) -> Trajectory:
     planned = b.rng.choice((6, 8, 10))
     held = planned if full else planned - b.rng.randint(0, 1)
     started = b.today - timedelta(days=ago + 14 * held)
     traj = b.trajectory(client, started=started, planned=planned, status=TrajectoryStatus.ACTIVE)
     score = b.history(traj, held=held, slot=slot, intermediate_at=planned // 2)
-    b.close(traj, ended=b.today - timedelta(days=ago), full=full, score=score, slot=slot)
+    ended = b.today - timedelta(days=ago)
+    b.close(traj, ended=ended, full=full, score=score, slot=slot, overdue=overdue)
     b.reviews(traj, full=full)
     if full:
         b.closed_full.append(traj)
@@ -468,7 +477,14 @@ def _closed_full(b: _Builder, client: Client, slot: int) -> None:
 
 
 def _closed_recent(b: _Builder, client: Client, slot: int) -> None:
-    _closed(b, client, slot, full=True, ago=b.rng.choice((7, 8, 10)))
+    # Week-1 mail due today, or a few days ago and not sent yet.
+    ago = b.rng.choice((7, 10))
+    _closed(b, client, slot, full=True, ago=ago, overdue=ago > 7)
+
+
+def _check_in_overdue(b: _Builder, client: Client, slot: int) -> None:
+    # Closed about three months ago; the month-3 check-in slipped by a few days.
+    _closed(b, client, slot, full=True, ago=91 + b.rng.randint(2, 9), overdue=True)
 
 
 def _closed_without_protocol(b: _Builder, client: Client, slot: int) -> None:
@@ -534,7 +550,7 @@ CYCLE = (
     Stage("closed_without_protocol", _closed_without_protocol),
     Stage("mid", _mid),
     Stage("new", _new),
-    Stage("closed_full", _closed_full),
+    Stage("check_in_overdue", _check_in_overdue),
     Stage("nearing_end", _nearing_end),
     Stage("closed_without_protocol", _closed_without_protocol),
 )

@@ -172,6 +172,9 @@ class Coach(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     language: Mapped[Language] = mapped_column(enum_type(Language, "language"), default=Language.NL)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Login cookies issued before this moment are refused: logging out ends every session,
+    # even when a browser kept its cookie.
+    logged_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     practice: Mapped[Practice | None] = relationship(back_populates="coaches")
     clients: Mapped[list["Client"]] = relationship(back_populates="coach")

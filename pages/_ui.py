@@ -6,7 +6,13 @@ from typing import Any, NoReturn
 
 import streamlit as st
 
-from core.accounts import CoachAccount, get_account, list_login_accounts
+from core.accounts import (
+    CoachAccount,
+    cookie_revoked,
+    get_account,
+    list_login_accounts,
+    record_logout,
+)
 from core.config import ConfigError, Settings, describe_config_error, load_settings
 from core.database import prepare_database, transaction
 from core.errors import DatabaseUnavailable
@@ -111,4 +117,25 @@ def table(rows: list[dict[str, object]], empty_key: str) -> None:
     if not rows:
         st.caption(t(empty_key))
         return
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch", height="content")
+
+
+def remember_logout(coach_id: int) -> None:
+    """Every login cookie of this coach issued until now stops working."""
+    with db_session() as session:
+        record_logout(session, coach_id=coach_id, now=utc_now())
+
+
+def ignore_revoked_cookie(
+    authenticator: Any, accounts: list[CoachAccount], valid_days: float
+) -> None:
+    """Make the authenticator ignore a login cookie issued before its coach's last logout."""
+    token = authenticator.cookie_controller.get_cookie()
+    if not token:
+        return
+    account = next((a for a in accounts if a.username == token.get("username")), None)
+    if account and cookie_revoked(account, expires=token["exp_date"], valid_days=valid_days):
+        # The library skips the cookie for the rest of this browser session, and we ask
+        # the browser to drop it.
+        st.session_state["logout"] = True
+        authenticator.cookie_controller.delete_cookie()

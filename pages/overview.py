@@ -21,23 +21,19 @@ metrics[1].metric(ui.t("overview.metric_closings"), len(overview.closings), bord
 metrics[2].metric(ui.t("overview.metric_overdue"), len(overview.overdue), border=True)
 metrics[3].metric(ui.t("overview.metric_nearing_end"), len(overview.nearing_end), border=True)
 
-left, right = st.columns(2, gap="large")
-with left.container(border=True):
+# One section under the other, full width: readable from a distance, nothing cut off.
+with st.container(border=True):
     st.subheader(ui.t("overview.sessions_title"))
     ui.table(tables["sessions"], "overview.sessions_empty")
-with right.container(border=True):
+with st.container(border=True):
     st.subheader(ui.t("overview.follow_ups_title"))
     ui.table(tables["follow_ups"], "overview.follow_ups_empty")
-    st.page_link(
-        "pages/follow_ups.py", label=ui.t("nav.follow_ups"), icon=":material/arrow_forward:"
-    )
-
-left, right = st.columns(2, gap="large")
-with left.container(border=True):
+    st.page_link("pages/follow_ups.py", label=ui.t("nav.follow_ups"), icon=":material/east:")
+with st.container(border=True):
     st.subheader(ui.t("overview.nearing_end_title"))
     st.caption(ui.t("overview.nearing_end_help"))
     ui.table(tables["nearing_end"], "overview.nearing_end_empty")
-with right.container(border=True):
+with st.container(border=True):
     st.subheader(ui.t("overview.intermediate_title"))
     st.caption(ui.t("overview.intermediate_help"))
     ui.table(tables["intermediate_due"], "overview.intermediate_empty")

@@ -1,0 +1,62 @@
+"""Shared fixtures: a migrated database per backend, a rolled-back session per test."""
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from db.engine import make_engine
+from db.migrate import upgrade_database
+
+# A fixed moment, so demo data and "today" never drift between runs: a Thursday morning.
+TODAY = date(2026, 11, 26)
+NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip locally when a server or browser is missing; in CI that is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must provide it)")
+    pytest.skip(reason)
+
+
+def _fresh_postgres(url: str) -> Engine:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    return engine
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """A database at the newest migration: in-memory SQLite, and PostgreSQL when configured."""
+    if request.param == "sqlite":
+        engine = make_engine("sqlite://")
+    else:
+        url = os.environ.get("TEST_DATABASE_URL", "")
+        require(bool(url), "TEST_DATABASE_URL is not set: PostgreSQL tests need a server")
+        engine = _fresh_postgres(url)
+    upgrade_database(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session whose work is rolled back after the test, whatever it committed."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield session
+        finally:
+            session.close()
+            transaction.rollback()

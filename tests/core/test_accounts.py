@@ -1,0 +1,95 @@
+"""Coach accounts: created safely, refused clearly, preferences saved whole or not at all."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from core.accounts import (
+    cookie_revoked,
+    create_coach,
+    get_account,
+    record_logout,
+    update_preferences,
+)
+from core.errors import ValidationError
+from db.models import Language, Role
+from db.passwords import verify_password
+from tests.factories import make_coach
+
+GOOD = {
+    "username": "Anna.deWit",
+    "display_name": "Anna de Wit",
+    "email": "anna@example.org",
+    "password": "Sterk-wachtwoord-7",
+}
+
+
+def test_a_new_coach_can_log_in_with_the_chosen_password(db: Session) -> None:
+    account = create_coach(db, **GOOD, role=Role.OWNER, practice_name="Praktijk Licht")
+    assert account.username == "anna.dewit"  # the authenticator lower-cases usernames
+    assert verify_password("Sterk-wachtwoord-7", account.password_hash)
+    assert "Sterk-wachtwoord-7" not in account.password_hash
+
+
+def test_a_second_coach_joins_the_existing_practice(db: Session) -> None:
+    first = create_coach(db, **GOOD, practice_name="Praktijk Licht")
+    second = create_coach(db, **{**GOOD, "username": "bas"}, practice_name="Praktijk Licht")
+    assert first.practice_id == second.practice_id is not None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("username", "x", "accounts.username_invalid"),
+        ("username", "met spatie", "accounts.username_invalid"),
+        ("display_name", "  ", "accounts.name_invalid"),
+        ("email", "geen-adres", "accounts.email_invalid"),
+        ("password", "kort1A", "accounts.password_weak"),
+        ("password", "alleenkleineletters1", "accounts.password_weak"),
+    ],
+)
+def test_bad_input_is_refused_at_its_field(
+    db: Session, field: str, value: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        create_coach(db, **{**GOOD, field: value})
+    assert refused.value.errors == {field: message}
+    assert get_account(db, username=GOOD["username"]) is None
+
+
+def test_a_taken_username_is_refused(db: Session) -> None:
+    make_coach(db, "anna.dewit")
+    with pytest.raises(ValidationError) as refused:
+        create_coach(db, **GOOD)
+    assert refused.value.errors == {"username": "accounts.username_taken"}
+
+
+def test_an_unknown_time_zone_saves_nothing(db: Session) -> None:
+    coach = make_coach(db)
+    with pytest.raises(ValidationError) as refused:
+        update_preferences(
+            db, coach_id=coach.id, display_name="Ander", language=Language.EN, timezone="Mars/Base"
+        )
+    assert refused.value.errors == {"timezone": "accounts.timezone_invalid"}
+    account = get_account(db, username=coach.username)
+    assert account is not None and account.display_name == "Anna Coach"
+    assert account.language is Language.NL
+
+
+def test_logging_out_revokes_every_cookie_issued_before(db: Session) -> None:
+    coach = make_coach(db)
+    days = 14.0
+    issued_before = datetime(2026, 11, 26, 9, tzinfo=UTC)
+    expires_before = (issued_before + timedelta(days=days)).timestamp()
+    account = get_account(db, username=coach.username)
+    assert account is not None
+    assert not cookie_revoked(account, expires=expires_before, valid_days=days)
+
+    record_logout(db, coach_id=coach.id, now=datetime(2026, 11, 26, 10, tzinfo=UTC))
+    account = get_account(db, username=coach.username)
+    assert account is not None
+    assert cookie_revoked(account, expires=expires_before, valid_days=days)
+    issued_after = datetime(2026, 11, 26, 10, 5, tzinfo=UTC)
+    expires_after = (issued_after + timedelta(days=days)).timestamp()
+    assert not cookie_revoked(account, expires=expires_after, valid_days=days)

@@ -1,0 +1,62 @@
+"""The app never runs with a cookie key that lets someone forge a login."""
+
+from pathlib import Path
+
+import pytest
+
+from core.config import ConfigError, cookie_key, load_settings
+
+SECRET = "k" * 40
+
+
+def test_outside_demo_mode_a_missing_key_stops_the_app(tmp_path: Path) -> None:
+    settings = load_settings({}, tmp_path / "none.toml")
+    with pytest.raises(ConfigError) as error:
+        cookie_key(settings)
+    assert error.value.message_key == "config.cookie_key_missing"
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("random_signature_key", "config.cookie_key_public"),
+        ("replace-me-with-a-long-random-secret", "config.cookie_key_public"),
+        ("te-kort", "config.cookie_key_short"),
+    ],
+)
+def test_public_or_short_keys_are_refused(key: str, problem: str) -> None:
+    settings = load_settings({"AFRONDING_COOKIE_KEY": key})
+    with pytest.raises(ConfigError) as error:
+        cookie_key(settings)
+    assert error.value.message_key == problem
+
+
+def test_the_example_secrets_file_is_refused_as_it_is() -> None:
+    example = Path(__file__).parents[2] / ".streamlit" / "secrets.toml.example"
+    with pytest.raises(ConfigError):
+        cookie_key(load_settings({}, example))
+
+
+def test_the_environment_overrides_the_secrets_file(tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'cookie_key = "{"s" * 40}"\n')
+    assert cookie_key(load_settings({}, secrets)) == "s" * 40
+    assert cookie_key(load_settings({"AFRONDING_COOKIE_KEY": SECRET}, secrets)) == SECRET
+
+
+def test_the_demo_makes_its_own_private_key_and_keeps_it(tmp_path: Path) -> None:
+    settings = load_settings({"AFRONDING_DEMO": "1"}, tmp_path / "none.toml")
+    first = cookie_key(settings, tmp_path / "demo-key")
+    assert len(first) >= 32
+    assert cookie_key(settings, tmp_path / "demo-key") == first
+    assert (tmp_path / "demo-key").stat().st_mode & 0o077 == 0
+
+
+def test_demo_and_real_data_live_in_different_files() -> None:
+    demo = load_settings({"AFRONDING_DEMO": "1"})
+    real = load_settings({})
+    assert demo.database_url.endswith("data/demo.db")
+    assert real.database_url.endswith("data/afronding.db")
+    assert load_settings({"DATABASE_URL": "postgresql+psycopg://x@h/db"}).database_url.startswith(
+        "postgresql"
+    )

@@ -1,0 +1,73 @@
+"""The message catalog is complete: both languages, every key the code uses, every enum."""
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from core.i18n import catalog, translate
+from db.models import FollowUpKind, Language, Role, SessionKind
+
+ROOT = Path(__file__).parents[2]
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_dutch_and_english_have_the_same_keys_and_placeholders() -> None:
+    nl, en = catalog("nl"), catalog("en")
+    assert set(nl) == set(en)
+    for key in nl:
+        assert _placeholders(nl[key]) == _placeholders(en[key]), key
+
+
+def _literal_keys() -> set[str]:
+    """Every string literal passed as the first argument to t() or translate()."""
+    keys = set()
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("core/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            first = node.args[0]
+            if name in {"t", "translate"} and isinstance(first, ast.Constant):
+                keys.add(str(first.value))
+    return keys
+
+
+def test_every_key_the_code_uses_exists() -> None:
+    keys = _literal_keys()
+    assert {"login.failed", "overview.sessions_title", "settings.save"} <= keys  # the scan works
+    assert keys - set(catalog("nl")) == set()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "enum"),
+    [
+        ("session_kind", SessionKind),
+        ("follow_up_kind", FollowUpKind),
+        ("role", Role),
+        ("language", Language),
+    ],
+)
+def test_every_enum_value_has_a_label(prefix: str, enum: type) -> None:
+    for member in enum:
+        assert f"{prefix}.{member.value}" in catalog("nl")
+
+
+def test_a_missing_key_is_visible_instead_of_crashing() -> None:
+    assert translate("no.such.key", "nl") == "⟨no.such.key⟩"
+
+
+def test_placeholders_are_filled() -> None:
+    assert translate("overview.greeting", "nl", name="Marieke") == "Goedemorgen, Marieke"
+    assert translate("overview.greeting", "en", name="Marieke") == "Good morning, Marieke"
+
+
+def test_no_english_slips_into_the_dutch_catalog() -> None:
+    english = re.compile(r"\b(the|and|please|save|settings|client)\b", re.IGNORECASE)
+    slips = {k: v for k, v in catalog("nl").items() if english.search(v)}
+    assert slips == {}

@@ -1,0 +1,128 @@
+"""The migrations build exactly the models' schema, and the database refuses bad values."""
+
+from datetime import date
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.migrate import downgrade_database, is_up_to_date, upgrade_database
+from db.models import (
+    Base,
+    Client,
+    CoachingSession,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    GoalScore,
+    Outcome,
+    OutcomeKind,
+    RetentionPlan,
+    ScoreKind,
+    Trajectory,
+)
+from tests.conftest import NOW, TODAY
+from tests.factories import make_coach, make_practice, make_trajectory
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+    assert is_up_to_date(engine)
+
+
+def test_upgrading_keeps_the_coaches_and_clients_already_there(engine: Engine) -> None:
+    downgrade_database(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO coach (username, display_name, email, password_hash, role, timezone,"
+                " language, created_at) VALUES ('oud', 'Oude Coach', 'o@example.org', 'x',"
+                " 'coach', 'Europe/Amsterdam', 'nl', CURRENT_TIMESTAMP)"
+            )
+        )
+    upgrade_database(engine)
+    with engine.begin() as connection:
+        row = connection.execute(
+            text("SELECT display_name, logged_out_at FROM coach WHERE username = 'oud'")
+        ).one()
+        connection.execute(text("DELETE FROM coach WHERE username = 'oud'"))
+    assert tuple(row) == ("Oude Coach", None)
+
+
+def test_migrations_go_down_and_up_again(engine: Engine) -> None:
+    downgrade_database(engine, "base")
+    assert inspect(engine).get_table_names() == ["alembic_version"]
+    upgrade_database(engine)
+    assert {"client", "trajectory", "goal_score", "follow_up"} <= set(
+        inspect(engine).get_table_names()
+    )
+
+
+@pytest.mark.parametrize("score", [0, 11])
+def test_a_goal_score_outside_1_to_10_is_refused(db: Session, score: int) -> None:
+    trajectory = make_trajectory(db, make_coach(db))
+    db.add(GoalScore(trajectory=trajectory, score=score, measured_at=NOW, kind=ScoreKind.SESSION))
+    with pytest.raises(IntegrityError):
+        db.flush()
+
+
+def test_a_trajectory_cannot_end_before_it_started(db: Session) -> None:
+    trajectory = make_trajectory(db, make_coach(db))
+    trajectory.ended_on = date(2020, 1, 1)
+    with pytest.raises(IntegrityError):
+        db.flush()
+
+
+def test_a_trajectory_needs_at_least_one_planned_session(db: Session) -> None:
+    trajectory = make_trajectory(db, make_coach(db))
+    trajectory.planned_sessions = 0
+    with pytest.raises(IntegrityError):
+        db.flush()
+
+
+def test_a_review_scores_1_to_5(db: Session) -> None:
+    trajectory = make_trajectory(db, make_coach(db))
+    db.add(
+        Outcome(trajectory=trajectory, kind=OutcomeKind.REVIEW, recorded_on=TODAY, review_score=6)
+    )
+    with pytest.raises(IntegrityError):
+        db.flush()
+
+
+def test_a_follow_up_is_only_skipped_with_a_reason(db: Session) -> None:
+    trajectory = make_trajectory(db, make_coach(db))
+    db.add(
+        FollowUp(
+            trajectory=trajectory,
+            kind=FollowUpKind.CUSTOM,
+            due_on=TODAY,
+            status=FollowUpStatus.SKIPPED,
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.flush()
+
+
+def test_deleting_a_client_removes_everything_about_them(db: Session) -> None:
+    coach = make_practice(db, coaches=1, clients_each=20)[0]
+    client = db.scalars(
+        select(Client)
+        .join(Trajectory, Trajectory.client_id == Client.id)
+        .join(RetentionPlan)
+        .where(Client.coach_id == coach.id)
+    ).first()
+    assert client is not None
+    trajectory_ids = [t.id for t in client.trajectories]
+    db.delete(client)
+    db.flush()
+    db.expire_all()
+    for model in (CoachingSession, GoalScore, FollowUp, RetentionPlan):
+        left = db.scalar(
+            select(func.count()).select_from(model).where(model.trajectory_id.in_(trajectory_ids))
+        )
+        assert left == 0, model.__name__

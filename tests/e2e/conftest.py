@@ -1,0 +1,135 @@
+"""A real `streamlit run` server on a free loopback port, and Debian's chromium."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from db.demo import DEMO_PASSWORD, DEMO_USERNAME
+from tests.conftest import require
+
+ROOT = Path(__file__).parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's chromium instead of a downloaded browser (none can be downloaded here)."""
+    require(CHROMIUM.exists(), "Debian chromium is missing: apt-get install chromium")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """A laptop-sized window."""
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
+
+
+def start_server(
+    database_url: str, log: Path, extra_env: dict[str, str] | None = None
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start `streamlit run app.py` in demo mode on a free port; returns its URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "AFRONDING_DEMO": "1",
+        "AFRONDING_COOKIE_KEY": "e2e-" + "k" * 40,
+        **(extra_env or {}),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    handle = log.open("wb")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    _wait_healthy(url, process, log)
+    return url, process
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo app on a temp SQLite file."""
+    folder = tmp_path_factory.mktemp("e2e")
+    url, process = start_server(f"sqlite:///{folder / 'e2e.db'}", folder / "streamlit.log")
+    yield url
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until the script run triggered by the last action has finished."""
+    # A run may start a moment after the action: look twice, a beat apart.
+    page.wait_for_selector(IDLE, timeout=30_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=30_000)
+
+
+def log_in(page: Page, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD) -> None:
+    """Fill in and submit the login form; wait for the navigation to appear."""
+    page.get_by_role("textbox", name="Gebruikersnaam").fill(username)
+    page.get_by_role("textbox", name="Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=20_000)
+    wait_idle(page)
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a full-page screenshot under test-artifacts/screenshots/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(400)  # let charts and tables finish their first paint
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

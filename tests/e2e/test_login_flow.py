@@ -1,0 +1,63 @@
+"""A coach in a real browser: log in, see the demo practice, every page, log out for good."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import log_in, screenshot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+PAGES = ["Cliënten", "Afrondingssessie", "Evaluatietrends", "Follow-ups", "Instellingen"]
+
+
+def test_a_coach_logs_in_visits_every_page_and_stays_logged_out(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    wait_idle(page)
+    expect(page.get_by_text("Demo: log in met gebruikersnaam")).to_be_visible()
+    screenshot(page, "01-login")
+
+    log_in(page)
+    expect(page.get_by_text("Sessies vandaag")).to_be_visible()
+    # The demo practice has closings today and overdue follow-ups: no metric reads 0.
+    values = page.get_by_test_id("stMetricValue").all_inner_texts()
+    assert len(values) == 4 and "0" not in values
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(4)
+    screenshot(page, "02-vandaag")
+
+    navigation = page.get_by_test_id("stSidebarNav")
+    for number, title in enumerate(PAGES, start=3):
+        navigation.get_by_role("link", name=title).click()
+        expect(page.get_by_role("heading", level=1).first).to_have_text(title)
+        wait_idle(page)
+        screenshot(page, f"{number:02d}-{title.lower().replace('ë', 'e')}")
+
+    page.reload()  # the cookie keeps the coach logged in, on the same page
+    expect(page.get_by_role("heading", level=1).first).to_have_text("Instellingen")
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+    wait_idle(page)
+
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=15_000)
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    assert not [c for c in page.context.cookies() if c["name"] == "afronding_login"]
+
+
+def test_a_deep_link_lands_on_its_page_after_logging_in(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/follow-ups")
+    wait_idle(page)
+    expect(page.get_by_text("Sessies vandaag")).to_have_count(0)
+    log_in(page)
+    expect(page.get_by_role("heading", level=1).first).to_have_text("Follow-ups")
+
+
+def test_a_wrong_password_is_refused_in_the_browser(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_role("textbox", name="Gebruikersnaam").fill("demo")
+    page.get_by_role("textbox", name="Wachtwoord").fill("Verkeerd-1234")
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_text("klopt niet")).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)

@@ -1,0 +1,94 @@
+"""Test data: the demo generator at small sizes, plus a few hand-made records."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from db.demo import generate_practice
+from db.models import (
+    Client,
+    Coach,
+    CoachingSession,
+    FollowUp,
+    FollowUpKind,
+    SessionKind,
+    SessionStatus,
+    Trajectory,
+)
+from db.passwords import hash_password
+from tests.conftest import TODAY
+
+
+def make_practice(
+    db: Session, *, coaches: int = 2, clients_each: int = 20, today: date = TODAY
+) -> list[Coach]:
+    """A practice from the demo generator; the first coach logs in as `demo`."""
+    return generate_practice(db, today=today, coaches=coaches, clients_per_coach=clients_each)
+
+
+def make_coach(db: Session, username: str = "anna", timezone: str = "Europe/Amsterdam") -> Coach:
+    """A coach with no clients yet."""
+    coach = Coach(
+        username=username,
+        display_name=f"{username.title()} Coach",
+        email=f"{username}@example.org",
+        password_hash=hash_password("Geheim-wachtwoord-1"),
+        timezone=timezone,
+    )
+    db.add(coach)
+    db.flush()
+    return coach
+
+
+def make_trajectory(
+    db: Session,
+    coach: Coach,
+    *,
+    name: str = "Iris Klant",
+    planned: int = 8,
+    held: int = 0,
+    started: date = TODAY - timedelta(days=100),
+    intensive: bool = False,
+) -> Trajectory:
+    """A client with one active trajectory and `held` regular sessions already held."""
+    client = Client(coach=coach, name=name)
+    trajectory = Trajectory(
+        client=client,
+        goal="Rust in mijn week",
+        started_on=started,
+        planned_sessions=planned,
+        intensive=intensive,
+    )
+    db.add(trajectory)
+    for number in range(1, held + 1):
+        db.add(
+            CoachingSession(
+                trajectory=trajectory,
+                number=number,
+                scheduled_at=datetime(2026, 6, 1, 9, tzinfo=UTC) + timedelta(days=14 * number),
+                kind=SessionKind.REGULAR,
+                status=SessionStatus.HELD,
+            )
+        )
+    db.flush()
+    return trajectory
+
+
+def plan_session(
+    db: Session, trajectory: Trajectory, at: datetime, kind: SessionKind = SessionKind.REGULAR
+) -> CoachingSession:
+    """A planned (not yet held) session."""
+    session = CoachingSession(trajectory=trajectory, scheduled_at=at, kind=kind)
+    db.add(session)
+    db.flush()
+    return session
+
+
+def add_follow_up(
+    db: Session, trajectory: Trajectory, due: date, kind: FollowUpKind = FollowUpKind.WEEK1_MAIL
+) -> FollowUp:
+    """An open follow-up."""
+    item = FollowUp(trajectory=trajectory, kind=kind, due_on=due)
+    db.add(item)
+    db.flush()
+    return item

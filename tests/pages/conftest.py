@@ -1,0 +1,52 @@
+"""AppTest fixtures: the real app.py on a fresh demo database per test."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from db.demo import DEMO_PASSWORD, DEMO_USERNAME
+
+APP = str(Path(__file__).parents[2] / "app.py")
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Environment for a demo app on its own SQLite file."""
+    database = tmp_path / "app.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("AFRONDING_DEMO", "1")
+    monkeypatch.setenv("AFRONDING_COOKIE_KEY", "t" * 40)
+    return database
+
+
+def new_app() -> AppTest:
+    """The app, run once: the login page."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    return app
+
+
+def log_in(app: AppTest, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD) -> AppTest:
+    """Fill in the login form and submit it; a second run draws the navigation."""
+    app.text_input[0].input(username)
+    app.text_input[1].input(password)
+    app.button[0].click().run()
+    return app.run()
+
+
+@pytest.fixture
+def logged_in(app_env: Path) -> AppTest:
+    """The app with the demo coach logged in."""
+    return log_in(new_app())
+
+
+@pytest.fixture
+def open_page(logged_in: AppTest) -> Callable[[str], AppTest]:
+    """Switch the logged-in app to a page file."""
+
+    def switch(path: str) -> AppTest:
+        return logged_in.switch_page(path).run()
+
+    return switch

@@ -1,0 +1,97 @@
+"""The login gate: nothing but the login form until a coach has logged in."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.pages.conftest import log_in, new_app
+
+PAGES = [
+    "pages/overview.py",
+    "pages/clients.py",
+    "pages/closing_session.py",
+    "pages/trends.py",
+    "pages/follow_ups.py",
+    "pages/settings.py",
+]
+
+
+def _texts(app) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(
+        str(e.value) for kind in ("title", "markdown", "info", "error") for e in getattr(app, kind)
+    )
+
+
+def test_logged_out_shows_only_the_login_form(app_env: Path) -> None:
+    app = new_app()
+    assert not app.exception
+    assert [t.value for t in app.title] == ["Afronding"]
+    assert [i.label for i in app.text_input] == ["Gebruikersnaam", "Wachtwoord"]
+    assert "demo" in app.info[0].value  # demo mode shows its login
+    assert not app.metric and not app.dataframe
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_deep_link_while_logged_out_still_shows_only_the_login(app_env: Path, page: str) -> None:
+    app = new_app()
+    app.switch_page(page).run()
+    assert not app.exception
+    assert [t.value for t in app.title] == ["Afronding"]
+    assert not app.metric and not app.dataframe
+
+
+@pytest.mark.parametrize(
+    ("username", "password"), [("demo", "Fout-wachtwoord-1"), ("niemand", "Demo-coach-1")]
+)
+def test_a_wrong_login_says_so_without_hinting_whether_the_user_exists(
+    app_env: Path, username: str, password: str
+) -> None:
+    app = log_in(new_app(), username, password)
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        "Deze combinatie van gebruikersnaam en wachtwoord klopt niet. Probeer het opnieuw."
+    ]
+    assert not app.metric
+
+
+def test_the_demo_coach_lands_on_vandaag_with_the_demo_practice(app_env: Path) -> None:
+    app = log_in(new_app())
+    assert not app.exception
+    assert app.title[0].value.endswith(", Marieke")
+    values = {m.label: int(m.value) for m in app.metric}
+    assert values["Sessies vandaag"] >= 1
+    assert values["Follow-ups te laat"] >= 1
+    assert values["Bijna klaar, geen afronding"] >= 1
+    assert len(app.dataframe) == 4
+
+
+def test_logging_out_returns_to_the_login_form(app_env: Path) -> None:
+    app = log_in(new_app())
+    app.sidebar.button[0].click().run()
+    assert not app.exception
+    assert [i.label for i in app.text_input] == ["Gebruikersnaam", "Wachtwoord"]
+    app.run()
+    assert not app.metric
+
+
+def test_without_a_cookie_key_the_app_explains_and_stops(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AFRONDING_DEMO")
+    monkeypatch.delenv("AFRONDING_COOKIE_KEY")
+    monkeypatch.setattr("core.config.SECRETS_PATH", app_env.parent / "no-secrets.toml")
+    app = new_app()
+    assert not app.exception
+    assert app.title[0].value == "Afronding kan niet starten"
+    assert "token_urlsafe" in app.error[0].value
+    assert not app.text_input
+
+
+def test_an_unreachable_database_is_a_message_not_a_traceback(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://coach:geheim@127.0.0.1:9/weg")
+    app = new_app()
+    assert not app.exception
+    assert app.error[0].value.startswith("De database is niet bereikbaar")
+    assert "geheim" not in app.error[0].value
