@@ -33,6 +33,8 @@ PAGES = {
         ("pages/settings.py", "nav.settings", ":material/settings:", "instellingen", False),
     ],
 }
+# Reached from the client list, not from the sidebar.
+HIDDEN_PAGES = [("pages/client.py", "nav.client", ":material/person:", "client", False)]
 
 # Navigation comes before anything else renders (see STACK-NOTES): before the login form,
 # or its first submit arrives empty. Logged out, the pages stay registered but hidden, so
@@ -45,6 +47,12 @@ page = st.navigation(
             for path, title, icon, url, default in pages
         ]
         for section, pages in PAGES.items()
+    }
+    | {
+        "": [
+            st.Page(path, title=ui.t(title), icon=icon, url_path=url, visibility="hidden")
+            for path, title, icon, url, _ in HIDDEN_PAGES
+        ]
     },
     position="sidebar" if logged_in else "hidden",
 )
@@ -108,5 +116,6 @@ if not st.session_state.get("authentication_status"):
         st.stop()
     # Logged in by the form: let this run finish so the cookie component can store the
     # login; it reruns the app once it has, and that run shows the navigation.
+    ui.login_accounts(st.session_state["username"])
 
 page.run()

@@ -11,3 +11,7 @@ class ValidationError(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(", ".join(f"{field}: {key}" for field, key in errors.items()))
         self.errors = errors
+
+
+class NotFound(Exception):
+    """No such record for this coach: it doesn't exist, or belongs to someone else."""

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from core.i18n import translate
 from core.progress import TrajectoryProgress, progress_query
-from core.timefmt import format_date, format_moment, format_time, local_date, local_midnight, zone
+from core.timefmt import format_date, format_when, local_date, local_midnight, zone
 from db.models import (
     CLOSING_KINDS,
     Client,
@@ -137,9 +137,7 @@ def get_overview(session: Session, *, coach_id: int, timezone: str, now: datetim
 
 
 def _when(moment: datetime, overview: Overview, language: str) -> str:
-    if local_date(moment, overview.timezone) == overview.today:
-        return f"{translate('date.today', language)}, {format_time(moment, overview.timezone)}"
-    return format_moment(moment, overview.timezone, language)
+    return format_when(moment, overview.timezone, language, today=overview.today)
 
 
 def _sessions_label(progress: TrajectoryProgress, language: str) -> str:

@@ -65,12 +65,19 @@ def format_long_date(day: date, language: str) -> str:
     return f"{weekday} {day.day} {month} {day.year}"
 
 
-def format_moment(moment: datetime, timezone: str, language: str) -> str:
-    """`do 26 nov, 14:00` in the coach's zone."""
+def format_moment(moment: datetime, timezone: str, language: str, *, year: bool = False) -> str:
+    """`do 26 nov, 14:00` in the coach's zone; with `year`, `do 26 nov 2026, 14:00`."""
     local = moment.astimezone(zone(timezone))
-    return f"{format_date(local.date(), language)}, {local:%H:%M}"
+    return f"{format_date(local.date(), language, year=year)}, {local:%H:%M}"
 
 
 def format_time(moment: datetime, timezone: str) -> str:
     """`14:00` in the coach's zone."""
     return f"{moment.astimezone(zone(timezone)):%H:%M}"
+
+
+def format_when(moment: datetime, timezone: str, language: str, *, today: date) -> str:
+    """`vandaag, 14:00` for today, else `vr 27 nov, 11:00`, in the coach's zone."""
+    if local_date(moment, timezone) == today:
+        return f"{translate('date.today', language)}, {format_time(moment, timezone)}"
+    return format_moment(moment, timezone, language)

@@ -1,5 +1,6 @@
 """Small UI helpers the pages share: the database session, the coach, the text catalog."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
@@ -139,3 +140,44 @@ def ignore_revoked_cookie(
         # the browser to drop it.
         st.session_state["logout"] = True
         authenticator.cookie_controller.delete_cookie()
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def plain(text: str) -> str:
+    """Text a client or coach typed, escaped so markdown and HTML show as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+class FieldErrors:
+    """Placeholders under form fields, filled with the refusal for that field after submit."""
+
+    def __init__(self) -> None:
+        self._slots: dict[str, Any] = {}
+
+    def slot(self, field: str) -> None:
+        """Reserve the place for `field`'s message, right under the field."""
+        self._slots[field] = st.empty()
+
+    def show(self, errors: dict[str, str]) -> None:
+        """Put each message beside its field (or at the end when the field has no slot)."""
+        for field, key in errors.items():
+            self._slots.get(field, st).error(t(key), icon=":material/error:")
+
+
+def flash(key: str, **values: object) -> None:
+    """A success message to show after the next rerun."""
+    st.session_state["app_flash"] = t(key, **values)
+
+
+def show_flash() -> None:
+    """Show (once) the success message left by the previous run."""
+    if message := st.session_state.pop("app_flash", None):
+        st.success(message, icon=":material/check_circle:")
+
+
+def forget(*keys: str) -> None:
+    """Drop widget values, so a form starts empty after a successful save."""
+    for key in keys:
+        st.session_state.pop(key, None)

@@ -1,5 +1,94 @@
-"""Cliënten: the client list (filled by the client-list issue)."""
+"""Cliënten: every client, where their trajectory stands, and what needs attention now."""
 
+import streamlit as st
+
+from core.client_data import export_clients_csv
+from core.clients import (
+    TRAJECTORY_STATUSES,
+    SortKey,
+    client_table,
+    list_client_choices,
+    list_clients,
+    sort_clients,
+)
+from core.readiness import Flag
+from core.timefmt import local_date, utc_now
+from pages import _client_forms as forms
 from pages import _ui as ui
 
-ui.coming_soon("clients")
+ATTENTION_SHOWN = 12
+
+coach = ui.coach()
+now = utc_now()
+today = local_date(now, coach.timezone)
+st.title(ui.t("clients.title"))
+ui.show_flash()
+
+search, status_filter, sort_choice = st.columns([3, 4, 2], vertical_alignment="bottom")
+query = search.text_input(ui.t("clients.search"), key="clients_query", max_chars=120)
+status = status_filter.segmented_control(
+    ui.t("clients.status"),
+    TRAJECTORY_STATUSES,
+    format_func=lambda s: ui.t(f"trajectory_status.{s}"),
+    key="clients_status",
+)
+sort_key = sort_choice.selectbox(
+    ui.t("clients.sort"),
+    list(SortKey),
+    format_func=lambda k: ui.t(f"clients.sort_{k}"),
+    key="clients_sort",
+)
+
+with ui.db_session() as session:
+    rows = list_clients(
+        session, coach_id=coach.id, now=now, today=today, query=query, status=status
+    )
+    choices = list_client_choices(session, coach_id=coach.id)
+rows = sort_clients(rows, SortKey(sort_key))
+
+new, export, upload = st.columns([1, 1, 1])
+if new.button(ui.t("clients.new"), icon=":material/person_add:", type="primary", width="stretch"):
+    forms.new_client_dialog(choices)
+flag_labels = {flag.value: ui.t(f"readiness_short.{flag.value}") for flag in Flag}
+export.download_button(
+    ui.t("clients.export"),
+    export_clients_csv(rows, flag_labels).encode(),
+    file_name=f"afronding-clienten-{today.isoformat()}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    width="stretch",
+)
+with upload.popover(ui.t("clients.import"), icon=":material/upload:", width="stretch"):
+    forms.import_panel()
+
+if not rows:
+    st.info(ui.t("clients.none_found" if choices else "clients.empty"), icon=":material/info:")
+    st.stop()
+
+table = client_table(rows, language=coach.language, timezone=coach.timezone, today=today)
+picked = st.dataframe(
+    table, hide_index=True, on_select="rerun", selection_mode="single-row", key="clients_table"
+)
+st.caption(
+    f"{ui.t('clients.count', shown=len(rows), total=len(choices))} · {ui.t('clients.select_hint')}"
+)
+if picked.selection.rows:
+    chosen = rows[picked.selection.rows[0]]
+    st.session_state.pop("clients_table", None)  # coming back shows the list unselected
+    st.switch_page("pages/client.py", query_params={"id": str(chosen.client_id)})
+
+flagged = [(row, flag) for row in rows for flag in row.flags]
+if flagged:
+    with st.container(border=True):
+        st.subheader(ui.t("clients.attention_title"))
+        for row, flag in flagged[:ATTENTION_SHOWN]:
+            text, link = st.columns([5, 1], vertical_alignment="center")
+            text.markdown(f"**{ui.plain(row.name)}** — {ui.t(f'readiness.{flag.value}')}")
+            link.page_link(
+                "pages/client.py",
+                label=ui.t("clients.open_client"),
+                icon=":material/east:",
+                query_params={"id": str(row.client_id)},
+            )
+        if len(flagged) > ATTENTION_SHOWN:
+            st.caption(ui.t("clients.attention_more", count=len(flagged) - ATTENTION_SHOWN))

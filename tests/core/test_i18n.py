@@ -69,5 +69,6 @@ def test_placeholders_are_filled() -> None:
 
 def test_no_english_slips_into_the_dutch_catalog() -> None:
     english = re.compile(r"\b(the|and|please|save|settings|client)\b", re.IGNORECASE)
-    slips = {k: v for k, v in catalog("nl").items() if english.search(v)}
+    words = {k: re.sub(r"\{\w+\}", "", v) for k, v in catalog("nl").items()}  # not {client}
+    slips = {k: v for k, v in words.items() if english.search(v)}
     assert slips == {}

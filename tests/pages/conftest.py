@@ -33,6 +33,7 @@ def log_in(app: AppTest, username: str = DEMO_USERNAME, password: str = DEMO_PAS
     app.text_input[0].input(username)
     app.text_input[1].input(password)
     app.button[0].click().run()
+    assert not app.exception, app.exception  # the very first run after the login, too
     return app.run()
 
 

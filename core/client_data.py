@@ -1,0 +1,307 @@
+"""Client data in and out: CSV export and all-or-nothing import, AVG export and deletion."""
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.clients import ClientRow, TrajectoryInput, add_client, own_client
+from core.errors import ValidationError
+from core.validation import (
+    email_problem,
+    name_problem,
+    planned_sessions_problem,
+    text_problem,
+)
+from db.models import (
+    Base,
+    Client,
+    ClosureChecklist,
+    CoachingSession,
+    Evaluation,
+    FollowUp,
+    GoalScore,
+    Outcome,
+    RetentionPlan,
+    Trajectory,
+)
+
+IMPORT_COLUMNS = (
+    "naam",
+    "email",
+    "telefoon",
+    "doel",
+    "startdatum",
+    "geplande_sessies",
+    "intensief",
+    "verwezen_door",
+    "notities",
+)
+REQUIRED_COLUMNS = ("naam", "doel", "startdatum", "geplande_sessies")
+# English headers are welcome too: a practice may keep its lists in English.
+ALIASES = {
+    "name": "naam",
+    "phone": "telefoon",
+    "goal": "doel",
+    "start_date": "startdatum",
+    "planned_sessions": "geplande_sessies",
+    "intensive": "intensief",
+    "referred_by": "verwezen_door",
+    "notes": "notities",
+}
+MAX_IMPORT_ROWS = 5000
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
+YES = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
+NO = {"nee", "n", "no", "0", "false", "onwaar", ""}
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """Why one line of an import was refused."""
+
+    line: int
+    column: str
+    message_key: str
+
+
+class ImportRefused(Exception):
+    """The file was refused as a whole; nothing was imported."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def _csv_text(rows: Iterable[Iterable[object]]) -> str:
+    buffer = io.StringIO()
+    # Semicolons: what Excel with Dutch settings expects.
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def import_template() -> str:
+    """An example import file with every column and one filled-in line."""
+    example = (
+        "Iris de Vries",
+        "iris@example.org",
+        "06-12345678",
+        "Met meer rust leidinggeven",
+        "2026-09-01",
+        "8",
+        "nee",
+        "Via LinkedIn",
+        "",
+    )
+    return "\ufeff" + _csv_text([IMPORT_COLUMNS, example])
+
+
+def export_clients_csv(rows: list[ClientRow], labels: dict[str, str]) -> str:
+    """The client list as CSV (UTF-8 with BOM, so Excel shows the accents right)."""
+    header = (
+        "naam",
+        "email",
+        "doel",
+        "status",
+        "sessies_gehouden",
+        "sessies_gepland",
+        "startscore",
+        "laatste_score",
+        "volgende_sessie",
+        "volgende_follow_up",
+        "aandachtspunten",
+    )
+    lines = [
+        (
+            row.name,
+            row.email or "",
+            row.goal or "",
+            row.status.value if row.status else "",
+            row.held_sessions,
+            row.planned_sessions or "",
+            row.start_score or "",
+            row.latest_score or "",
+            row.next_session_at.isoformat(timespec="minutes") if row.next_session_at else "",
+            row.next_follow_up_on.isoformat() if row.next_follow_up_on else "",
+            " | ".join(labels[flag.value] for flag in row.flags),
+        )
+        for row in rows
+    ]
+    return "\ufeff" + _csv_text([header, *lines])
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")  # an older Excel "CSV" on Windows
+
+
+def _parse_date(text: str) -> date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _row_input(
+    line: int, row: dict[str, str], referrers: dict[str, int]
+) -> tuple[dict[str, Any], list[ImportProblem]]:
+    problems: list[ImportProblem] = []
+
+    def check(column: str, key: str | None) -> None:
+        if key:
+            problems.append(ImportProblem(line, column, key))
+
+    check("naam", name_problem(row.get("naam", "")))
+    check("email", email_problem(row.get("email", "")))
+    check("doel", text_problem(row.get("doel", ""), required=True))
+    check("notities", text_problem(row.get("notities", "")))
+    check("telefoon", "validation.phone_long" if len(row.get("telefoon", "")) > 40 else None)
+    started = _parse_date(row.get("startdatum", ""))
+    check("startdatum", None if started else "import.bad_date")
+    planned_text = row.get("geplande_sessies", "").strip()
+    planned = int(planned_text) if planned_text.isdigit() else 0
+    check("geplande_sessies", planned_sessions_problem(planned))
+    intensive_text = row.get("intensief", "").strip().lower()
+    check("intensief", None if intensive_text in YES | NO else "import.bad_yes_no")
+    referral = row.get("verwezen_door", "").strip()
+    check("verwezen_door", "validation.text_long" if len(referral) > 200 else None)
+    values = {
+        "name": row.get("naam", ""),
+        "email": row.get("email", ""),
+        "phone": row.get("telefoon", ""),
+        "notes": row.get("notities", ""),
+        "trajectory": TrajectoryInput(
+            goal=row.get("doel", ""),
+            started_on=started or date.min,
+            planned_sessions=planned,
+            intensive=intensive_text in YES,
+            # A referrer who is already a client is linked; anything else is kept as text.
+            referred_by_client_id=referrers.get(referral.casefold()),
+            referral_source="" if referral.casefold() in referrers else referral,
+        ),
+    }
+    return values, problems
+
+
+def import_clients_csv(session: Session, *, coach_id: int, data: bytes) -> int:
+    """Add every client in the CSV, or none: any bad line raises ImportRefused. Returns a count."""
+    reader_text = _decode(data)
+    first_line = reader_text.splitlines()[0] if reader_text.strip() else ""
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(reader_text), delimiter=delimiter)
+    headers = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
+    if missing:
+        raise ImportRefused([ImportProblem(1, c, "import.missing_column") for c in missing])
+    reader.fieldnames = headers
+    referrers = {
+        name.casefold(): client_id
+        for client_id, name in session.execute(
+            select(Client.id, Client.name).where(Client.coach_id == coach_id)
+        )
+    }
+    taken = {
+        email.lower()
+        for email in session.scalars(
+            select(func.lower(Client.email)).where(
+                Client.coach_id == coach_id, Client.email.is_not(None)
+            )
+        )
+    }
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    problems: list[ImportProblem] = []
+    for row in reader:
+        line = reader.line_num
+        if len(parsed) >= MAX_IMPORT_ROWS:
+            problems.append(ImportProblem(line, "", "import.too_many_rows"))
+            break
+        cleaned = {k: (v or "").strip() for k, v in row.items() if k}
+        if not any(cleaned.values()):
+            continue  # a blank line, as spreadsheets like to add at the end
+        values, row_problems = _row_input(line, cleaned, referrers)
+        email = cleaned.get("email", "").lower()
+        if email:
+            if email in taken:
+                row_problems.append(ImportProblem(line, "email", "validation.email_taken"))
+            taken.add(email)
+        problems += row_problems
+        parsed.append((line, values))
+    if problems:
+        raise ImportRefused(problems)
+    if not parsed:
+        raise ImportRefused([ImportProblem(1, "", "import.empty")])
+    for line, values in parsed:
+        try:
+            add_client(session, coach_id=coach_id, **values)
+        except ValidationError as invalid:
+            # The caller rolls the transaction back: the lines added before are undone too.
+            refused = [ImportProblem(line, field, key) for field, key in invalid.errors.items()]
+            raise ImportRefused(refused) from invalid
+    return len(parsed)
+
+
+def _rows(session: Session, model: type[Base], *conditions: Any) -> list[dict[str, Any]]:
+    columns = [c.key for c in model.__table__.columns]
+    return [
+        {column: getattr(obj, column) for column in columns}
+        for obj in session.scalars(select(model).where(*conditions))
+    ]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value.value if hasattr(value, "value") else value
+
+
+def export_client_data(session: Session, *, coach_id: int, client_id: int) -> bytes:
+    """Everything stored about one client (AVG inzage): a zip with JSON and a CSV per table."""
+    client = own_client(session, coach_id=coach_id, client_id=client_id)
+    trajectory_ids = [t.id for t in client.trajectories]
+    tables = {
+        "client": _rows(session, Client, Client.id == client.id),
+        "trajectories": _rows(session, Trajectory, Trajectory.id.in_(trajectory_ids)),
+    }
+    for name, model in (
+        ("sessions", CoachingSession),
+        ("goal_scores", GoalScore),
+        ("evaluations", Evaluation),
+        ("retention_plans", RetentionPlan),
+        ("closure_checklists", ClosureChecklist),
+        ("follow_ups", FollowUp),
+        ("outcomes", Outcome),
+    ):
+        tables[name] = _rows(session, model, model.trajectory_id.in_(trajectory_ids))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        plain = {
+            name: [{k: _plain(v) for k, v in row.items()} for row in rows]
+            for name, rows in tables.items()
+        }
+        archive.writestr("client.json", json.dumps(plain, ensure_ascii=False, indent=2))
+        for name, rows in plain.items():
+            columns = list(rows[0]) if rows else []
+            lines: list[list[object]] = [list(columns)]
+            lines += [[row[c] for c in columns] for row in rows]
+            archive.writestr(f"{name}.csv", "\ufeff" + _csv_text(lines))
+    return buffer.getvalue()
+
+
+def delete_client(session: Session, *, coach_id: int, client_id: int, confirm_name: str) -> None:
+    """Remove a client and everything linked, once the coach has typed the client's name."""
+    client = own_client(session, coach_id=coach_id, client_id=client_id)
+    if confirm_name.strip() != client.name:
+        raise ValidationError({"confirm_name": "clients.delete_name_mismatch"})
+    session.delete(client)
+    session.flush()

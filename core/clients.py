@@ -1,0 +1,590 @@
+"""Cliënten: the client list with readiness, adding and editing clients and trajectories."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from core.errors import NotFound, ValidationError
+from core.i18n import translate
+from core.readiness import Flag, ReadinessFacts, readiness_flags
+from core.timefmt import format_date, format_moment, format_time, local_date
+from core.validation import (
+    email_problem,
+    name_problem,
+    optional,
+    period_problem,
+    planned_sessions_problem,
+    text_problem,
+)
+from db.models import (
+    CLOSING_KINDS,
+    Client,
+    ClosureChecklist,
+    CoachingSession,
+    Evaluation,
+    FollowUp,
+    FollowUpStatus,
+    GoalScore,
+    Outcome,
+    OutcomeKind,
+    RetentionPlan,
+    SessionKind,
+    SessionStatus,
+    Source,
+    Trajectory,
+    TrajectoryStatus,
+)
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """One client in the list, with their latest trajectory and its readiness."""
+
+    client_id: int
+    name: str
+    email: str | None
+    trajectory_id: int | None
+    goal: str | None
+    status: TrajectoryStatus | None
+    held_sessions: int
+    planned_sessions: int | None
+    start_score: int | None
+    latest_score: int | None
+    next_session_at: datetime | None
+    next_follow_up_on: date | None
+    flags: tuple[Flag, ...]
+
+
+TRAJECTORY_STATUSES = tuple(TrajectoryStatus)
+
+
+class SortKey(StrEnum):
+    """What the client list can be sorted by."""
+
+    NAME = "name"
+    STATUS = "status"
+    PROGRESS = "progress"
+    NEXT_SESSION = "next_session"
+    NEXT_FOLLOW_UP = "next_follow_up"
+    GAIN = "gain"
+    FLAGS = "flags"
+
+
+def own_client(session: Session, *, coach_id: int, client_id: int) -> Client:
+    """The client, if it is this coach's; NotFound otherwise (never another coach's)."""
+    client = session.scalar(
+        select(Client).where(Client.id == client_id, Client.coach_id == coach_id)
+    )
+    if client is None:
+        raise NotFound("client")
+    return client
+
+
+def own_trajectory(session: Session, *, coach_id: int, trajectory_id: int) -> Trajectory:
+    """The trajectory, if its client is this coach's; NotFound otherwise."""
+    trajectory = session.scalar(
+        select(Trajectory)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(Trajectory.id == trajectory_id, Client.coach_id == coach_id)
+    )
+    if trajectory is None:
+        raise NotFound("trajectory")
+    return trajectory
+
+
+def _coach_trajectories(coach_id: int) -> Select[int]:
+    return (
+        select(Trajectory.id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(Client.coach_id == coach_id)
+    )
+
+
+def _client_list_query(
+    *,
+    coach_id: int,
+    now: datetime,
+    query: str,
+    status: TrajectoryStatus | None,
+    client_id: int | None,
+) -> Select[*tuple[Any, ...]]:
+    """Every client with their latest trajectory's figures, in one statement."""
+    mine = _coach_trajectories(coach_id).scalar_subquery()
+    latest = (
+        select(
+            Trajectory,
+            func.row_number()
+            .over(
+                partition_by=Trajectory.client_id,
+                order_by=(Trajectory.started_on.desc(), Trajectory.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Trajectory.id.in_(mine))
+        .subquery()
+    )
+    s = CoachingSession
+    planned_closing = and_(s.status == SessionStatus.PLANNED, s.kind.in_(CLOSING_KINDS))
+    sessions = (
+        select(
+            s.trajectory_id,
+            func.count(s.id)
+            .filter(
+                and_(
+                    s.status == SessionStatus.HELD,
+                    s.kind.in_((SessionKind.REGULAR, SessionKind.INTERMEDIATE)),
+                )
+            )
+            .label("held"),
+            func.count(s.id).filter(planned_closing).label("closings"),
+            func.min(s.duration_minutes).filter(planned_closing).label("shortest"),
+            func.count(s.id)
+            .filter(and_(s.status == SessionStatus.PLANNED, s.kind == SessionKind.CLOSING_90))
+            .label("single"),
+            func.min(s.scheduled_at)
+            .filter(and_(s.status == SessionStatus.PLANNED, s.scheduled_at >= now))
+            .label("next"),
+        )
+        .where(s.trajectory_id.in_(mine))
+        .group_by(s.trajectory_id)
+        .subquery()
+    )
+    g = GoalScore
+    ranked = (
+        select(
+            g.trajectory_id,
+            g.score,
+            func.row_number()
+            .over(partition_by=g.trajectory_id, order_by=(g.measured_at, g.id))
+            .label("first"),
+            func.row_number()
+            .over(partition_by=g.trajectory_id, order_by=(g.measured_at.desc(), g.id.desc()))
+            .label("last"),
+        )
+        .where(g.trajectory_id.in_(mine))
+        .subquery()
+    )
+    scores = (
+        select(
+            ranked.c.trajectory_id,
+            func.max(case((ranked.c.first == 1, ranked.c.score))).label("start"),
+            func.max(case((ranked.c.last == 1, ranked.c.score))).label("latest"),
+        )
+        .group_by(ranked.c.trajectory_id)
+        .subquery()
+    )
+    follow_ups = (
+        select(FollowUp.trajectory_id, func.min(FollowUp.due_on).label("next"))
+        .where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.trajectory_id.in_(mine))
+        .group_by(FollowUp.trajectory_id)
+        .subquery()
+    )
+    client_evaluation = exists().where(
+        Evaluation.trajectory_id == latest.c.id, Evaluation.source == Source.CLIENT
+    )
+    door_open = or_(
+        ClosureChecklist.offered_follow_up,
+        ClosureChecklist.offered_single_sessions,
+        ClosureChecklist.offered_new_trajectory,
+    )
+    stmt = (
+        select(
+            Client.id,
+            Client.name,
+            Client.email,
+            latest.c.id,
+            latest.c.goal,
+            latest.c.status,
+            latest.c.planned_sessions,
+            latest.c.intensive,
+            latest.c.ended_on,
+            func.coalesce(sessions.c.held, 0),
+            func.coalesce(sessions.c.closings, 0) > 0,
+            sessions.c.shortest,
+            func.coalesce(sessions.c.single, 0) > 0,
+            sessions.c.next,
+            scores.c.start,
+            scores.c.latest,
+            follow_ups.c.next,
+            client_evaluation,
+            func.coalesce(func.length(RetentionPlan.main_change), 0) > 0,
+            func.coalesce(ClosureChecklist.feedback_asked, False),
+            func.coalesce(door_open, False),
+        )
+        .select_from(Client)
+        .outerjoin(latest, and_(latest.c.client_id == Client.id, latest.c.rank == 1))
+        .outerjoin(sessions, sessions.c.trajectory_id == latest.c.id)
+        .outerjoin(scores, scores.c.trajectory_id == latest.c.id)
+        .outerjoin(follow_ups, follow_ups.c.trajectory_id == latest.c.id)
+        .outerjoin(RetentionPlan, RetentionPlan.trajectory_id == latest.c.id)
+        .outerjoin(ClosureChecklist, ClosureChecklist.trajectory_id == latest.c.id)
+        .where(Client.coach_id == coach_id)
+        .order_by(Client.name, Client.id)
+    )
+    if query.strip():
+        stmt = stmt.where(Client.name.icontains(query.strip(), autoescape=True))
+    if status is not None:
+        stmt = stmt.where(latest.c.status == status)
+    if client_id is not None:
+        stmt = stmt.where(Client.id == client_id)
+    return stmt
+
+
+def list_clients(
+    session: Session,
+    *,
+    coach_id: int,
+    now: datetime,
+    today: date,
+    query: str = "",
+    status: TrajectoryStatus | None = None,
+    client_id: int | None = None,
+) -> list[ClientRow]:
+    """The coach's clients, filtered by name and latest trajectory status, sorted by name."""
+    stmt = _client_list_query(
+        coach_id=coach_id, now=now, query=query, status=status, client_id=client_id
+    )
+    rows = []
+    for row in session.execute(stmt):
+        values: tuple[Any, ...] = tuple(row)
+        (
+            client_id,
+            name,
+            email,
+            trajectory_id,
+            goal,
+            status_,
+            planned,
+            intensive,
+            ended_on,
+            held,
+            closing_planned,
+            shortest,
+            single,
+            next_session,
+            start,
+            latest,
+            next_follow_up,
+            client_eval,
+            plan,
+            feedback,
+            door,
+        ) = values
+        flags: tuple[Flag, ...] = ()
+        if trajectory_id is not None:
+            facts = ReadinessFacts(
+                status=status_,
+                planned_sessions=planned,
+                held_sessions=held,
+                intensive=intensive,
+                ended_on=ended_on,
+                closing_planned=closing_planned,
+                shortest_closing_minutes=shortest,
+                single_closing_planned=single,
+                client_evaluation=client_eval,
+                retention_plan=plan,
+                feedback_asked=feedback,
+                door_kept_open=door,
+            )
+            flags = tuple(readiness_flags(facts, today=today))
+        rows.append(
+            ClientRow(
+                client_id=client_id,
+                name=name,
+                email=email,
+                trajectory_id=trajectory_id,
+                goal=goal,
+                status=status_,
+                held_sessions=held,
+                planned_sessions=planned,
+                start_score=start,
+                latest_score=latest,
+                next_session_at=next_session,
+                next_follow_up_on=next_follow_up,
+                flags=flags,
+            )
+        )
+    return rows
+
+
+def sort_clients(rows: list[ClientRow], key: SortKey) -> list[ClientRow]:
+    """Rows in the chosen order; missing values (no next session, no score) go last."""
+    far = datetime.max.replace(tzinfo=None)
+
+    def order(row: ClientRow) -> tuple[object, ...]:
+        if key is SortKey.STATUS:
+            return (list(TrajectoryStatus).index(row.status) if row.status else 9, row.name)
+        if key is SortKey.PROGRESS:
+            share = row.held_sessions / row.planned_sessions if row.planned_sessions else 0
+            return (-share, row.name)
+        if key is SortKey.NEXT_SESSION:
+            moment = row.next_session_at.replace(tzinfo=None) if row.next_session_at else far
+            return (moment, row.name)
+        if key is SortKey.NEXT_FOLLOW_UP:
+            return (row.next_follow_up_on or date.max, row.name)
+        if key is SortKey.GAIN:
+            gain = (row.latest_score or 0) - (row.start_score or 0)
+            return (row.start_score is None, -gain, row.name)
+        if key is SortKey.FLAGS:
+            return (-len(row.flags), row.name)
+        return (row.name.casefold(),)
+
+    return sorted(rows, key=order)
+
+
+@dataclass(frozen=True)
+class TrajectoryInput:
+    """What a coach fills in to start a trajectory."""
+
+    goal: str
+    started_on: date
+    planned_sessions: int
+    intensive: bool = False
+    referred_by_client_id: int | None = None
+    referral_source: str = ""
+
+
+def _trajectory_problems(data: TrajectoryInput) -> dict[str, str]:
+    problems = {
+        "goal": text_problem(data.goal, required=True),
+        "planned_sessions": planned_sessions_problem(data.planned_sessions),
+        "referral_source": text_problem(data.referral_source)
+        if len(data.referral_source) <= 200
+        else "validation.text_long",
+    }
+    return {field: key for field, key in problems.items() if key}
+
+
+def _check_referrer(session: Session, coach_id: int, client_id: int | None) -> None:
+    if client_id is not None:
+        own_client(session, coach_id=coach_id, client_id=client_id)
+
+
+def _email_taken(
+    session: Session, coach_id: int, email: str, except_client: int | None = None
+) -> bool:
+    stmt = select(Client.id).where(
+        Client.coach_id == coach_id, func.lower(Client.email) == email.strip().lower()
+    )
+    if except_client is not None:
+        stmt = stmt.where(Client.id != except_client)
+    return session.scalar(stmt) is not None
+
+
+def add_client(
+    session: Session,
+    *,
+    coach_id: int,
+    name: str,
+    email: str,
+    phone: str,
+    notes: str,
+    trajectory: TrajectoryInput,
+) -> int:
+    """A new client with their first trajectory; returns the client's id."""
+    problems = {
+        "name": name_problem(name),
+        "email": email_problem(email),
+        "phone": "validation.phone_long" if len(phone.strip()) > 40 else None,
+        "notes": text_problem(notes),
+    }
+    errors = {field: key for field, key in problems.items() if key}
+    if "email" not in errors and email.strip() and _email_taken(session, coach_id, email):
+        errors["email"] = "validation.email_taken"
+    errors |= _trajectory_problems(trajectory)
+    if errors:
+        raise ValidationError(errors)
+    _check_referrer(session, coach_id, trajectory.referred_by_client_id)
+    client = Client(
+        coach_id=coach_id,
+        name=name.strip(),
+        email=optional(email),
+        phone=optional(phone),
+        notes=optional(notes),
+    )
+    session.add(client)
+    session.flush()
+    _new_trajectory(session, client, trajectory)
+    return client.id
+
+
+def _new_trajectory(session: Session, client: Client, data: TrajectoryInput) -> Trajectory:
+    trajectory = Trajectory(
+        client_id=client.id,
+        goal=data.goal.strip(),
+        started_on=data.started_on,
+        planned_sessions=data.planned_sessions,
+        intensive=data.intensive,
+        referred_by_client_id=data.referred_by_client_id,
+        referral_source=optional(data.referral_source),
+    )
+    session.add(trajectory)
+    session.flush()
+    return trajectory
+
+
+def start_trajectory(
+    session: Session, *, coach_id: int, client_id: int, trajectory: TrajectoryInput
+) -> int:
+    """A new trajectory for an existing client: a returning client. Returns its id."""
+    client = own_client(session, coach_id=coach_id, client_id=client_id)
+    errors = _trajectory_problems(trajectory)
+    if errors:
+        raise ValidationError(errors)
+    _check_referrer(session, coach_id, trajectory.referred_by_client_id)
+    running = session.scalar(
+        select(Trajectory.id).where(
+            Trajectory.client_id == client.id,
+            Trajectory.status.in_((TrajectoryStatus.ACTIVE, TrajectoryStatus.CLOSING)),
+        )
+    )
+    if running is not None:
+        raise ValidationError({"goal": "clients.trajectory_running"})
+    previous = session.scalar(
+        select(Trajectory)
+        .where(Trajectory.client_id == client.id, Trajectory.status == TrajectoryStatus.CLOSED)
+        .order_by(Trajectory.started_on.desc())
+        .limit(1)
+    )
+    if previous is not None:
+        # Coming back is an outcome of the earlier trajectory: the practice figures count it.
+        session.add(
+            Outcome(
+                trajectory_id=previous.id,
+                kind=OutcomeKind.RETURNING,
+                recorded_on=trajectory.started_on,
+            )
+        )
+    return _new_trajectory(session, client, trajectory).id
+
+
+def update_client(
+    session: Session,
+    *,
+    coach_id: int,
+    client_id: int,
+    name: str,
+    email: str,
+    phone: str,
+    notes: str,
+) -> None:
+    """Save a client's details."""
+    client = own_client(session, coach_id=coach_id, client_id=client_id)
+    problems = {
+        "name": name_problem(name),
+        "email": email_problem(email),
+        "phone": "validation.phone_long" if len(phone.strip()) > 40 else None,
+        "notes": text_problem(notes),
+    }
+    errors = {field: key for field, key in problems.items() if key}
+    if (
+        "email" not in errors
+        and email.strip()
+        and _email_taken(session, coach_id, email, client_id)
+    ):
+        errors["email"] = "validation.email_taken"
+    if errors:
+        raise ValidationError(errors)
+    client.name = name.strip()
+    client.email = optional(email)
+    client.phone = optional(phone)
+    client.notes = optional(notes)
+    session.flush()
+
+
+def update_trajectory(
+    session: Session,
+    *,
+    coach_id: int,
+    trajectory_id: int,
+    goal: str,
+    started_on: date,
+    ended_on: date | None,
+    planned_sessions: int,
+    intensive: bool,
+    status: TrajectoryStatus,
+) -> None:
+    """Save a trajectory's goal, dates, size and status."""
+    trajectory = own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    problems = {
+        "goal": text_problem(goal, required=True),
+        "ended_on": period_problem(started_on, ended_on),
+        "planned_sessions": planned_sessions_problem(planned_sessions),
+    }
+    errors = {field: key for field, key in problems.items() if key}
+    if errors:
+        raise ValidationError(errors)
+    trajectory.goal = goal.strip()
+    trajectory.started_on = started_on
+    trajectory.ended_on = ended_on
+    trajectory.planned_sessions = planned_sessions
+    trajectory.intensive = intensive
+    trajectory.status = status
+    session.flush()
+
+
+@dataclass(frozen=True)
+class ClientChoice:
+    """A client to pick in a select box (a referrer, say)."""
+
+    client_id: int
+    name: str
+
+
+def list_client_choices(session: Session, *, coach_id: int) -> list[ClientChoice]:
+    """The coach's clients by name, for select boxes."""
+    rows = session.execute(
+        select(Client.id, Client.name).where(Client.coach_id == coach_id).order_by(Client.name)
+    )
+    return [ClientChoice(*row) for row in rows]
+
+
+def client_table(
+    rows: list[ClientRow], *, language: str, timezone: str, today: date
+) -> list[dict[str, object]]:
+    """The client list as plain-text rows in the coach's language and time zone."""
+
+    def col(key: str) -> str:
+        return translate(f"clients.col_{key}", language)
+
+    def scores(row: ClientRow) -> str:
+        if row.start_score is None:
+            return ""
+        return f"{row.start_score} → {row.latest_score}"
+
+    def when(row: ClientRow) -> str:
+        if row.next_session_at is None:
+            return ""
+        if local_date(row.next_session_at, timezone) == today:
+            return (
+                f"{translate('date.today', language)}, {format_time(row.next_session_at, timezone)}"
+            )
+        return format_moment(row.next_session_at, timezone, language)
+
+    def follow_up(row: ClientRow) -> str:
+        day = row.next_follow_up_on
+        if day is None:
+            return ""
+        return format_date(day, language, year=day.year != today.year)
+
+    return [
+        {
+            col("client"): row.name,
+            col("attention"): ", ".join(
+                translate(f"readiness_short.{flag.value}", language) for flag in row.flags
+            ),
+            col("status"): translate(f"trajectory_status.{row.status.value}", language)
+            if row.status
+            else "",
+            col("sessions"): f"{row.held_sessions} / {row.planned_sessions or 0}",
+            col("score"): scores(row),
+            col("next_session"): when(row),
+            col("next_follow_up"): follow_up(row),
+            col("goal"): row.goal or "",
+        }
+        for row in rows
+    ]

@@ -1,0 +1,386 @@
+"""The forms of the client pages: new client, import, log and plan a session, edit, AVG."""
+
+from datetime import datetime, time, timedelta
+
+import streamlit as st
+
+from core.client_data import ImportRefused, delete_client, import_clients_csv, import_template
+from core.clients import (
+    TRAJECTORY_STATUSES,
+    ClientChoice,
+    TrajectoryInput,
+    add_client,
+    start_trajectory,
+    update_client,
+    update_trajectory,
+)
+from core.errors import ValidationError
+from core.progress import TrajectoryProgress
+from core.sessions import SESSION_KINDS, SessionLog, log_session, plan_session
+from core.timefmt import utc_now, zone
+from core.timeline import ClientDetail, TrajectorySummary
+from pages import _ui as ui
+
+
+def _referrer_fields(
+    prefix: str, choices: list[ClientChoice], errors: ui.FieldErrors
+) -> tuple[int | None, str]:
+    options = [None, *(c.client_id for c in choices)]
+    names = {c.client_id: c.name for c in choices}
+    referrer = st.selectbox(
+        ui.t("clients.referred_by"),
+        options,
+        format_func=lambda cid: names[cid] if cid else ui.t("clients.no_referrer"),
+        key=f"{prefix}_referrer",
+    )
+    source = st.text_input(ui.t("clients.referral_source"), max_chars=200, key=f"{prefix}_source")
+    errors.slot("referral_source")
+    return referrer, source
+
+
+def _trajectory_fields(
+    prefix: str, choices: list[ClientChoice], errors: ui.FieldErrors
+) -> TrajectoryInput:
+    goal = st.text_area(ui.t("clients.goal"), key=f"{prefix}_goal", height=80)
+    errors.slot("goal")
+    left, right = st.columns(2)
+    started = left.date_input(
+        ui.t("clients.started_on"), key=f"{prefix}_started", format="DD-MM-YYYY"
+    )
+    planned = right.number_input(
+        ui.t("clients.planned_sessions"),
+        min_value=1,
+        max_value=60,
+        value=8,
+        key=f"{prefix}_planned",
+    )
+    errors.slot("planned_sessions")
+    intensive = st.checkbox(ui.t("clients.intensive"), key=f"{prefix}_intensive")
+    referrer, source = _referrer_fields(prefix, choices, errors)
+    return TrajectoryInput(
+        goal=goal,
+        started_on=started,
+        planned_sessions=int(planned),
+        intensive=intensive,
+        referred_by_client_id=referrer,
+        referral_source=source,
+    )
+
+
+NEW_CLIENT_KEYS = (
+    "new_name",
+    "new_email",
+    "new_phone",
+    "new_notes",
+    "new_goal",
+    "new_started",
+    "new_planned",
+    "new_intensive",
+    "new_referrer",
+    "new_source",
+)
+
+
+@st.dialog(" ", width="large")
+def new_client_dialog(choices: list[ClientChoice]) -> None:
+    """Add a client and their first trajectory in one short form."""
+    st.subheader(ui.t("clients.new_title"))
+    errors = ui.FieldErrors()
+    with st.form("new_client_form", border=False):
+        name = st.text_input(ui.t("clients.name"), max_chars=120, key="new_name")
+        errors.slot("name")
+        left, right = st.columns(2)
+        with left:
+            email = st.text_input(ui.t("clients.email"), key="new_email")
+            errors.slot("email")
+        with right:
+            phone = st.text_input(ui.t("clients.phone"), key="new_phone")
+            errors.slot("phone")
+        trajectory = _trajectory_fields("new", choices, errors)
+        notes = st.text_area(ui.t("clients.notes"), key="new_notes", height=80)
+        errors.slot("notes")
+        submitted = st.form_submit_button(ui.t("clients.add"), type="primary")
+    if submitted:
+        try:
+            with ui.db_session() as session:
+                add_client(
+                    session,
+                    coach_id=ui.coach_id(),
+                    name=name,
+                    email=email,
+                    phone=phone,
+                    notes=notes,
+                    trajectory=trajectory,
+                )
+        except ValidationError as invalid:
+            errors.show(invalid.errors)
+        else:
+            ui.forget(*NEW_CLIENT_KEYS)
+            ui.flash("clients.added", name=name.strip())
+            st.rerun()
+
+
+def import_panel() -> None:
+    """Upload a CSV of clients; all or nothing, with line numbers for what is wrong."""
+    st.caption(ui.t("clients.import_help"))
+    st.download_button(
+        ui.t("clients.import_template"),
+        import_template().encode(),
+        file_name="afronding-clienten-voorbeeld.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+    with st.form("clients_import_form", border=False):
+        upload = st.file_uploader(
+            ui.t("clients.import_file"), type=["csv", "txt"], key="clients_upload"
+        )
+        submitted = st.form_submit_button(ui.t("clients.import_submit"))
+    if not (submitted and upload):
+        return
+    try:
+        with ui.db_session() as session:
+            count = import_clients_csv(session, coach_id=ui.coach_id(), data=upload.getvalue())
+    except ImportRefused as refused:
+        lines = [
+            ui.t("clients.import_line", line=p.line, column=p.column, message=ui.t(p.message_key))
+            for p in refused.problems
+        ]
+        st.error(
+            ui.t("clients.import_refused") + "\n\n" + "\n".join(f"- {ui.plain(x)}" for x in lines)
+        )
+    else:
+        ui.flash("clients.imported", count=count)
+        st.rerun()
+
+
+def log_session_form(
+    trajectory_id: int, progress: TrajectoryProgress | None, timezone: str
+) -> None:
+    """Record a held session with its short after-session check, in under a minute."""
+    st.caption(ui.t("client.log_intro"))
+    due = progress is not None and progress.intermediate_due
+    if due:
+        st.info(ui.t("client.intermediate_due"), icon=":material/flag:")
+    default_kind = SESSION_KINDS.index("intermediate") if due else 0
+    now = utc_now().astimezone(zone(timezone))
+    errors = ui.FieldErrors()
+    with st.form(f"log_form_{trajectory_id}"):
+        left, middle, right = st.columns(3)
+        day = left.date_input(
+            ui.t("client.log_date"), value=now.date(), key="log_date", format="DD-MM-YYYY"
+        )
+        at = middle.time_input(
+            ui.t("client.log_time"), value=time(now.hour), key="log_time", step=900
+        )
+        duration = right.number_input(
+            ui.t("client.log_duration"), 5, 480, 60, step=15, key="log_duration"
+        )
+        kind = st.selectbox(
+            ui.t("client.log_kind"),
+            SESSION_KINDS,
+            index=default_kind,
+            format_func=lambda k: ui.t(f"session_kind.{k}"),
+            key="log_kind",
+        )
+        score = st.number_input(ui.t("client.log_score"), 1, 10, None, key="log_score")
+        errors.slot("goal_score")
+        notes = st.text_area(ui.t("client.log_notes"), key="log_notes", height=100)
+        errors.slot("notes")
+        st.markdown(f"**{ui.t('client.log_check')}**")
+        rating = st.number_input(ui.t("client.log_rating"), 1, 10, None, key="log_rating")
+        errors.slot("rating")
+        takeaway = st.text_area(ui.t("client.log_takeaway"), key="log_takeaway", height=68)
+        open_points = st.text_area(ui.t("client.log_open_points"), key="log_open_points", height=68)
+        errors.slot("held_at")
+        submitted = st.form_submit_button(ui.t("client.log_submit"), type="primary")
+    if not submitted:
+        return
+    held_at = datetime.combine(day, at, zone(timezone))
+    log = SessionLog(
+        held_at=held_at,
+        kind=kind,
+        duration_minutes=int(duration),
+        notes=notes,
+        goal_score=score,
+        rating=rating,
+        takeaway=takeaway,
+        open_points=open_points,
+    )
+    try:
+        with ui.db_session() as session:
+            log_session(
+                session,
+                coach_id=ui.coach_id(),
+                trajectory_id=trajectory_id,
+                log=log,
+                timezone=timezone,
+            )
+    except ValidationError as invalid:
+        errors.show(invalid.errors)
+    else:
+        ui.forget(
+            "log_score", "log_notes", "log_rating", "log_takeaway", "log_open_points", "log_kind"
+        )
+        ui.flash("client.logged")
+        st.rerun()
+
+
+def plan_session_form(trajectory_id: int, timezone: str) -> None:
+    """Put the next session or the closing in the agenda."""
+    st.caption(ui.t("client.plan_intro"))
+    errors = ui.FieldErrors()
+    tomorrow = utc_now().astimezone(zone(timezone)).date() + timedelta(days=1)
+    with st.form(f"plan_form_{trajectory_id}"):
+        left, middle, right = st.columns(3)
+        day = left.date_input(
+            ui.t("client.log_date"), value=tomorrow, key="plan_date", format="DD-MM-YYYY"
+        )
+        at = middle.time_input(ui.t("client.log_time"), value=time(10), key="plan_time", step=900)
+        duration = right.number_input(
+            ui.t("client.log_duration"), 5, 480, 60, step=15, key="plan_duration"
+        )
+        errors.slot("duration_minutes")
+        kind = st.selectbox(
+            ui.t("client.log_kind"),
+            SESSION_KINDS,
+            format_func=lambda k: ui.t(f"session_kind.{k}"),
+            key="plan_kind",
+        )
+        errors.slot("at")
+        submitted = st.form_submit_button(ui.t("client.plan_submit"), type="primary")
+    if not submitted:
+        return
+    try:
+        with ui.db_session() as session:
+            plan_session(
+                session,
+                coach_id=ui.coach_id(),
+                trajectory_id=trajectory_id,
+                at=datetime.combine(day, at, zone(timezone)),
+                kind=kind,
+                duration_minutes=int(duration),
+                now=utc_now(),
+            )
+    except ValidationError as invalid:
+        errors.show(invalid.errors)
+    else:
+        ui.flash("client.planned")
+        st.rerun()
+
+
+def details_forms(detail: ClientDetail, trajectory: TrajectorySummary) -> None:
+    """Edit the client's details and the selected trajectory."""
+    errors = ui.FieldErrors()
+    with st.form(f"client_form_{detail.client_id}"):
+        st.subheader(ui.t("client.details_client"))
+        name = st.text_input(ui.t("clients.name"), detail.name, max_chars=120)
+        errors.slot("name")
+        email = st.text_input(ui.t("clients.email"), detail.email or "")
+        errors.slot("email")
+        phone = st.text_input(ui.t("clients.phone"), detail.phone or "")
+        errors.slot("phone")
+        notes = st.text_area(ui.t("clients.notes"), detail.notes or "")
+        errors.slot("notes")
+        if st.form_submit_button(ui.t("clients.save"), type="primary"):
+            try:
+                with ui.db_session() as session:
+                    update_client(
+                        session,
+                        coach_id=ui.coach_id(),
+                        client_id=detail.client_id,
+                        name=name,
+                        email=email,
+                        phone=phone,
+                        notes=notes,
+                    )
+            except ValidationError as invalid:
+                errors.show(invalid.errors)
+            else:
+                ui.flash("clients.saved")
+                st.rerun()
+    trajectory_errors = ui.FieldErrors()
+    with st.form(f"trajectory_form_{trajectory.trajectory_id}"):
+        st.subheader(ui.t("client.details_trajectory"))
+        goal = st.text_area(ui.t("clients.goal"), trajectory.goal)
+        trajectory_errors.slot("goal")
+        left, right = st.columns(2)
+        started = left.date_input(
+            ui.t("clients.started_on"), trajectory.started_on, format="DD-MM-YYYY"
+        )
+        ended = right.date_input(ui.t("clients.ended_on"), trajectory.ended_on, format="DD-MM-YYYY")
+        trajectory_errors.slot("ended_on")
+        planned = st.number_input(
+            ui.t("clients.planned_sessions"), 1, 60, trajectory.planned_sessions
+        )
+        intensive = st.checkbox(ui.t("clients.intensive"), trajectory.intensive)
+        status = st.selectbox(
+            ui.t("client.status"),
+            TRAJECTORY_STATUSES,
+            index=TRAJECTORY_STATUSES.index(trajectory.status),
+            format_func=lambda s: ui.t(f"trajectory_status.{s}"),
+        )
+        if st.form_submit_button(ui.t("clients.save"), type="primary"):
+            try:
+                with ui.db_session() as session:
+                    update_trajectory(
+                        session,
+                        coach_id=ui.coach_id(),
+                        trajectory_id=trajectory.trajectory_id,
+                        goal=goal,
+                        started_on=started,
+                        ended_on=ended,
+                        planned_sessions=int(planned),
+                        intensive=intensive,
+                        status=status,
+                    )
+            except ValidationError as invalid:
+                trajectory_errors.show(invalid.errors)
+            else:
+                ui.flash("clients.saved")
+                st.rerun()
+
+
+def new_trajectory_form(client_id: int, choices: list[ClientChoice]) -> None:
+    """Start a new trajectory for a returning client."""
+    st.caption(ui.t("client.new_intro"))
+    errors = ui.FieldErrors()
+    with st.form(f"new_trajectory_{client_id}"):
+        trajectory = _trajectory_fields("again", choices, errors)
+        submitted = st.form_submit_button(ui.t("client.new_submit"), type="primary")
+    if not submitted:
+        return
+    try:
+        with ui.db_session() as session:
+            start_trajectory(
+                session, coach_id=ui.coach_id(), client_id=client_id, trajectory=trajectory
+            )
+    except ValidationError as invalid:
+        errors.show(invalid.errors)
+    else:
+        ui.forget("again_goal")
+        ui.flash("client.started")
+        st.rerun()
+
+
+def delete_form(detail: ClientDetail) -> None:
+    """Delete the client for good, after typing their name."""
+    st.subheader(ui.t("client.delete_title"))
+    st.warning(ui.t("client.delete_warning"), icon=":material/warning:")
+    errors = ui.FieldErrors()
+    with st.form(f"delete_form_{detail.client_id}"):
+        typed = st.text_input(ui.t("client.delete_confirm"), key="delete_confirm")
+        errors.slot("confirm_name")
+        submitted = st.form_submit_button(ui.t("client.delete_submit"))
+    if not submitted:
+        return
+    try:
+        with ui.db_session() as session:
+            delete_client(
+                session, coach_id=ui.coach_id(), client_id=detail.client_id, confirm_name=typed
+            )
+    except ValidationError as invalid:
+        errors.show(invalid.errors)
+    else:
+        ui.forget("delete_confirm")
+        ui.flash("client.deleted", name=detail.name)
+        st.switch_page("pages/clients.py")

@@ -1,0 +1,115 @@
+"""Cliënt: one client's trajectory as a timeline, with logging, planning, editing and AVG."""
+
+import streamlit as st
+
+from core.client_data import export_client_data
+from core.clients import list_client_choices, list_clients
+from core.errors import NotFound
+from core.sessions import get_progress
+from core.timefmt import format_date, local_date, utc_now
+from core.timeline import get_client_detail, get_timeline, timeline_rows
+from pages import _client_forms as forms
+from pages import _ui as ui
+
+coach = ui.coach()
+now = utc_now()
+today = local_date(now, coach.timezone)
+st.page_link("pages/clients.py", label=ui.t("client.back"), icon=":material/arrow_back:")
+
+raw_id = st.query_params.get("id", "")
+if not raw_id.isdigit():
+    st.info(ui.t("client.choose"), icon=":material/info:")
+    st.stop()
+client_id = int(raw_id)
+try:
+    with ui.db_session() as session:
+        detail = get_client_detail(session, coach_id=coach.id, client_id=client_id)
+        choices = [
+            c for c in list_client_choices(session, coach_id=coach.id) if c.client_id != client_id
+        ]
+except NotFound:
+    st.warning(ui.t("client.not_found"), icon=":material/person_off:")
+    st.stop()
+
+st.title(ui.plain(detail.name))
+ui.show_flash()
+trajectory = detail.trajectories[0]
+if len(detail.trajectories) > 1:
+    trajectory = st.selectbox(
+        ui.t("client.trajectory"),
+        detail.trajectories,
+        format_func=lambda tr: ui.t(
+            "client.trajectory_label",
+            goal=tr.goal[:60],
+            started=format_date(tr.started_on, coach.language, year=True),
+        ),
+        key=f"client_trajectory_{client_id}",
+    )
+
+with ui.db_session() as session:
+    events = get_timeline(
+        session, coach_id=coach.id, trajectory_id=trajectory.trajectory_id, timezone=coach.timezone
+    )
+    progress = get_progress(
+        session, coach_id=coach.id, trajectory_id=trajectory.trajectory_id, now=now
+    )
+    latest = list_clients(session, coach_id=coach.id, now=now, today=today, client_id=client_id)[0]
+
+st.markdown(f"### {ui.plain(trajectory.goal)}")
+is_latest = latest.trajectory_id == trajectory.trajectory_id
+scores = (
+    f"{latest.start_score} → {latest.latest_score}"
+    if is_latest and latest.start_score
+    else ui.t("client.no_scores")
+)
+held = latest.held_sessions if is_latest else "–"
+st.caption(
+    ui.t(
+        "client.summary",
+        status=ui.t(f"trajectory_status.{trajectory.status}"),
+        held=held,
+        planned=trajectory.planned_sessions,
+        scores=scores,
+    )
+)
+if trajectory.referred_by:
+    st.caption(ui.t("client.referred", name=ui.plain(trajectory.referred_by)))
+for flag in latest.flags if is_latest else ():
+    st.warning(ui.t(f"readiness.{flag.value}"), icon=":material/flag:")
+
+tabs = st.tabs(
+    [
+        ui.t(f"client.tab_{name}")
+        for name in ("timeline", "log", "plan", "details", "new", "privacy")
+    ]
+)
+with tabs[0]:
+    rows = timeline_rows(events, language=coach.language, timezone=coach.timezone)
+    ui.table(rows, "client.timeline_empty")
+open_trajectory = trajectory.status in ("active", "closing")
+with tabs[1]:
+    if open_trajectory:
+        forms.log_session_form(trajectory.trajectory_id, progress, coach.timezone)
+    else:
+        st.info(ui.t("client.closed_trajectory"))
+with tabs[2]:
+    if open_trajectory:
+        forms.plan_session_form(trajectory.trajectory_id, coach.timezone)
+    else:
+        st.info(ui.t("client.closed_trajectory"))
+with tabs[3]:
+    forms.details_forms(detail, trajectory)
+with tabs[4]:
+    forms.new_trajectory_form(client_id, choices)
+with tabs[5]:
+    st.caption(ui.t("client.privacy_intro"))
+    with ui.db_session() as session:
+        archive = export_client_data(session, coach_id=coach.id, client_id=client_id)
+    st.download_button(
+        ui.t("client.export"),
+        archive,
+        file_name=f"afronding-client-{client_id}.zip",
+        mime="application/zip",
+        icon=":material/download:",
+    )
+    forms.delete_form(detail)
