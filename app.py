@@ -38,7 +38,8 @@ HIDDEN_PAGES = [("pages/client.py", "nav.client", ":material/person:", "client",
 
 # Navigation comes before anything else renders (see STACK-NOTES): before the login form,
 # or its first submit arrives empty. Logged out, the pages stay registered but hidden, so
-# a deep link still lands on its page after logging in.
+# a deep link still lands on its page after logging in. URL paths differ from the file
+# names on purpose: where they are equal, the login form's first submit arrives empty.
 logged_in = bool(st.session_state.get("authentication_status"))
 page = st.navigation(
     {

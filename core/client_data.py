@@ -104,14 +104,11 @@ def import_template() -> str:
 
 
 def export_clients_csv(rows: list[ClientRow], labels: dict[str, str]) -> str:
-    """The client list as CSV (UTF-8 with BOM, so Excel shows the accents right)."""
+    """The client list as CSV (UTF-8 with BOM for Excel); it imports back as it is."""
     header = (
-        "naam",
-        "email",
-        "doel",
+        *IMPORT_COLUMNS[:6],
         "status",
         "sessies_gehouden",
-        "sessies_gepland",
         "startscore",
         "laatste_score",
         "volgende_sessie",
@@ -122,10 +119,12 @@ def export_clients_csv(rows: list[ClientRow], labels: dict[str, str]) -> str:
         (
             row.name,
             row.email or "",
+            row.phone or "",
             row.goal or "",
+            row.started_on.isoformat() if row.started_on else "",
+            row.planned_sessions or "",
             row.status.value if row.status else "",
             row.held_sessions,
-            row.planned_sessions or "",
             row.start_score or "",
             row.latest_score or "",
             row.next_session_at.isoformat(timespec="minutes") if row.next_session_at else "",

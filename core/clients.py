@@ -47,8 +47,10 @@ class ClientRow:
     client_id: int
     name: str
     email: str | None
+    phone: str | None
     trajectory_id: int | None
     goal: str | None
+    started_on: date | None
     status: TrajectoryStatus | None
     held_sessions: int
     planned_sessions: int | None
@@ -196,8 +198,10 @@ def _client_list_query(
             Client.id,
             Client.name,
             Client.email,
+            Client.phone,
             latest.c.id,
             latest.c.goal,
+            latest.c.started_on,
             latest.c.status,
             latest.c.planned_sessions,
             latest.c.intensive,
@@ -255,8 +259,10 @@ def list_clients(
             client_id,
             name,
             email,
+            phone,
             trajectory_id,
             goal,
+            started_on,
             status_,
             planned,
             intensive,
@@ -296,8 +302,10 @@ def list_clients(
                 client_id=client_id,
                 name=name,
                 email=email,
+                phone=phone,
                 trajectory_id=trajectory_id,
                 goal=goal,
+                started_on=started_on,
                 status=status_,
                 held_sessions=held,
                 planned_sessions=planned,

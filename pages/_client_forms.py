@@ -81,10 +81,8 @@ NEW_CLIENT_KEYS = (
 )
 
 
-@st.dialog(" ", width="large")
-def new_client_dialog(choices: list[ClientChoice]) -> None:
+def new_client_form(choices: list[ClientChoice]) -> None:
     """Add a client and their first trajectory in one short form."""
-    st.subheader(ui.t("clients.new_title"))
     errors = ui.FieldErrors()
     with st.form("new_client_form", border=False):
         name = st.text_input(ui.t("clients.name"), max_chars=120, key="new_name")

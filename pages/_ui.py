@@ -69,8 +69,15 @@ def t(key: str, **values: object) -> str:
 
 
 def coach() -> CoachAccount:
-    """The logged-in coach (app.py guarantees one before a page runs)."""
-    account: CoachAccount = st.session_state[COACH_KEY]
+    """The logged-in coach; without one, the visitor is sent through app.py's login gate.
+
+    app.py sets the coach before it runs a page. But on the first request to a freshly
+    started server, Streamlit runs a deep-linked file from pages/ directly, before any
+    st.navigation call: then there is no coach, and nothing of the page may run.
+    """
+    account: CoachAccount | None = st.session_state.get(COACH_KEY)
+    if account is None or not st.session_state.get("authentication_status"):
+        st.switch_page("app.py")
     return account
 
 
@@ -108,6 +115,7 @@ def credentials(accounts: list[CoachAccount]) -> dict[str, dict[str, dict[str, o
 
 def coming_soon(page: str) -> None:
     """An honest page for what a later version fills: its title and what will be here."""
+    coach()  # the login gate, as on every page
     st.title(t(f"nav.{page}"))
     st.info(t(f"coming.{page}"), icon=":material/construction:")
     st.caption(t("coming.note"))
@@ -181,3 +189,12 @@ def forget(*keys: str) -> None:
     """Drop widget values, so a form starts empty after a successful save."""
     for key in keys:
         st.session_state.pop(key, None)
+
+
+def timeline(rows: list[dict[str, object]]) -> None:
+    """A trajectory's events as a calm vertical list: date, what happened, details."""
+    for row in rows:
+        when, what, details = (str(value) for value in row.values())
+        st.markdown(f"**{plain(when)}** · {plain(what)}")
+        if details:
+            st.caption(plain(details))

@@ -84,8 +84,7 @@ tabs = st.tabs(
     ]
 )
 with tabs[0]:
-    rows = timeline_rows(events, language=coach.language, timezone=coach.timezone)
-    ui.table(rows, "client.timeline_empty")
+    ui.timeline(timeline_rows(events, language=coach.language, timezone=coach.timezone))
 open_trajectory = trajectory.status in ("active", "closing")
 with tabs[1]:
     if open_trajectory:

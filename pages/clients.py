@@ -46,9 +46,9 @@ with ui.db_session() as session:
     choices = list_client_choices(session, coach_id=coach.id)
 rows = sort_clients(rows, SortKey(sort_key))
 
-new, export, upload = st.columns([1, 1, 1])
-if new.button(ui.t("clients.new"), icon=":material/person_add:", type="primary", width="stretch"):
-    forms.new_client_dialog(choices)
+with st.expander(ui.t("clients.new_title"), icon=":material/person_add:"):
+    forms.new_client_form(choices)
+export, upload = st.columns(2)
 flag_labels = {flag.value: ui.t(f"readiness_short.{flag.value}") for flag in Flag}
 export.download_button(
     ui.t("clients.export"),

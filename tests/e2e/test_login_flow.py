@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import log_in, screenshot, wait_idle
+from tests.e2e.conftest import log_in, screenshot, start_server, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -61,3 +61,23 @@ def test_a_wrong_password_is_refused_in_the_browser(page: Page, app_url: str) ->
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_text("klopt niet")).to_be_visible()
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+
+
+def test_a_deep_link_to_a_fresh_server_still_meets_the_login_gate(
+    page: Page, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # The first request after a start is special: Streamlit may run the file from pages/
+    # directly, before app.py has declared its navigation.
+    folder = tmp_path_factory.mktemp("fresh")
+    url, process = start_server(f"sqlite:///{folder / 'fresh.db'}", folder / "streamlit.log")
+    try:
+        page.goto(f"{url}/clients")
+        expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=30_000)
+        wait_idle(page)
+        expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
+        expect(page.get_by_text("Sessies vandaag")).to_have_count(0)
+        log_in(page)
+        expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text("client forms")
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

@@ -1,0 +1,158 @@
+"""The Cliënten pages in AppTest: the list, adding a client, bad input, the client page."""
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.accounts import create_coach
+from core.clients import TrajectoryInput, add_client
+from core.config import load_settings
+from core.database import prepare_database
+from tests.conftest import TODAY
+
+LIST = "pages/clients.py"
+CLIENT = "pages/client.py"
+
+
+def _names(app: AppTest) -> list[str]:
+    return list(app.dataframe[0].value["Cliënt"])
+
+
+def _add(app: AppTest, **fields: str) -> AppTest:
+    values = {"new_name": "Iris Nieuw", "new_email": "", "new_goal": "Rust in mijn week"} | fields
+    for key, value in values.items():
+        widget = app.text_area(key=key) if key.endswith("goal") else app.text_input(key=key)
+        widget.input(value)
+    next(b for b in app.button if b.label == "Toevoegen").click()
+    return app.run()
+
+
+def test_the_list_shows_every_demo_client_and_filters(open_page: Callable[[str], AppTest]) -> None:
+    app = open_page(LIST)
+    assert not app.exception
+    assert len(_names(app)) == 40
+    app.text_input(key="clients_query").input("daan").run()
+    assert all("daan" in name.lower() for name in _names(app)) and _names(app)
+    app.text_input(key="clients_query").input("").run()
+    app.button_group(key="clients_status").set_value("closing").run() if hasattr(
+        app, "button_group"
+    ) else None
+
+
+def test_a_new_client_appears_in_the_list(open_page: Callable[[str], AppTest]) -> None:
+    app = _add(open_page(LIST), new_name="Iris Nieuw", new_email="iris@example.org")
+    assert not app.exception
+    assert app.success[0].value == "Iris Nieuw is toegevoegd."
+    assert "Iris Nieuw" in _names(app)
+    assert app.text_input(key="new_name").value == ""  # the form starts empty again
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"new_name": "   "}, "Vul een naam in."),
+        (
+            {"new_email": "iris@"},
+            "Dit is geen geldig e-mailadres (bijvoorbeeld naam@voorbeeld.nl).",
+        ),
+        ({"new_goal": " "}, "Vul dit in."),
+    ],
+)
+def test_bad_input_is_refused_beside_the_field_and_kept(
+    open_page: Callable[[str], AppTest], fields: dict[str, str], message: str
+) -> None:
+    app = _add(open_page(LIST), **fields)
+    assert not app.exception
+    assert [e.value for e in app.error] == [message]
+    assert len(_names(app)) == 40  # nothing written
+    key, value = next(iter(fields.items()))
+    typed = app.text_area(key=key) if key.endswith("goal") else app.text_input(key=key)
+    assert typed.value == value  # what was typed is still there
+
+
+def test_the_name_field_stops_at_120_characters(open_page: Callable[[str], AppTest]) -> None:
+    # The browser stops typing at 120; the service refuses longer names from anywhere else.
+    assert open_page(LIST).text_input(key="new_name").max_chars == 120
+
+
+def test_a_duplicate_email_is_refused(open_page: Callable[[str], AppTest]) -> None:
+    app = _add(open_page(LIST), new_name="Eerste", new_email="dubbel@example.org")
+    app = _add(app, new_name="Tweede", new_email="DUBBEL@example.org")
+    assert [e.value for e in app.error] == ["Er is al een cliënt met dit e-mailadres."]
+    assert "Tweede" not in _names(app)
+
+
+def test_a_name_with_markdown_is_shown_as_typed(open_page: Callable[[str], AppTest]) -> None:
+    app = _add(open_page(LIST), new_name="**Vet** <b>x</b> [link](http://x)")
+    assert "**Vet** <b>x</b> [link](http://x)" in _names(app)  # the table is plain text
+    app.query_params["id"] = str(_client_id(app, "**Vet** <b>x</b> [link](http://x)"))
+    app.switch_page(CLIENT).run()
+    assert app.title[0].value == r"\*\*Vet\*\* \<b\>x\</b\> \[link\]\(http\://x\)"
+
+
+def _client_id(app: AppTest, name: str) -> int:
+    from core.clients import list_client_choices
+
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory() as session:
+        choices = list_client_choices(session, coach_id=app.session_state["app_coach"].id)
+    return next(c.client_id for c in choices if c.name == name)
+
+
+def test_the_client_page_logs_a_session_into_the_timeline(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = _add(open_page(LIST), new_name="Loes Log")
+    app.query_params["id"] = str(_client_id(app, "Loes Log"))
+    app.switch_page(CLIENT).run()
+    assert not app.exception and app.title[0].value == "Loes Log"
+    app.number_input(key="log_score").set_value(6)
+    app.number_input(key="log_rating").set_value(9)
+    app.text_area(key="log_takeaway").input("Eerst vragen wat er verwacht wordt")
+    next(b for b in app.button if b.label == "Sessie vastleggen").click().run()
+    assert not app.exception
+    assert app.success[0].value == "Sessie vastgelegd."
+    lines = [m.value for m in app.markdown] + [c.value for c in app.caption]
+    assert any("Doelscore 6/10" in line for line in lines)
+    assert any("Eerst vragen" in line for line in lines)
+
+
+def test_another_coachs_client_is_not_found_by_url(open_page: Callable[[str], AppTest]) -> None:
+    app = open_page(LIST)
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory.begin() as session:
+        other = create_coach(
+            session,
+            username="ander",
+            display_name="Andere Coach",
+            email="a@example.org",
+            password="Sterk-wachtwoord-7",
+        )
+        their_id = add_client(
+            session,
+            coach_id=other.id,
+            name="Geheim",
+            email="",
+            phone="",
+            notes="",
+            trajectory=TrajectoryInput("Doel", TODAY, 8),
+        )
+    app.query_params["id"] = str(their_id)
+    app.switch_page(CLIENT).run()
+    assert not app.exception
+    assert app.warning[0].value == "Deze cliënt bestaat niet of hoort niet bij jouw praktijk."
+    assert "Geheim" not in str([t.value for t in app.title])
+
+
+def test_deleting_asks_for_the_name(open_page: Callable[[str], AppTest]) -> None:
+    app = _add(open_page(LIST), new_name="Weg Ermee")
+    app.query_params["id"] = str(_client_id(app, "Weg Ermee"))
+    app.switch_page(CLIENT).run()
+    app.text_input(key="delete_confirm").input("Verkeerd")
+    next(b for b in app.button if b.label == "Definitief verwijderen").click().run()
+    assert "De naam klopt niet" in app.error[0].value
+    app.text_input(key="delete_confirm").input("Weg Ermee")
+    next(b for b in app.button if b.label == "Definitief verwijderen").click().run()
+    assert not app.exception
+    assert "Weg Ermee" not in _names(app)
