@@ -36,5 +36,9 @@ lint: $(VENV)/.dev
 test: lint
 	$(PY) -m pytest
 
+## Time the services behind the pages at 40 and 400 clients; JSON under bench/results/.
+bench: $(VENV)/.runtime
+	$(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) data/demo.db* test-artifacts

@@ -17,6 +17,7 @@ from core.errors import ValidationError
 from core.validation import (
     email_problem,
     name_problem,
+    phone_problem,
     planned_sessions_problem,
     text_problem,
 )
@@ -165,7 +166,7 @@ def _row_input(
     check("email", email_problem(row.get("email", "")))
     check("doel", text_problem(row.get("doel", ""), required=True))
     check("notities", text_problem(row.get("notities", "")))
-    check("telefoon", "validation.phone_long" if len(row.get("telefoon", "")) > 40 else None)
+    check("telefoon", phone_problem(row.get("telefoon", "")))
     started = _parse_date(row.get("startdatum", ""))
     check("startdatum", None if started else "import.bad_date")
     planned_text = row.get("geplande_sessies", "").strip()

@@ -17,6 +17,7 @@ from core.validation import (
     name_problem,
     optional,
     period_problem,
+    phone_problem,
     planned_sessions_problem,
     text_problem,
 )
@@ -372,6 +373,32 @@ def _check_referrer(session: Session, coach_id: int, client_id: int | None) -> N
         own_client(session, coach_id=coach_id, client_id=client_id)
 
 
+def _client_problems(
+    session: Session,
+    coach_id: int,
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    notes: str,
+    client_id: int | None = None,
+) -> dict[str, str]:
+    problems = {
+        "name": name_problem(name),
+        "email": email_problem(email),
+        "phone": phone_problem(phone),
+        "notes": text_problem(notes),
+    }
+    errors = {field: key for field, key in problems.items() if key}
+    if (
+        "email" not in errors
+        and email.strip()
+        and _email_taken(session, coach_id, email, client_id)
+    ):
+        errors["email"] = "validation.email_taken"
+    return errors
+
+
 def _email_taken(
     session: Session, coach_id: int, email: str, except_client: int | None = None
 ) -> bool:
@@ -394,15 +421,7 @@ def add_client(
     trajectory: TrajectoryInput,
 ) -> int:
     """A new client with their first trajectory; returns the client's id."""
-    problems = {
-        "name": name_problem(name),
-        "email": email_problem(email),
-        "phone": "validation.phone_long" if len(phone.strip()) > 40 else None,
-        "notes": text_problem(notes),
-    }
-    errors = {field: key for field, key in problems.items() if key}
-    if "email" not in errors and email.strip() and _email_taken(session, coach_id, email):
-        errors["email"] = "validation.email_taken"
+    errors = _client_problems(session, coach_id, name=name, email=email, phone=phone, notes=notes)
     errors |= _trajectory_problems(trajectory)
     if errors:
         raise ValidationError(errors)
@@ -482,19 +501,9 @@ def update_client(
 ) -> None:
     """Save a client's details."""
     client = own_client(session, coach_id=coach_id, client_id=client_id)
-    problems = {
-        "name": name_problem(name),
-        "email": email_problem(email),
-        "phone": "validation.phone_long" if len(phone.strip()) > 40 else None,
-        "notes": text_problem(notes),
-    }
-    errors = {field: key for field, key in problems.items() if key}
-    if (
-        "email" not in errors
-        and email.strip()
-        and _email_taken(session, coach_id, email, client_id)
-    ):
-        errors["email"] = "validation.email_taken"
+    errors = _client_problems(
+        session, coach_id, name=name, email=email, phone=phone, notes=notes, client_id=client_id
+    )
     if errors:
         raise ValidationError(errors)
     client.name = name.strip()

@@ -25,6 +25,11 @@ def email_problem(email: str) -> str | None:
     return None
 
 
+def phone_problem(phone: str) -> str | None:
+    """Longer than a phone number gets."""
+    return "validation.phone_long" if len(phone.strip()) > 40 else None
+
+
 def text_problem(text: str, *, required: bool = False) -> str | None:
     """Missing when required, or longer than allowed."""
     if required and not text.strip():

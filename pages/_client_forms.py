@@ -14,7 +14,6 @@ from core.clients import (
     update_client,
     update_trajectory,
 )
-from core.errors import ValidationError
 from core.progress import TrajectoryProgress
 from core.sessions import SESSION_KINDS, SessionLog, log_session, plan_session
 from core.timefmt import utc_now, zone
@@ -99,23 +98,21 @@ def new_client_form(choices: list[ClientChoice]) -> None:
         errors.slot("notes")
         submitted = st.form_submit_button(ui.t("clients.add"), type="primary")
     if submitted:
-        try:
-            with ui.db_session() as session:
-                add_client(
-                    session,
-                    coach_id=ui.coach_id(),
-                    name=name,
-                    email=email,
-                    phone=phone,
-                    notes=notes,
-                    trajectory=trajectory,
-                )
-        except ValidationError as invalid:
-            errors.show(invalid.errors)
-        else:
-            ui.forget(*NEW_CLIENT_KEYS)
-            ui.flash("clients.added", name=name.strip())
-            st.rerun()
+        ui.save(
+            lambda session: add_client(
+                session,
+                coach_id=ui.coach_id(),
+                name=name,
+                email=email,
+                phone=phone,
+                notes=notes,
+                trajectory=trajectory,
+            ),
+            errors,
+            "clients.added",
+            clear=NEW_CLIENT_KEYS,
+            name=name.strip(),
+        )
 
 
 def import_panel() -> None:
@@ -204,23 +201,14 @@ def log_session_form(
         takeaway=takeaway,
         open_points=open_points,
     )
-    try:
-        with ui.db_session() as session:
-            log_session(
-                session,
-                coach_id=ui.coach_id(),
-                trajectory_id=trajectory_id,
-                log=log,
-                timezone=timezone,
-            )
-    except ValidationError as invalid:
-        errors.show(invalid.errors)
-    else:
-        ui.forget(
-            "log_score", "log_notes", "log_rating", "log_takeaway", "log_open_points", "log_kind"
-        )
-        ui.flash("client.logged")
-        st.rerun()
+    ui.save(
+        lambda session: log_session(
+            session, coach_id=ui.coach_id(), trajectory_id=trajectory_id, log=log, timezone=timezone
+        ),
+        errors,
+        "client.logged",
+        clear=("log_score", "log_notes", "log_rating", "log_takeaway", "log_open_points"),
+    )
 
 
 def plan_session_form(trajectory_id: int, timezone: str) -> None:
@@ -248,22 +236,19 @@ def plan_session_form(trajectory_id: int, timezone: str) -> None:
         submitted = st.form_submit_button(ui.t("client.plan_submit"), type="primary")
     if not submitted:
         return
-    try:
-        with ui.db_session() as session:
-            plan_session(
-                session,
-                coach_id=ui.coach_id(),
-                trajectory_id=trajectory_id,
-                at=datetime.combine(day, at, zone(timezone)),
-                kind=kind,
-                duration_minutes=int(duration),
-                now=utc_now(),
-            )
-    except ValidationError as invalid:
-        errors.show(invalid.errors)
-    else:
-        ui.flash("client.planned")
-        st.rerun()
+    ui.save(
+        lambda session: plan_session(
+            session,
+            coach_id=ui.coach_id(),
+            trajectory_id=trajectory_id,
+            at=datetime.combine(day, at, zone(timezone)),
+            kind=kind,
+            duration_minutes=int(duration),
+            now=utc_now(),
+        ),
+        errors,
+        "client.planned",
+    )
 
 
 def details_forms(detail: ClientDetail, trajectory: TrajectorySummary) -> None:
@@ -280,22 +265,19 @@ def details_forms(detail: ClientDetail, trajectory: TrajectorySummary) -> None:
         notes = st.text_area(ui.t("clients.notes"), detail.notes or "")
         errors.slot("notes")
         if st.form_submit_button(ui.t("clients.save"), type="primary"):
-            try:
-                with ui.db_session() as session:
-                    update_client(
-                        session,
-                        coach_id=ui.coach_id(),
-                        client_id=detail.client_id,
-                        name=name,
-                        email=email,
-                        phone=phone,
-                        notes=notes,
-                    )
-            except ValidationError as invalid:
-                errors.show(invalid.errors)
-            else:
-                ui.flash("clients.saved")
-                st.rerun()
+            ui.save(
+                lambda session: update_client(
+                    session,
+                    coach_id=ui.coach_id(),
+                    client_id=detail.client_id,
+                    name=name,
+                    email=email,
+                    phone=phone,
+                    notes=notes,
+                ),
+                errors,
+                "clients.saved",
+            )
     trajectory_errors = ui.FieldErrors()
     with st.form(f"trajectory_form_{trajectory.trajectory_id}"):
         st.subheader(ui.t("client.details_trajectory"))
@@ -318,24 +300,21 @@ def details_forms(detail: ClientDetail, trajectory: TrajectorySummary) -> None:
             format_func=lambda s: ui.t(f"trajectory_status.{s}"),
         )
         if st.form_submit_button(ui.t("clients.save"), type="primary"):
-            try:
-                with ui.db_session() as session:
-                    update_trajectory(
-                        session,
-                        coach_id=ui.coach_id(),
-                        trajectory_id=trajectory.trajectory_id,
-                        goal=goal,
-                        started_on=started,
-                        ended_on=ended,
-                        planned_sessions=int(planned),
-                        intensive=intensive,
-                        status=status,
-                    )
-            except ValidationError as invalid:
-                trajectory_errors.show(invalid.errors)
-            else:
-                ui.flash("clients.saved")
-                st.rerun()
+            ui.save(
+                lambda session: update_trajectory(
+                    session,
+                    coach_id=ui.coach_id(),
+                    trajectory_id=trajectory.trajectory_id,
+                    goal=goal,
+                    started_on=started,
+                    ended_on=ended,
+                    planned_sessions=int(planned),
+                    intensive=intensive,
+                    status=status,
+                ),
+                trajectory_errors,
+                "clients.saved",
+            )
 
 
 def new_trajectory_form(client_id: int, choices: list[ClientChoice]) -> None:
@@ -347,17 +326,14 @@ def new_trajectory_form(client_id: int, choices: list[ClientChoice]) -> None:
         submitted = st.form_submit_button(ui.t("client.new_submit"), type="primary")
     if not submitted:
         return
-    try:
-        with ui.db_session() as session:
-            start_trajectory(
-                session, coach_id=ui.coach_id(), client_id=client_id, trajectory=trajectory
-            )
-    except ValidationError as invalid:
-        errors.show(invalid.errors)
-    else:
-        ui.forget("again_goal")
-        ui.flash("client.started")
-        st.rerun()
+    ui.save(
+        lambda session: start_trajectory(
+            session, coach_id=ui.coach_id(), client_id=client_id, trajectory=trajectory
+        ),
+        errors,
+        "client.started",
+        clear=("again_goal",),
+    )
 
 
 def delete_form(detail: ClientDetail) -> None:
@@ -371,14 +347,13 @@ def delete_form(detail: ClientDetail) -> None:
         submitted = st.form_submit_button(ui.t("client.delete_submit"))
     if not submitted:
         return
-    try:
-        with ui.db_session() as session:
-            delete_client(
-                session, coach_id=ui.coach_id(), client_id=detail.client_id, confirm_name=typed
-            )
-    except ValidationError as invalid:
-        errors.show(invalid.errors)
-    else:
-        ui.forget("delete_confirm")
-        ui.flash("client.deleted", name=detail.name)
-        st.switch_page("pages/clients.py")
+    ui.save(
+        lambda session: delete_client(
+            session, coach_id=ui.coach_id(), client_id=detail.client_id, confirm_name=typed
+        ),
+        errors,
+        "client.deleted",
+        clear=("delete_confirm",),
+        then="pages/clients.py",
+        name=detail.name,
+    )

@@ -1,7 +1,7 @@
 """Small UI helpers the pages share: the database session, the coach, the text catalog."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
@@ -16,7 +16,7 @@ from core.accounts import (
 )
 from core.config import ConfigError, Settings, describe_config_error, load_settings
 from core.database import prepare_database, transaction
-from core.errors import DatabaseUnavailable
+from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import DEFAULT_LANGUAGE, translate
 from core.timefmt import local_date, utc_now
 
@@ -198,3 +198,27 @@ def timeline(rows: list[dict[str, object]]) -> None:
         st.markdown(f"**{plain(when)}** · {plain(what)}")
         if details:
             st.caption(plain(details))
+
+
+def save(
+    action: Callable[[Any], object],
+    errors: FieldErrors,
+    done: str,
+    *,
+    clear: Iterable[str] = (),
+    then: str | None = None,
+    **values: object,
+) -> None:
+    """Run `action` in one transaction; refused input goes beside its fields and nothing is
+    written, success clears the form, says `done` and draws again (or opens page `then`)."""
+    try:
+        with db_session() as session:
+            action(session)
+    except ValidationError as invalid:
+        errors.show(invalid.errors)
+        return
+    forget(*clear)
+    flash(done, **values)
+    if then:
+        st.switch_page(then)
+    st.rerun()

@@ -1,0 +1,1 @@
+"""Benchmarks: measured by scripts, never by timed tests."""
