@@ -99,6 +99,19 @@ def own_trajectory(session: Session, *, coach_id: int, trajectory_id: int) -> Tr
     return trajectory
 
 
+def own_session(session: Session, *, coach_id: int, session_id: int) -> CoachingSession:
+    """The coaching session, if its client is this coach's; NotFound otherwise."""
+    record = session.scalar(
+        select(CoachingSession)
+        .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(CoachingSession.id == session_id, Client.coach_id == coach_id)
+    )
+    if record is None:
+        raise NotFound("session")
+    return record
+
+
 def _coach_trajectories(coach_id: int) -> Select[int]:
     return (
         select(Trajectory.id)

@@ -470,3 +470,117 @@ class Outcome(Base):
         back_populates="outcomes", foreign_keys=[trajectory_id]
     )
     referred_client: Mapped[Client | None] = relationship(foreign_keys=[referred_client_id])
+
+
+class AgendaKind(StrEnum):
+    """Which closing agenda a session runs (mirrors core.timer.Agenda)."""
+
+    SINGLE_90 = "single_90"
+    MINUS_1 = "minus_1"
+    SESSION_0 = "session_0"
+
+
+class PhaseKind(StrEnum):
+    """A part of the closing session (mirrors core.timer.Phase)."""
+
+    OPENING = "opening"
+    EVALUATION = "evaluation"
+    RETENTION = "retention"
+    GOODBYE = "goodbye"
+    BUFFER = "buffer"
+
+
+class QuestionGroup(StrEnum):
+    """The question bank's groups: five for the closing, two for along the way."""
+
+    LOOKING_BACK = "looking_back"  # terugkijken
+    REFLECTING = "reflecting"  # reflecteren: de lessen
+    SECURING = "securing"  # borgen: de toekomst
+    CLOSING = "closing"  # afsluiten: het afscheid
+    FEEDBACK = "feedback"  # feedback voor de coach
+    AFTER_SESSION = "after_session"  # 2–3 minuten na elke sessie
+    INTERMEDIATE = "intermediate"  # tussentijdse evaluatie
+
+
+class SessionTimer(Base):
+    """The live clock of one closing session; its truth is these stored moments."""
+
+    __tablename__ = "session_timer"
+    __table_args__ = (CheckConstraint("paused_seconds >= 0", name="paused_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_session.id", ondelete="CASCADE"), unique=True
+    )
+    agenda: Mapped[AgendaKind] = mapped_column(enum_type(AgendaKind, "agenda_kind"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_seconds: Mapped[float] = mapped_column(default=0.0)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    phases: Mapped[list["SessionPhase"]] = relationship(
+        back_populates="timer",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="SessionPhase.position",
+    )
+
+
+class SessionPhase(Base):
+    """One phase of a closing session: its planned minutes and when it ran."""
+
+    __tablename__ = "session_phase"
+    __table_args__ = (
+        UniqueConstraint("timer_id", "position", name="uq_session_phase_position"),
+        CheckConstraint("planned_minutes BETWEEN 1 AND 240", name="planned_minutes_range"),
+        CheckConstraint("paused_seconds >= 0", name="paused_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    timer_id: Mapped[int] = mapped_column(ForeignKey("session_timer.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    phase: Mapped[PhaseKind] = mapped_column(enum_type(PhaseKind, "phase_kind"))
+    planned_minutes: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_seconds: Mapped[float] = mapped_column(default=0.0)
+
+    timer: Mapped[SessionTimer] = relationship(back_populates="phases")
+
+
+class AskedQuestion(Base):
+    """A question from the bank the coach ticked as asked in a session."""
+
+    __tablename__ = "asked_question"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class CustomQuestion(Base):
+    """A question a coach added to their own bank."""
+
+    __tablename__ = "custom_question"
+    __table_args__ = (CheckConstraint("length(text) BETWEEN 1 AND 300", name="text_length"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("coach.id", ondelete="CASCADE"), index=True)
+    group: Mapped[QuestionGroup] = mapped_column(
+        "question_group", enum_type(QuestionGroup, "question_group")
+    )
+    text: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class HiddenQuestion(Base):
+    """A bank question a coach doesn't use and has hidden."""
+
+    __tablename__ = "hidden_question"
+
+    coach_id: Mapped[int] = mapped_column(
+        ForeignKey("coach.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_key: Mapped[str] = mapped_column(String(60), primary_key=True)
