@@ -235,7 +235,7 @@ class EvaluationDraft:
     """Evaluatie in the session; pre-filled from the client's form when one came in."""
 
     goal_score: int | None = None
-    score_note: str = ""
+    goal_score_note: str = ""
     main_changes: str = ""
     key_insight: str = ""
     most_valuable: str = ""
@@ -301,15 +301,9 @@ def _evaluation(session: Session, trajectory_id: int) -> EvaluationDraft:
     source = own or form
     if source is None:
         return EvaluationDraft()
-    score = session.scalar(
-        select(GoalScore.note)
-        .where(GoalScore.trajectory_id == trajectory_id, GoalScore.kind == ScoreKind.CLOSING)
-        .order_by(GoalScore.measured_at.desc())
-        .limit(1)
-    )
     return EvaluationDraft(
         goal_score=source.goal_score,
-        score_note=score or "",
+        goal_score_note=source.goal_score_note or "",
         **{name: getattr(source, name) or "" for name in EVALUATION_FIELDS},
         from_client_form=own is None,
     )
@@ -396,8 +390,6 @@ def save_evaluation(
         record = Evaluation(trajectory_id=trajectory_id, source=Source.COACH, submitted_at=now)
         session.add(record)
     for name, value in values.items():
-        if name == "score_note":
-            continue
         setattr(record, name, value if name == "goal_score" else (str(value).strip() or None))
     session.flush()
 
@@ -502,6 +494,13 @@ class ClosingSummary:
     status: TrajectoryStatus
     full_protocol: bool | None
     follow_ups: list[tuple[FollowUpKind, date]]
+    evaluation: EvaluationDraft
+    plan: PlanDraft
+    checklist: ChecklistDraft
+
+    @property
+    def checklist_done(self) -> int:
+        return sum(bool(getattr(self.checklist, item)) for item in CHECKLIST_ITEMS)
 
 
 def end_closing(
@@ -531,13 +530,15 @@ def end_closing(
                 measured_at=now,
                 kind=ScoreKind.CLOSING,
                 source=Source.COACH,
-                note=view.evaluation.score_note or None,
+                note=view.evaluation.goal_score_note or None,
             )
         )
     if view.agenda is Agenda.MINUS_1:
         trajectory.status = TrajectoryStatus.CLOSING
         session.flush()
-        return ClosingSummary(TrajectoryStatus.CLOSING, None, [])
+        return ClosingSummary(
+            TrajectoryStatus.CLOSING, None, [], view.evaluation, view.plan, view.checklist
+        )
     trajectory.status = TrajectoryStatus.CLOSED
     trajectory.ended_on = max(today, trajectory.started_on)
     trajectory.full_protocol = protocol_completed(view.evaluation, view.plan, view.checklist)
@@ -555,7 +556,10 @@ def end_closing(
     return ClosingSummary(
         TrajectoryStatus.CLOSED,
         trajectory.full_protocol,
-        sorted(scheduled.items(), key=lambda x: x[1]),
+        sorted(scheduled.items(), key=lambda item: item[1]),
+        view.evaluation,
+        view.plan,
+        view.checklist,
     )
 
 

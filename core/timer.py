@@ -138,3 +138,36 @@ def format_clock(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class BarSegment:
+    """One phase in the agenda bar: its share of the plan and how much of it is used."""
+
+    phase: Phase
+    share: float  # percent of the planned session
+    filled: float  # percent of this phase used (capped at 100)
+    eaten: float  # buffer only: percent taken by earlier overruns
+    state: str  # "done", "current" or "next"
+    over: bool  # ran (or runs) longer than planned
+
+
+def bar_segments(reading: TimerReading) -> list[BarSegment]:
+    """The agenda as a bar: planned shares, actual use, and the buffer eaten by overruns."""
+    total = reading.planned_seconds or 1.0
+    overrun = sum(p.overtime_seconds for p in reading.phases if p.phase is not Phase.BUFFER)
+    segments = []
+    for p in reading.phases:
+        planned = p.planned_seconds or 1.0
+        eaten = min(100.0, overrun / planned * 100) if p.phase is Phase.BUFFER else 0.0
+        segments.append(
+            BarSegment(
+                phase=p.phase,
+                share=p.planned_seconds / total * 100,
+                filled=min(100.0, p.elapsed_seconds / planned * 100),
+                eaten=eaten,
+                state="done" if p.done else "current" if p.current else "next",
+                over=p.overtime_seconds > 0,
+            )
+        )
+    return segments

@@ -348,6 +348,7 @@ class Evaluation(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     goal_at_start: Mapped[str | None] = mapped_column(Text)
     goal_score: Mapped[int | None] = mapped_column(Integer)
+    goal_score_note: Mapped[str | None] = mapped_column(Text)
     main_changes: Mapped[str | None] = mapped_column(Text)
     key_insight: Mapped[str | None] = mapped_column(Text)
     most_valuable: Mapped[str | None] = mapped_column(Text)

@@ -89,3 +89,14 @@ def test_the_clock_reads_minutes_and_hours() -> None:
     assert format_clock(0) == "00:00"
     assert format_clock(17.5 * 60) == "17:30"
     assert format_clock(3725) == "1:02:05"
+
+
+def test_the_bar_shows_the_plan_the_use_and_the_eaten_buffer() -> None:
+    from core.timer import bar_segments
+
+    reading = read_timer(agenda((0, 8), (8, None)), paused_at=None, now=at(8 + 29))
+    segments = bar_segments(reading)
+    assert [round(s.share, 1) for s in segments] == [5.6, 27.8, 27.8, 22.2, 16.7]
+    assert [s.state for s in segments] == ["done", "current", "next", "next", "next"]
+    assert segments[0].over and segments[1].over and segments[1].filled == 100
+    assert round(segments[4].eaten, 1) == round((3 + 4) / 15 * 100, 1)

@@ -17,6 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("evaluation", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("goal_score_note", sa.Text(), nullable=True))
     op.create_table(
         "custom_question",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -154,6 +156,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("evaluation", schema=None) as batch_op:
+        batch_op.drop_column("goal_score_note")
     op.drop_table("session_phase")
     op.drop_table("session_timer")
     op.drop_table("asked_question")

@@ -1,0 +1,62 @@
+"""The live closing session in a real browser: typing while the clock ticks, reload, ending."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import log_in, screenshot, wait_idle
+
+pytestmark = pytest.mark.e2e
+TEXT = "Ik plan mijn week nu zelf en zeg eerder nee tegen extra werk."
+
+
+def _seconds(clock: str) -> int:
+    minutes, seconds = clock.lstrip("+").split(":")[-2:]
+    return int(minutes) * 60 + int(seconds)
+
+
+def test_a_closing_session_ticks_keeps_what_is_typed_survives_a_reload_and_ends(
+    page: Page, app_url: str
+) -> None:
+    page.set_viewport_size({"width": 1024, "height": 1300})  # a tablet in landscape
+    page.goto(app_url)
+    wait_idle(page)
+    log_in(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Afrondingssessie").click()
+    wait_idle(page)
+    page.get_by_label("Eén afrondingssessie van 90 minuten").check(force=True)
+    wait_idle(page)
+    page.get_by_role("button", name="Start de afronding").click()
+    expect(page).to_have_url(re.compile(r"sessie=\d+"), timeout=15_000)
+    clock = page.get_by_test_id("closing-time")
+    expect(clock).to_be_visible()
+    page.get_by_role("button", name="Volgende stap").click()  # opening → evaluation
+    wait_idle(page)
+    expect(page.get_by_text("Evaluatie", exact=True).first).to_be_visible()
+
+    field = page.get_by_label("Belangrijkste veranderingen")
+    field.click()
+    before = clock.inner_text()
+    field.press_sequentially(TEXT, delay=110)  # about six seconds of typing while it ticks
+    assert clock.inner_text() != before  # the clock went on while typing
+    expect(field).to_have_value(TEXT)
+    page.get_by_label("Inzicht dat de cliënt meeneemt").click()  # leaving the field saves it
+    wait_idle(page)
+    screenshot(page, "30-closing-live")
+
+    remaining = _seconds(clock.inner_text())
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_test_id("closing-time")).to_be_visible(timeout=20_000)
+    expect(page.locator(".af-phase")).to_have_text("Evaluatie")
+    after = _seconds(page.get_by_test_id("closing-time").inner_text())
+    assert remaining - 30 <= after <= remaining  # the same clock, still counting down
+    expect(page.get_by_label("Belangrijkste veranderingen")).to_have_value(TEXT)
+
+    page.get_by_role("button", name="Sessie afronden").click()
+    page.get_by_role("button", name="Ja, afronden").click()
+    expect(page.get_by_text("Geplande follow-ups")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Persoonlijke mail (week 1)")).to_be_visible()
+    expect(page.get_by_text("Check-in na 3 maanden")).to_be_visible()
+    screenshot(page, "31-closing-summary")
