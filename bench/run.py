@@ -17,11 +17,13 @@ from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.clients import list_clients
+from core.closing import list_closing_candidates, read_clock, start_closing
 from core.overview import get_overview
 from core.timefmt import local_date
+from core.timer import Agenda
 from db.demo import generate_practice
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade_database
@@ -32,8 +34,13 @@ TZ = "Europe/Amsterdam"
 
 
 def _measure(engine: Engine, action: Callable[[], object], repeat: int) -> dict[str, float]:
-    statements: list[int] = []
-    event.listen(engine, "before_cursor_execute", lambda *_: statements.append(1))
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement != "BEGIN":  # our SQLite transaction start, not a query
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
     timings = []
     for _ in range(repeat):
         statements.clear()
@@ -48,10 +55,29 @@ def _measure(engine: Engine, action: Callable[[], object], repeat: int) -> dict[
     }
 
 
-SERVICES: dict[str, Callable[[Session, int, date], object]] = {
-    "list_clients": lambda s, coach, today: list_clients(s, coach_id=coach, now=NOW, today=today),
-    "get_overview": lambda s, coach, _today: get_overview(s, coach_id=coach, timezone=TZ, now=NOW),
+SERVICES: dict[str, Callable[[Session, int, date, int], object]] = {
+    "timer_tick": lambda s, coach, _today, running: read_clock(
+        s, coach_id=coach, session_id=running, now=NOW
+    ),
+    "list_clients": lambda s, coach, today, _running: list_clients(
+        s, coach_id=coach, now=NOW, today=today
+    ),
+    "get_overview": lambda s, coach, _today, _running: get_overview(
+        s, coach_id=coach, timezone=TZ, now=NOW
+    ),
 }
+
+
+def _fresh_session_call(
+    factory: sessionmaker[Session],
+    service: Callable[[Session, int, date, int], object],
+    coach_id: int,
+    today: date,
+    running: int,
+) -> object:
+    # A fresh session per call, as every page run and every timer tick has.
+    with factory() as session:
+        return service(session, coach_id, today, running)
 
 
 def run(sizes: list[int], repeat: int) -> list[dict[str, object]]:
@@ -68,13 +94,22 @@ def run(sizes: list[int], repeat: int) -> list[dict[str, object]]:
                 coach_id = generate_practice(
                     session, today=today, coaches=1, clients_per_coach=size
                 )[0].id
+                candidate = list_closing_candidates(session, coach_id=coach_id)[0]
+                running = start_closing(
+                    session,
+                    coach_id=coach_id,
+                    agenda=Agenda.SINGLE_90,
+                    trajectory_id=candidate.trajectory_id,
+                    minutes=None,
+                    now=NOW,
+                )
             seeded = time.perf_counter() - start
-            with factory() as session:
-                for name, service in SERVICES.items():
-                    figures = _measure(engine, partial(service, session, coach_id, today), repeat)
-                    rows.append(
-                        {"clients": size, "service": name, "seed_s": round(seeded, 1), **figures}
-                    )
+            for name, service in SERVICES.items():
+                call = partial(_fresh_session_call, factory, service, coach_id, today, running)
+                figures = _measure(engine, call, repeat)
+                rows.append(
+                    {"clients": size, "service": name, "seed_s": round(seeded, 1), **figures}
+                )
             engine.dispose()
     return rows
 

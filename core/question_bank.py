@@ -15,6 +15,8 @@ from core.i18n import translate
 from core.timer import Phase
 from db.models import AskedQuestion, CustomQuestion, HiddenQuestion, QuestionGroup
 
+__all__ = ["QuestionGroup"]  # the pages choose groups by it; they never import db
+
 BANK_SIZES = {
     QuestionGroup.LOOKING_BACK: 5,
     QuestionGroup.REFLECTING: 5,

@@ -15,6 +15,7 @@ from core.clients import (
     update_trajectory,
 )
 from core.progress import TrajectoryProgress
+from core.question_bank import QuestionGroup, list_questions
 from core.sessions import SESSION_KINDS, SessionLog, log_session, plan_session
 from core.timefmt import utc_now, zone
 from core.timeline import ClientDetail, TrajectorySummary
@@ -156,6 +157,11 @@ def log_session_form(
     due = progress is not None and progress.intermediate_due
     if due:
         st.info(ui.t("client.intermediate_due"), icon=":material/flag:")
+    groups = (QuestionGroup.INTERMEDIATE,) if due else (QuestionGroup.AFTER_SESSION,)
+    coach = ui.coach()
+    with ui.db_session() as session:
+        prompts = list_questions(session, coach_id=coach.id, language=coach.language, groups=groups)
+    st.markdown("\n".join(f"- {ui.plain(q.text)}" for q in prompts))
     default_kind = SESSION_KINDS.index("intermediate") if due else 0
     now = utc_now().astimezone(zone(timezone))
     errors = ui.FieldErrors()
