@@ -400,13 +400,22 @@ Versioned = TypeVar("Versioned", RetentionPlan, ClosureChecklist)
 def _save_versioned(
     session: Session,
     model: type[Versioned],
+    *,
+    coach_id: int,
     trajectory_id: int,
     values: dict[str, object],
     expected_version: int,
 ) -> int:
+    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    errors = {
+        name: problem
+        for name, value in values.items()
+        if isinstance(value, str) and (problem := text_problem(value))
+    }
+    if errors:
+        raise ValidationError(errors)
     record = session.scalar(select(model).where(model.trajectory_id == trajectory_id))
-    current = record.version if record is not None else 0
-    if current != expected_version:
+    if (record.version if record is not None else 0) != expected_version:
         raise StaleEdit
     if record is None:
         record = model(trajectory_id=trajectory_id)
@@ -429,15 +438,14 @@ def save_plan(
     expected_version: int,
 ) -> int:
     """Save borgingsplan fields; StaleEdit when another tab saved first. Returns the version."""
-    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
-    errors = {
-        name: problem
-        for name, value in values.items()
-        if isinstance(value, str) and (problem := text_problem(value))
-    }
-    if errors:
-        raise ValidationError(errors)
-    return _save_versioned(session, RetentionPlan, trajectory_id, values, expected_version)
+    return _save_versioned(
+        session,
+        RetentionPlan,
+        coach_id=coach_id,
+        trajectory_id=trajectory_id,
+        values=values,
+        expected_version=expected_version,
+    )
 
 
 def save_checklist(
@@ -449,11 +457,14 @@ def save_checklist(
     expected_version: int,
 ) -> int:
     """Save afsluiting items; StaleEdit when another tab saved first. Returns the version."""
-    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
-    notes = values.get("coach_notes")
-    if isinstance(notes, str) and (problem := text_problem(notes)):
-        raise ValidationError({"coach_notes": problem})
-    return _save_versioned(session, ClosureChecklist, trajectory_id, values, expected_version)
+    return _save_versioned(
+        session,
+        ClosureChecklist,
+        coach_id=coach_id,
+        trajectory_id=trajectory_id,
+        values=values,
+        expected_version=expected_version,
+    )
 
 
 def protocol_completed(
