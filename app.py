@@ -35,6 +35,8 @@ PAGES = {
 }
 # Reached from the client list, not from the sidebar.
 HIDDEN_PAGES = [("pages/client.py", "nav.client", ":material/person:", "client", False)]
+# The client's form: opened by a personal link, without any login.
+FORM_PAGE = ("pages/client_form.py", "forms.page_title", ":material/edit_note:", "formulier", False)
 
 # Navigation comes before anything else renders (see STACK-NOTES): before the login form,
 # or its first submit arrives empty. Logged out, the pages stay registered but hidden, so
@@ -52,11 +54,21 @@ page = st.navigation(
     | {
         "": [
             st.Page(path, title=ui.t(title), icon=icon, url_path=url, visibility="hidden")
-            for path, title, icon, url, _ in HIDDEN_PAGES
+            for path, title, icon, url, _ in [*HIDDEN_PAGES, FORM_PAGE]
         ]
     },
-    position="sidebar" if logged_in else "hidden",
+    # A link with a form token never shows the navigation, even to a logged-in coach.
+    position="sidebar" if logged_in and "t" not in st.query_params else "hidden",
 )
+if page.url_path == FORM_PAGE[3]:
+    # The client's form runs before the login gate: no accounts loaded, no login cookie read.
+    try:
+        ui.session_factory()
+    except ConfigError:
+        st.info(ui.t("db.unavailable"), icon=":material/cloud_off:")
+        st.stop()
+    page.run()
+    st.stop()
 
 current = ui.settings()
 try:

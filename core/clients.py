@@ -29,6 +29,8 @@ from db.models import (
     Evaluation,
     FollowUp,
     FollowUpStatus,
+    FormKind,
+    FormLink,
     GoalScore,
     Outcome,
     OutcomeKind,
@@ -202,6 +204,11 @@ def _client_list_query(
     client_evaluation = exists().where(
         Evaluation.trajectory_id == latest.c.id, Evaluation.source == Source.CLIENT
     )
+    form_sent = exists().where(
+        FormLink.trajectory_id == latest.c.id,
+        FormLink.kind == FormKind.EVALUATION,
+        FormLink.revoked_at.is_(None),
+    )
     door_open = or_(
         ClosureChecklist.offered_follow_up,
         ClosureChecklist.offered_single_sessions,
@@ -229,6 +236,7 @@ def _client_list_query(
             scores.c.latest,
             follow_ups.c.next,
             client_evaluation,
+            form_sent,
             func.coalesce(func.length(RetentionPlan.main_change), 0) > 0,
             func.coalesce(ClosureChecklist.feedback_asked, False),
             func.coalesce(door_open, False),
@@ -290,6 +298,7 @@ def list_clients(
             latest,
             next_follow_up,
             client_eval,
+            form_sent,
             plan,
             feedback,
             door,
@@ -306,6 +315,7 @@ def list_clients(
                 shortest_closing_minutes=shortest,
                 single_closing_planned=single,
                 client_evaluation=client_eval,
+                evaluation_form_sent=form_sent,
                 retention_plan=plan,
                 feedback_asked=feedback,
                 door_kept_open=door,

@@ -36,6 +36,7 @@ class Settings:
     database_url: str
     demo_mode: bool
     cookie_key: str | None
+    public_url: str | None = None  # where clients reach the app, when it sits behind a proxy
     cookie_name: str = "afronding_login"
     cookie_expiry_days: float = 14.0
 
@@ -62,6 +63,7 @@ def load_settings(
         database_url=database_url(demo=demo, environ=environ),
         demo_mode=demo,
         cookie_key=str(key) if key else None,
+        public_url=environ.get("AFRONDING_PUBLIC_URL") or None,
     )
 
 

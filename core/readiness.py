@@ -40,6 +40,7 @@ class ReadinessFacts:
     shortest_closing_minutes: int | None  # of the planned closing sessions
     single_closing_planned: bool  # one 90-minute closing rather than two sessions
     client_evaluation: bool  # the client's evaluation form came in
+    evaluation_form_sent: bool  # a link to it was made and not revoked
     retention_plan: bool  # a borgingsplan with at least the main change
     feedback_asked: bool
     door_kept_open: bool  # at least one concrete option offered
@@ -64,7 +65,7 @@ def readiness_flags(facts: ReadinessFacts, *, today: date) -> list[Flag]:
     if long_or_intensive and facts.single_closing_planned:
         flags.append(Flag.ADVISE_TWO_SESSIONS)
     if facts.in_end_phase:
-        if not facts.client_evaluation:
+        if not (facts.client_evaluation or facts.evaluation_form_sent):
             flags.append(Flag.NO_EVALUATION_FORM)
         if not facts.retention_plan:
             flags.append(Flag.NO_RETENTION_PLAN)

@@ -585,3 +585,42 @@ class HiddenQuestion(Base):
         ForeignKey("coach.id", ondelete="CASCADE"), primary_key=True
     )
     question_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+
+class FormKind(StrEnum):
+    """Which form a client link opens."""
+
+    EVALUATION = "evaluation"  # evaluatieformulier vóór de afronding
+    RETENTION_HOMEWORK = "retention_homework"  # borgingsplan als huiswerk na sessie −1
+
+
+class FormLink(Base):
+    """A personal, single-use link to one form; only the token's SHA-256 is stored."""
+
+    __tablename__ = "form_link"
+    __table_args__ = (CheckConstraint("expires_at > created_at", name="expires_after_creation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        ForeignKey("trajectory.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[FormKind] = mapped_column(enum_type(FormKind, "form_kind"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FormAttempt(Base):
+    """A visit with a link that no longer works (expired, revoked, used), for its coach."""
+
+    __tablename__ = "form_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_link_id: Mapped[int] = mapped_column(
+        ForeignKey("form_link.id", ondelete="CASCADE"), index=True
+    )
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    reason: Mapped[str] = mapped_column(String(20))

@@ -5,6 +5,14 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from core.client_data import ImportRefused, delete_client, import_clients_csv, import_template
+from core.client_forms import (
+    DEFAULT_VALID_DAYS,
+    FORM_KINDS,
+    create_form_link,
+    form_url,
+    list_form_links,
+    revoke_form_link,
+)
 from core.clients import (
     TRAJECTORY_STATUSES,
     ClientChoice,
@@ -14,10 +22,11 @@ from core.clients import (
     update_client,
     update_trajectory,
 )
+from core.errors import ValidationError
 from core.progress import TrajectoryProgress
 from core.question_bank import QuestionGroup, list_questions
 from core.sessions import SESSION_KINDS, SessionLog, log_session, plan_session
-from core.timefmt import utc_now, zone
+from core.timefmt import format_date, utc_now, zone
 from core.timeline import ClientDetail, TrajectorySummary
 from pages import _ui as ui
 
@@ -363,3 +372,63 @@ def delete_form(detail: ClientDetail) -> None:
         then="pages/clients.py",
         name=detail.name,
     )
+
+
+def forms_panel(trajectory_id: int) -> None:
+    """Make a personal form link for the client, and see and revoke the links made."""
+    coach = ui.coach()
+    st.caption(ui.t("forms.intro"))
+    errors = ui.FieldErrors()
+    with st.form(f"form_link_{trajectory_id}"):
+        left, right = st.columns([3, 1])
+        kind = left.selectbox(
+            ui.t("forms.kind"), FORM_KINDS, format_func=lambda k: ui.t(f"form_kind.{k}")
+        )
+        days = right.number_input(ui.t("forms.valid_days"), 1, 90, DEFAULT_VALID_DAYS)
+        errors.slot("valid_days")
+        submitted = st.form_submit_button(
+            ui.t("forms.create"), type="primary", icon=":material/add_link:"
+        )
+    if submitted:
+        try:
+            with ui.db_session() as session:
+                link = create_form_link(
+                    session,
+                    coach_id=coach.id,
+                    trajectory_id=trajectory_id,
+                    kind=kind,
+                    valid_days=int(days),
+                    now=utc_now(),
+                )
+        except ValidationError as invalid:
+            errors.show(invalid.errors)
+        else:
+            base = ui.settings().public_url or st.context.url or "http://localhost:8501"
+            st.success(ui.t("forms.created"), icon=":material/link:")
+            st.code(form_url(base, link.token), language=None)
+    now = utc_now()
+    with ui.db_session() as session:
+        links = list_form_links(session, coach_id=coach.id, trajectory_id=trajectory_id, now=now)
+    st.markdown(f"**{ui.t('forms.list')}**")
+    if not links:
+        st.caption(ui.t("forms.none"))
+    for row in links:
+        text, action = st.columns([5, 1], vertical_alignment="center")
+        text.write(
+            ui.t(
+                "forms.row",
+                kind=ui.t(f"form_kind.{row.kind}"),
+                created=format_date(row.created_at.date(), coach.language),
+                expires=format_date(row.expires_at.date(), coach.language),
+                state=ui.t(f"link_state.{row.state}"),
+            )
+        )
+        if row.attempts:
+            text.caption(ui.t("forms.attempts", count=row.attempts))
+        if row.state in ("not_opened", "opened") and action.button(
+            ui.t("forms.revoke"), key=f"revoke_{row.link_id}"
+        ):
+            with ui.db_session() as session:
+                revoke_form_link(session, coach_id=coach.id, link_id=row.link_id, now=utc_now())
+            ui.flash("forms.revoked")
+            st.rerun()

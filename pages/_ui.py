@@ -168,10 +168,11 @@ class FieldErrors:
         """Reserve the place for `field`'s message, right under the field."""
         self._slots[field] = st.empty()
 
-    def show(self, errors: dict[str, str]) -> None:
+    def show(self, errors: dict[str, str], language: str | None = None) -> None:
         """Put each message beside its field (or at the end when the field has no slot)."""
         for field, key in errors.items():
-            self._slots.get(field, st).error(t(key), icon=":material/error:")
+            text = translate(key, language) if language else t(key)
+            self._slots.get(field, st).error(text, icon=":material/error:")
 
 
 def flash(key: str, **values: object) -> None:

@@ -82,6 +82,7 @@ tabs = st.tabs(
         ui.t(f"client.tab_{name}")
         for name in ("timeline", "log", "plan", "details", "new", "privacy")
     ]
+    + [ui.t("forms.tab")]
 )
 with tabs[0]:
     ui.timeline(timeline_rows(events, language=coach.language, timezone=coach.timezone))
@@ -112,3 +113,5 @@ with tabs[5]:
         icon=":material/download:",
     )
     forms.delete_form(detail)
+with tabs[6]:
+    forms.forms_panel(trajectory.trajectory_id)

@@ -20,6 +20,7 @@ READY = ReadinessFacts(
     shortest_closing_minutes=90,
     single_closing_planned=True,
     client_evaluation=True,
+    evaluation_form_sent=True,
     retention_plan=True,
     feedback_asked=False,
     door_kept_open=False,
@@ -39,7 +40,11 @@ def test_no_closing_planned_in_the_last_two_sessions() -> None:
         closing_planned=False, shortest_closing_minutes=None, single_closing_planned=False
     ) == [Flag.NO_CLOSING_PLANNED]
     early = flags(
-        held_sessions=4, closing_planned=False, client_evaluation=False, retention_plan=False
+        held_sessions=4,
+        closing_planned=False,
+        client_evaluation=False,
+        evaluation_form_sent=False,
+        retention_plan=False,
     )
     assert early == []  # mid-trajectory: nothing to prepare yet
 
@@ -67,7 +72,8 @@ def test_long_or_intensive_with_a_single_closing(
 
 
 def test_no_evaluation_form_before_the_closing() -> None:
-    assert flags(client_evaluation=False) == [Flag.NO_EVALUATION_FORM]
+    assert flags(client_evaluation=False, evaluation_form_sent=False) == [Flag.NO_EVALUATION_FORM]
+    assert flags(client_evaluation=False) == []  # sent, not back yet: nothing to do now
 
 
 def test_no_retention_plan_before_the_closing() -> None:

@@ -1,0 +1,342 @@
+"""Client forms without login: a personal single-use link to the evaluation form or the
+borgingsplan homework.
+
+The link carries 256 random bits; the database keeps only their SHA-256, so a copy of the
+database opens no form. The public side takes nothing but the token: it never sees a
+coach id, and an unknown, expired, revoked or used link gets the same neutral answer.
+"""
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from core.clients import own_trajectory
+from core.errors import NotFound, ValidationError
+from core.validation import score_problem, text_problem
+from db.models import (
+    Client,
+    Coach,
+    Evaluation,
+    FormAttempt,
+    FormKind,
+    FormLink,
+    GoalScore,
+    Outcome,
+    OutcomeKind,
+    RetentionPlan,
+    ScoreKind,
+    Source,
+    Trajectory,
+)
+
+log = logging.getLogger(__name__)
+
+TOKEN_BYTES = 32
+DEFAULT_VALID_DAYS = 14
+MAX_VALID_DAYS = 90
+FORM_KINDS = tuple(FormKind)
+
+
+class LinkState(StrEnum):
+    """Where a link stands, as the coach sees it."""
+
+    NOT_OPENED = "not_opened"
+    OPENED = "opened"
+    SUBMITTED = "submitted"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def token_hash(token: str) -> str:
+    """The stored form of a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """A link just made: the only moment its token is known in full."""
+
+    link_id: int
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class FormLinkRow:
+    """A link as the coach's list shows it."""
+
+    link_id: int
+    kind: FormKind
+    created_at: datetime
+    expires_at: datetime
+    state: LinkState
+    attempts: int
+
+
+def _state(link: FormLink, now: datetime) -> LinkState:
+    if link.submitted_at is not None:
+        return LinkState.SUBMITTED
+    if link.revoked_at is not None:
+        return LinkState.REVOKED
+    if link.expires_at <= now:
+        return LinkState.EXPIRED
+    return LinkState.OPENED if link.opened_at is not None else LinkState.NOT_OPENED
+
+
+def create_form_link(
+    session: Session,
+    *,
+    coach_id: int,
+    trajectory_id: int,
+    kind: FormKind,
+    valid_days: int = DEFAULT_VALID_DAYS,
+    now: datetime,
+) -> NewLink:
+    """A new personal link for the client of `trajectory_id`."""
+    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    if not 1 <= valid_days <= MAX_VALID_DAYS:
+        raise ValidationError({"valid_days": "forms.valid_days_range"})
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = FormLink(
+        trajectory_id=trajectory_id,
+        kind=kind,
+        token_hash=token_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(days=valid_days),
+    )
+    session.add(link)
+    session.flush()
+    return NewLink(link.id, token, link.expires_at)
+
+
+def list_form_links(
+    session: Session, *, coach_id: int, trajectory_id: int, now: datetime
+) -> list[FormLinkRow]:
+    """The trajectory's links, newest first, with how often a dead link was tried."""
+    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    attempts = (
+        select(FormAttempt.form_link_id, func.count().label("n"))
+        .group_by(FormAttempt.form_link_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(FormLink, func.coalesce(attempts.c.n, 0))
+        .outerjoin(attempts, attempts.c.form_link_id == FormLink.id)
+        .where(FormLink.trajectory_id == trajectory_id)
+        .order_by(FormLink.created_at.desc(), FormLink.id.desc())
+    )
+    return [
+        FormLinkRow(link.id, link.kind, link.created_at, link.expires_at, _state(link, now), n)
+        for link, n in rows
+    ]
+
+
+def revoke_form_link(session: Session, *, coach_id: int, link_id: int, now: datetime) -> None:
+    """Make a link stop working (a submitted form stays as it is)."""
+    link = session.scalar(
+        select(FormLink)
+        .join(Trajectory, Trajectory.id == FormLink.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(FormLink.id == link_id, Client.coach_id == coach_id)
+    )
+    if link is None:
+        raise NotFound("form_link")
+    if link.revoked_at is None and link.submitted_at is None:
+        link.revoked_at = now
+        session.flush()
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """What the client's form page needs: nothing about other clients or the practice."""
+
+    kind: FormKind
+    language: str
+    coach_name: str
+    client_first_name: str
+    goal: str
+
+
+def _live_link(session: Session, token: str, now: datetime) -> FormLink | None:
+    link = session.scalar(select(FormLink).where(FormLink.token_hash == token_hash(token)))
+    if link is None:
+        log.info("form opened with an unknown token")
+        return None
+    state = _state(link, now)
+    if state in (LinkState.SUBMITTED, LinkState.EXPIRED, LinkState.REVOKED):
+        session.add(FormAttempt(form_link_id=link.id, attempted_at=now, reason=state.value))
+        session.flush()
+        return None
+    return link
+
+
+def open_form(session: Session, *, token: str, now: datetime) -> OpenForm | None:
+    """The form behind `token`, or None for any link that doesn't work (the reason stays here)."""
+    link = _live_link(session, token, now)
+    if link is None:
+        return None
+    if link.opened_at is None:
+        link.opened_at = now
+    row = session.execute(
+        select(Coach.display_name, Coach.language, Client.name, Trajectory.goal)
+        .select_from(Trajectory)
+        .join(Client, Client.id == Trajectory.client_id)
+        .join(Coach, Coach.id == Client.coach_id)
+        .where(Trajectory.id == link.trajectory_id)
+    ).one()
+    coach_name, language, client_name, goal = row
+    session.flush()
+    return OpenForm(link.kind, language.value, coach_name, client_name.split()[0], goal)
+
+
+@dataclass(frozen=True)
+class EvaluationAnswers:
+    """The evaluation form, as the client fills it in before the closing."""
+
+    goal_at_start: str
+    goal_score: int | None
+    main_changes: str
+    key_insight: str = ""
+    most_valuable: str = ""
+    could_be_better: str = ""
+    recommend_score: int | None = None  # 0–10
+    testimonial: str = ""
+    testimonial_consent: bool = False
+
+
+@dataclass(frozen=True)
+class HomeworkAnswers:
+    """The borgingsplan's five fields, drafted by the client between session −1 and 0."""
+
+    main_change: str
+    relapse_situations: str
+    relapse_strategy: str
+    accountability_person: str
+    self_check_method: str
+
+
+def _problems(answers: EvaluationAnswers | HomeworkAnswers) -> dict[str, str]:
+    checks: dict[str, str | None]
+    if isinstance(answers, HomeworkAnswers):
+        checks = {name: text_problem(value, required=True) for name, value in vars(answers).items()}
+    else:
+        checks = {
+            "goal_at_start": text_problem(answers.goal_at_start, required=True),
+            "goal_score": "validation.required"
+            if answers.goal_score is None
+            else score_problem(answers.goal_score),
+            "main_changes": text_problem(answers.main_changes, required=True),
+            "key_insight": text_problem(answers.key_insight),
+            "most_valuable": text_problem(answers.most_valuable),
+            "could_be_better": text_problem(answers.could_be_better),
+            "recommend_score": "validation.required"
+            if answers.recommend_score is None
+            else score_problem(answers.recommend_score, low=0, high=10),
+            "testimonial": text_problem(answers.testimonial),
+        }
+    return {field: key for field, key in checks.items() if key}
+
+
+def submit_form(
+    session: Session,
+    *,
+    token: str,
+    answers: EvaluationAnswers | HomeworkAnswers,
+    now: datetime,
+) -> bool:
+    """Store the answers once. Bad input raises ValidationError and leaves the link usable;
+    False when the link no longer works (also for the second of two tabs)."""
+    errors = _problems(answers)
+    if errors:
+        raise ValidationError(errors)
+    link = _live_link(session, token, now)
+    wanted = (
+        FormKind.EVALUATION
+        if isinstance(answers, EvaluationAnswers)
+        else FormKind.RETENTION_HOMEWORK
+    )
+    if link is None or link.kind is not wanted:
+        return False
+    # One statement claims the link: of two simultaneous submits, exactly one gets the row.
+    claimed = session.execute(
+        update(FormLink)
+        .where(
+            FormLink.id == link.id,
+            FormLink.submitted_at.is_(None),
+            FormLink.revoked_at.is_(None),
+            FormLink.expires_at > now,
+        )
+        .values(submitted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    if isinstance(answers, EvaluationAnswers):
+        score = answers.goal_score or 0  # never 0 here: a missing score was refused above
+        _store_evaluation(session, link.trajectory_id, answers, score, now)
+    else:
+        _store_homework(session, link.trajectory_id, answers)
+    session.flush()
+    return True
+
+
+def _store_evaluation(
+    session: Session, trajectory_id: int, answers: EvaluationAnswers, score: int, now: datetime
+) -> None:
+    session.add(
+        Evaluation(
+            trajectory_id=trajectory_id,
+            source=Source.CLIENT,
+            submitted_at=now,
+            goal_at_start=answers.goal_at_start.strip(),
+            goal_score=answers.goal_score,
+            main_changes=answers.main_changes.strip(),
+            key_insight=answers.key_insight.strip() or None,
+            most_valuable=answers.most_valuable.strip() or None,
+            could_be_better=answers.could_be_better.strip() or None,
+            recommend_score=answers.recommend_score,
+            testimonial=answers.testimonial.strip() or None,
+            testimonial_consent=answers.testimonial_consent,
+        )
+    )
+    session.add(
+        GoalScore(
+            trajectory_id=trajectory_id,
+            score=score,
+            measured_at=now,
+            kind=ScoreKind.CLOSING,
+            source=Source.CLIENT,
+        )
+    )
+    if answers.testimonial.strip() and answers.testimonial_consent:
+        session.add(
+            Outcome(
+                trajectory_id=trajectory_id,
+                kind=OutcomeKind.TESTIMONIAL,
+                recorded_on=now.date(),
+                text=answers.testimonial.strip(),
+                consent=True,
+            )
+        )
+
+
+def _store_homework(session: Session, trajectory_id: int, answers: HomeworkAnswers) -> None:
+    plan = session.scalar(select(RetentionPlan).where(RetentionPlan.trajectory_id == trajectory_id))
+    if plan is None:
+        plan = RetentionPlan(trajectory_id=trajectory_id)
+        session.add(plan)
+    for name, value in vars(answers).items():
+        setattr(plan, name, value.strip())
+
+
+def form_url(base: str, token: str) -> str:
+    """The link a client opens: the app's address with the form page and the token."""
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme or "http", parts.netloc, "/formulier", f"t={token}", ""))

@@ -1,0 +1,143 @@
+"""The client's form page in AppTest: no login, one neutral page for dead links, bad input."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from core.client_forms import create_form_link, revoke_form_link
+from core.config import load_settings
+from core.database import prepare_database
+from core.timefmt import utc_now
+from db.demo import DEMO_USERNAME
+from db.models import Client, Coach, Evaluation, FormKind, Source, Trajectory, TrajectoryStatus
+from tests.conftest import TODAY
+from tests.pages.conftest import APP
+
+DEAD = (
+    "Deze link werkt niet",
+    "Deze link is niet (meer) geldig. Wil je het formulier toch invullen? "
+    "Vraag je coach dan om een nieuwe link.",
+)
+
+
+def _make_link(
+    kind: FormKind = FormKind.EVALUATION,
+    *,
+    revoked: bool = False,
+    days: int = 14,
+    made_ago: int = 0,
+) -> tuple[str, int]:
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory.begin() as session:
+        coach = session.scalar(select(Coach).where(Coach.username == DEMO_USERNAME))
+        trajectory = session.scalar(
+            select(Trajectory)
+            .join(Client, Client.id == Trajectory.client_id)
+            .where(Client.coach_id == coach.id, Trajectory.status == TrajectoryStatus.ACTIVE)
+            .order_by(Trajectory.id)
+        )
+        assert coach is not None and trajectory is not None
+        link = create_form_link(
+            session,
+            coach_id=coach.id,
+            trajectory_id=trajectory.id,
+            kind=kind,
+            valid_days=days,
+            now=utc_now() - timedelta(days=made_ago),
+        )
+        if revoked:
+            revoke_form_link(session, coach_id=coach.id, link_id=link.link_id, now=utc_now())
+        return link.token, trajectory.id
+
+
+def _open(token: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["t"] = token
+    app.switch_page("pages/client_form.py")
+    return app.run()
+
+
+def _fill(app: AppTest, **answers: object) -> AppTest:
+    defaults: dict[str, object] = {"score": 8, "main": "Ik plan mijn week zelf", "recommend": 9}
+    values = defaults | answers
+    if values["score"] is not None:
+        app.number_input[0].set_value(values["score"])
+    if values["recommend"] is not None:
+        app.number_input[1].set_value(values["recommend"])
+    app.text_area[1].input(str(values["main"]))
+    app.button[0].click()
+    return app.run()
+
+
+def test_a_valid_link_opens_the_form_without_any_login(app_env: Path) -> None:
+    token, trajectory_id = _make_link()
+    app = _open(token)
+    assert not app.exception
+    assert app.title[0].value == "Terugblik op je traject"
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory() as session:
+        goal = session.get_one(Trajectory, trajectory_id).goal
+    assert app.text_area[0].value == goal  # the goal at the start, pre-filled
+    assert "Gebruikersnaam" not in [t.label for t in app.text_input]  # no login form
+    assert "app_coach" not in app.session_state  # the login gate loaded no account
+
+
+def test_the_answers_arrive_once_and_the_client_is_thanked(app_env: Path) -> None:
+    token, trajectory_id = _make_link()
+    app = _fill(_open(token))
+    assert not app.exception
+    assert app.title[0].value == "Dank je wel"
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory() as session:
+        answers = session.scalars(
+            select(Evaluation).where(
+                Evaluation.trajectory_id == trajectory_id,
+                Evaluation.source == Source.CLIENT,
+                Evaluation.main_changes == "Ik plan mijn week zelf",
+            )
+        ).all()
+    assert len(answers) == 1
+    again = _open(token)  # the same link later, in another browser
+    assert (again.title[0].value, again.info[0].value) == DEAD
+
+
+@pytest.mark.parametrize("dead", ["unknown", "expired", "revoked"])
+def test_every_dead_link_gets_the_same_neutral_page(app_env: Path, dead: str) -> None:
+    token = {
+        "unknown": lambda: "geraden" + "x" * 40,
+        "expired": lambda: _make_link(days=1, made_ago=2)[0],
+        "revoked": lambda: _make_link(revoked=True)[0],
+    }[dead]()
+    app = _open(token)
+    assert not app.exception
+    assert (app.title[0].value, app.info[0].value) == DEAD
+    assert not app.text_area
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"main": "   "}, "Vul dit in."),
+        ({"score": None}, "Vul dit in."),
+        ({"recommend": None}, "Vul dit in."),
+    ],
+)
+def test_a_missing_answer_is_refused_beside_the_field_and_kept(
+    app_env: Path, answers: dict[str, object], message: str
+) -> None:
+    token, _ = _make_link()
+    app = _fill(_open(token), **answers)
+    assert not app.exception
+    assert [e.value for e in app.error] == [message]
+    assert app.title[0].value == "Terugblik op je traject"  # still the form, link still usable
+    assert app.text_area[1].value == answers.get("main", "Ik plan mijn week zelf")
+
+
+def test_the_homework_form_asks_the_five_plan_fields(app_env: Path) -> None:
+    token, _ = _make_link(FormKind.RETENTION_HOMEWORK)
+    app = _open(token)
+    assert app.title[0].value == "Je borgingsplan"
+    assert len(app.text_area) == 5
