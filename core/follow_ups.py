@@ -1,0 +1,375 @@
+"""Follow-ups: the queue after the closing, personal drafts, outcomes and a calendar export."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from urllib.parse import quote
+
+from icalendar import Calendar, Event
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.clients import own_client, own_trajectory
+from core.errors import NotFound, ValidationError
+from core.i18n import translate
+from core.mail import SmtpSettings, send_mail
+from core.timefmt import zone
+from core.validation import score_problem, text_problem
+from db.models import (
+    Client,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    GoalScore,
+    Outcome,
+    OutcomeKind,
+    Retained,
+    RetentionPlan,
+    ScoreKind,
+    Source,
+    Trajectory,
+)
+
+WEEK = 7
+MAIL_KINDS = (FollowUpKind.WEEK1_MAIL, FollowUpKind.MONTH3_CHECKIN)
+RETAINED_CHOICES = tuple(Retained)
+
+
+class Bucket(StrEnum):
+    """Where an open follow-up sits in the queue, by the coach's calendar."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    THIS_WEEK = "this_week"
+    LATER = "later"
+
+
+def bucket_for(due: date, today: date) -> Bucket:
+    """Overdue, today, within the coming week, or later."""
+    if due < today:
+        return Bucket.OVERDUE
+    if due == today:
+        return Bucket.TODAY
+    return Bucket.THIS_WEEK if due < today + timedelta(days=WEEK) else Bucket.LATER
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """An open follow-up with what the coach needs to make it personal."""
+
+    follow_up_id: int
+    trajectory_id: int
+    client_id: int
+    client_name: str
+    client_email: str | None
+    kind: FollowUpKind
+    title: str | None
+    due_on: date
+    main_change: str | None
+    relapse_strategy: str | None
+    accountability_person: str | None
+    last_score: int | None
+
+
+def list_queue(session: Session, *, coach_id: int) -> list[QueueItem]:
+    """Every open follow-up of the coach's clients, soonest first (one statement)."""
+    ranked = (
+        select(
+            GoalScore.trajectory_id,
+            GoalScore.score,
+            func.row_number()
+            .over(
+                partition_by=GoalScore.trajectory_id,
+                order_by=(GoalScore.measured_at.desc(), GoalScore.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Trajectory, Trajectory.id == GoalScore.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(Client.coach_id == coach_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            FollowUp.id,
+            Trajectory.id,
+            Client.id,
+            Client.name,
+            Client.email,
+            FollowUp.kind,
+            FollowUp.title,
+            FollowUp.due_on,
+            RetentionPlan.main_change,
+            RetentionPlan.relapse_strategy,
+            RetentionPlan.accountability_person,
+            ranked.c.score,
+        )
+        .join(Trajectory, Trajectory.id == FollowUp.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .outerjoin(RetentionPlan, RetentionPlan.trajectory_id == Trajectory.id)
+        .outerjoin(ranked, (ranked.c.trajectory_id == Trajectory.id) & (ranked.c.rank == 1))
+        .where(Client.coach_id == coach_id, FollowUp.status == FollowUpStatus.OPEN)
+        .order_by(FollowUp.due_on, Client.name, FollowUp.id)
+    )
+    return [QueueItem(*tuple(row)) for row in rows]
+
+
+def group_queue(items: list[QueueItem], today: date) -> dict[Bucket, list[QueueItem]]:
+    """The queue in its four groups, in order; empty groups included."""
+    groups: dict[Bucket, list[QueueItem]] = {bucket: [] for bucket in Bucket}
+    for item in items:
+        groups[bucket_for(item.due_on, today)].append(item)
+    return groups
+
+
+def _own_follow_up(session: Session, coach_id: int, follow_up_id: int) -> FollowUp:
+    item = session.scalar(
+        select(FollowUp)
+        .join(Trajectory, Trajectory.id == FollowUp.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(FollowUp.id == follow_up_id, Client.coach_id == coach_id)
+    )
+    if item is None:
+        raise NotFound("follow_up")
+    return item
+
+
+def _open(item: FollowUp) -> None:
+    if item.status is not FollowUpStatus.OPEN:
+        raise ValidationError({"follow_up": "follow_ups.not_open"})
+
+
+def complete_follow_up(
+    session: Session, *, coach_id: int, follow_up_id: int, note: str, now: datetime
+) -> None:
+    """Mark a follow-up done, with a note of what happened."""
+    item = _own_follow_up(session, coach_id, follow_up_id)
+    _open(item)
+    if problem := text_problem(note):
+        raise ValidationError({"note": problem})
+    item.status = FollowUpStatus.DONE
+    item.completed_at = now
+    item.note = note.strip() or None
+    session.flush()
+
+
+def reschedule_follow_up(
+    session: Session, *, coach_id: int, follow_up_id: int, due_on: date, today: date
+) -> None:
+    """Move a follow-up to another day (not into the past)."""
+    item = _own_follow_up(session, coach_id, follow_up_id)
+    _open(item)
+    if due_on < today:
+        raise ValidationError({"due_on": "follow_ups.date_in_past"})
+    item.due_on = due_on
+    session.flush()
+
+
+def skip_follow_up(
+    session: Session, *, coach_id: int, follow_up_id: int, reason: str, now: datetime
+) -> None:
+    """Leave a follow-up out, saying why."""
+    item = _own_follow_up(session, coach_id, follow_up_id)
+    _open(item)
+    if problem := text_problem(reason, required=True):
+        raise ValidationError({"reason": problem})
+    item.status = FollowUpStatus.SKIPPED
+    item.skip_reason = reason.strip()
+    item.completed_at = now
+    session.flush()
+
+
+def add_follow_up(
+    session: Session, *, coach_id: int, client_id: int, title: str, due_on: date, today: date
+) -> int:
+    """A follow-up of the coach's own for a client's latest trajectory; returns its id."""
+    own_client(session, coach_id=coach_id, client_id=client_id)
+    errors = {}
+    if problem := text_problem(title, required=True):
+        errors["title"] = problem
+    elif len(title.strip()) > 200:
+        errors["title"] = "follow_ups.title_long"
+    if due_on < today:
+        errors["due_on"] = "follow_ups.date_in_past"
+    if errors:
+        raise ValidationError(errors)
+    trajectory_id = session.scalar(
+        select(Trajectory.id)
+        .where(Trajectory.client_id == client_id)
+        .order_by(Trajectory.started_on.desc(), Trajectory.id.desc())
+        .limit(1)
+    )
+    if trajectory_id is None:
+        raise NotFound("trajectory")
+    item = FollowUp(
+        trajectory_id=trajectory_id, kind=FollowUpKind.CUSTOM, title=title.strip(), due_on=due_on
+    )
+    session.add(item)
+    session.flush()
+    return item.id
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A personal message, for the coach to edit before sending."""
+
+    subject: str
+    body: str
+
+    def mailto(self, to: str) -> str:
+        """A mailto: link that opens the coach's own mail program with this draft."""
+        return f"mailto:{quote(to)}?subject={quote(self.subject)}&body={quote(self.body)}"
+
+
+def draft_message(item: QueueItem, *, coach_name: str, language: str) -> Draft:
+    """The week-1 mail or month-3 check-in, in the coach's language and the client's words."""
+    kind = item.kind if item.kind in MAIL_KINDS else FollowUpKind.CUSTOM
+    change = (item.main_change or "").strip().rstrip(".")
+    first_name = item.client_name.split()[0]
+    values = {"name": first_name, "coach": coach_name, "title": item.title or ""}
+    body = [translate(f"drafts.{kind.value}.opening", language, **values)]
+    if change:
+        body.append(translate(f"drafts.{kind.value}.change", language, change=change, **values))
+    if item.relapse_strategy and kind is FollowUpKind.MONTH3_CHECKIN:
+        body.append(
+            translate(
+                "drafts.month3_checkin.strategy",
+                language,
+                strategy=item.relapse_strategy.strip().rstrip("."),
+            )
+        )
+    body.append(translate(f"drafts.{kind.value}.closing", language, **values))
+    return Draft(translate(f"drafts.{kind.value}.subject", language, **values), "\n\n".join(body))
+
+
+def record_result(
+    session: Session,
+    *,
+    coach_id: int,
+    trajectory_id: int,
+    retained: Retained,
+    score: int,
+    today: date,
+    now: datetime,
+) -> None:
+    """The month-6 result check: is the result retained, and where does the client stand?"""
+    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    if problem := score_problem(score):
+        raise ValidationError({"score": problem})
+    session.add(
+        Outcome(
+            trajectory_id=trajectory_id,
+            kind=OutcomeKind.RESULT_RETAINED,
+            recorded_on=today,
+            retained=Retained(retained),
+            retained_score=score,
+        )
+    )
+    session.add(
+        GoalScore(
+            trajectory_id=trajectory_id,
+            score=score,
+            measured_at=now,
+            kind=ScoreKind.MONTH_6,
+            source=Source.COACH,
+        )
+    )
+    session.flush()
+
+
+def record_review(
+    session: Session,
+    *,
+    coach_id: int,
+    trajectory_id: int,
+    platform: str,
+    score: int | None,
+    text: str,
+    consent: bool,
+    today: date,
+) -> None:
+    """A review (platform and 1–5 score) or, without a score, a testimonial."""
+    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    errors = {}
+    if score is not None and (problem := score_problem(score, low=1, high=5)):
+        errors["score"] = problem
+    if score is None and not text.strip():
+        errors["text"] = "validation.required"
+    if len(platform.strip()) > 80:
+        errors["platform"] = "follow_ups.platform_long"
+    if problem := text_problem(text):
+        errors["text"] = problem
+    if errors:
+        raise ValidationError(errors)
+    session.add(
+        Outcome(
+            trajectory_id=trajectory_id,
+            kind=OutcomeKind.REVIEW if score is not None else OutcomeKind.TESTIMONIAL,
+            recorded_on=today,
+            platform=platform.strip() or None,
+            review_score=score,
+            text=text.strip() or None,
+            consent=consent,
+        )
+    )
+    session.flush()
+
+
+def record_referral(
+    session: Session, *, coach_id: int, trajectory_id: int, referred_client_id: int, today: date
+) -> None:
+    """The client referred someone who became a client (both the coach's own)."""
+    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    own_client(session, coach_id=coach_id, client_id=referred_client_id)
+    session.add(
+        Outcome(
+            trajectory_id=trajectory_id,
+            kind=OutcomeKind.REFERRAL,
+            recorded_on=today,
+            referred_client_id=referred_client_id,
+        )
+    )
+    session.flush()
+
+
+def follow_ups_ics(items: list[QueueItem], *, timezone: str, language: str) -> bytes:
+    """Open follow-ups as an iCalendar file: stable UIDs, so importing again updates."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Afronding//follow-ups//NL")
+    calendar.add("version", "2.0")
+    local = zone(timezone)
+    for item in items:
+        event = Event()
+        event.add("uid", f"follow-up-{item.follow_up_id}@afronding")
+        label = item.title or translate(f"follow_up_kind.{item.kind.value}", language)
+        event.add("summary", f"{label}: {item.client_name}")
+        start = datetime.combine(item.due_on, time(9, 0), local)
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(minutes=15))
+        event.add("dtstamp", datetime.combine(item.due_on, time(0, 0), local))
+        if item.main_change:
+            event.add("description", item.main_change)
+        calendar.add_component(event)
+    ical: bytes = calendar.to_ical()
+    return ical
+
+
+def send_follow_up_mail(
+    session: Session,
+    *,
+    coach_id: int,
+    follow_up_id: int,
+    smtp: SmtpSettings,
+    to: str,
+    draft: Draft,
+    sender_name: str,
+    now: datetime,
+) -> None:
+    """Send the (edited) draft and record it; when sending fails, nothing is recorded."""
+    item = _own_follow_up(session, coach_id, follow_up_id)
+    _open(item)
+    send_mail(smtp, to=to, subject=draft.subject, body=draft.body, sender_name=sender_name)
+    item.sent_at = now
+    item.status = FollowUpStatus.DONE
+    item.completed_at = now
+    session.flush()

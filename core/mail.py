@@ -1,0 +1,88 @@
+"""Sending a personal mail over the coach's SMTP server, or saying clearly why it failed."""
+
+import os
+import smtplib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr
+
+from core.config import SECRETS_PATH
+from core.validation import email_problem
+
+TIMEOUT_SECONDS = 15
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to send (AFRONDING_SMTP_* env vars, or [smtp] in secrets.toml)."""
+
+    host: str
+    port: int
+    sender: str
+    starttls: bool = True
+    user: str | None = None
+    password: str | None = None
+
+
+class MailFailed(Exception):
+    """Nothing was sent; `message_key` says why, for the coach."""
+
+    def __init__(self, message_key: str) -> None:
+        super().__init__(message_key)
+        self.message_key = message_key
+
+
+def smtp_settings(environ: Mapping[str, str] = os.environ) -> SmtpSettings | None:
+    """The configured SMTP server, or None when there is none (then: mailto or copy)."""
+    secrets: Mapping[str, object] = {}
+    if SECRETS_PATH.exists():
+        with SECRETS_PATH.open("rb") as handle:
+            table = tomllib.load(handle).get("smtp", {})
+            secrets = table if isinstance(table, dict) else {}
+
+    def value(name: str) -> str | None:
+        found = environ.get(f"AFRONDING_SMTP_{name.upper()}") or secrets.get(name)
+        return str(found) if found not in (None, "") else None
+
+    host, sender = value("host"), value("from")
+    if not host or not sender:
+        return None
+    return SmtpSettings(
+        host=host,
+        port=int(value("port") or 587),
+        sender=sender,
+        starttls=(value("starttls") or "true").lower() in {"1", "true", "yes", "ja"},
+        user=value("user"),
+        password=value("password"),
+    )
+
+
+def send_mail(smtp: SmtpSettings, *, to: str, subject: str, body: str, sender_name: str) -> None:
+    """Send one plain-text mail; raises MailFailed (nothing sent) with a message key."""
+    if not to.strip() or email_problem(to):
+        raise MailFailed("mail.bad_recipient")
+    message = EmailMessage()
+    message["From"] = formataddr((sender_name, smtp.sender))
+    message["To"] = to.strip()
+    message["Subject"] = subject
+    message.set_content(body)
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT_SECONDS) as server:
+            if smtp.starttls:
+                server.starttls()
+            if smtp.user:
+                server.login(smtp.user, smtp.password or "")
+            server.send_message(message)
+    except smtplib.SMTPRecipientsRefused as refused:
+        raise MailFailed("mail.recipient_refused") from refused
+    except smtplib.SMTPAuthenticationError as denied:
+        raise MailFailed("mail.login_refused") from denied
+    except TimeoutError as slow:
+        raise MailFailed("mail.timeout") from slow
+    except smtplib.SMTPServerDisconnected as lost:  # smtplib wraps a read timeout in this
+        key = "mail.timeout" if "timed out" in str(lost) else "mail.unreachable"
+        raise MailFailed(key) from lost
+    except (OSError, smtplib.SMTPException) as failed:
+        raise MailFailed("mail.unreachable") from failed

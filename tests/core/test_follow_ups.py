@@ -1,0 +1,331 @@
+"""Follow-ups: the queue by the coach's calendar, actions, drafts, mail, outcomes, calendar."""
+
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from icalendar import Calendar
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import NotFound, ValidationError
+from core.follow_ups import (
+    Bucket,
+    Draft,
+    add_follow_up,
+    bucket_for,
+    complete_follow_up,
+    draft_message,
+    follow_ups_ics,
+    group_queue,
+    list_queue,
+    record_referral,
+    record_result,
+    record_review,
+    reschedule_follow_up,
+    send_follow_up_mail,
+    skip_follow_up,
+)
+from core.mail import MailFailed, SmtpSettings
+from core.timefmt import local_date
+from db.models import (
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    Outcome,
+    OutcomeKind,
+    Retained,
+    RetentionPlan,
+)
+from tests.conftest import NOW, TODAY
+from tests.factories import add_follow_up as make_follow_up
+from tests.factories import make_coach, make_trajectory
+
+
+def _one(db: Session, kind: FollowUpKind = FollowUpKind.WEEK1_MAIL, due: date = TODAY):  # type: ignore[no-untyped-def]
+    coach = make_coach(db)
+    trajectory = make_trajectory(db, coach, name="Iris de Vries", held=8)
+    db.add(
+        RetentionPlan(
+            trajectory_id=trajectory.id,
+            main_change="Ik zeg eerder nee.",
+            relapse_strategy="Mijn signalenlijst erbij pakken.",
+        )
+    )
+    item = make_follow_up(db, trajectory, due, kind)
+    return coach, trajectory, item
+
+
+def test_the_buckets_follow_the_coachs_calendar_around_midnight_and_dst() -> None:
+    assert bucket_for(TODAY - timedelta(days=1), TODAY) is Bucket.OVERDUE
+    assert bucket_for(TODAY, TODAY) is Bucket.TODAY
+    assert bucket_for(TODAY + timedelta(days=6), TODAY) is Bucket.THIS_WEEK
+    assert bucket_for(TODAY + timedelta(days=7), TODAY) is Bucket.LATER
+    # 23:30 UTC on 28 March is already the 29th in Amsterdam (clocks go forward that night).
+    just_after = datetime(2026, 3, 28, 23, 30, tzinfo=UTC)
+    assert local_date(just_after, "Europe/Amsterdam") == date(2026, 3, 29)
+    assert bucket_for(date(2026, 3, 29), local_date(just_after, "Europe/Amsterdam")) is Bucket.TODAY
+    assert bucket_for(date(2026, 3, 29), local_date(just_after, "UTC")) is Bucket.THIS_WEEK
+
+
+def test_the_queue_brings_the_borgingsplan_and_the_last_score(db: Session) -> None:
+    coach, _, item = _one(db)
+    [row] = list_queue(db, coach_id=coach.id)
+    assert (row.follow_up_id, row.main_change, row.relapse_strategy) == (
+        item.id,
+        "Ik zeg eerder nee.",
+        "Mijn signalenlijst erbij pakken.",
+    )
+    groups = group_queue([row], TODAY)
+    assert list(groups) == list(Bucket) and groups[Bucket.TODAY] == [row]
+
+
+def test_done_reschedule_and_skip_with_their_refusals(db: Session) -> None:
+    coach, trajectory, item = _one(db)
+    with pytest.raises(ValidationError) as refused:
+        reschedule_follow_up(
+            db,
+            coach_id=coach.id,
+            follow_up_id=item.id,
+            due_on=TODAY - timedelta(days=1),
+            today=TODAY,
+        )
+    assert refused.value.errors == {"due_on": "follow_ups.date_in_past"}
+    reschedule_follow_up(
+        db, coach_id=coach.id, follow_up_id=item.id, due_on=TODAY + timedelta(days=3), today=TODAY
+    )
+    with pytest.raises(ValidationError) as refused:
+        skip_follow_up(db, coach_id=coach.id, follow_up_id=item.id, reason="  ", now=NOW)
+    assert refused.value.errors == {"reason": "validation.required"}
+    complete_follow_up(db, coach_id=coach.id, follow_up_id=item.id, note="Gebeld", now=NOW)
+    assert db.get_one(FollowUp, item.id).status is FollowUpStatus.DONE
+    with pytest.raises(ValidationError):
+        skip_follow_up(db, coach_id=coach.id, follow_up_id=item.id, reason="te laat", now=NOW)
+    custom = add_follow_up(
+        db,
+        coach_id=coach.id,
+        client_id=trajectory.client_id,
+        title="Kaartje sturen",
+        due_on=TODAY,
+        today=TODAY,
+    )
+    assert [q.follow_up_id for q in list_queue(db, coach_id=coach.id)] == [custom]
+
+
+def test_another_coach_cannot_touch_the_follow_up(db: Session) -> None:
+    _, trajectory, item = _one(db)
+    other = make_coach(db, "ander")
+    with pytest.raises(NotFound):
+        complete_follow_up(db, coach_id=other.id, follow_up_id=item.id, note="", now=NOW)
+    with pytest.raises(NotFound):
+        record_result(
+            db,
+            coach_id=other.id,
+            trajectory_id=trajectory.id,
+            retained=Retained.YES,
+            score=8,
+            today=TODAY,
+            now=NOW,
+        )
+    assert list_queue(db, coach_id=other.id) == []
+
+
+def test_the_drafts_use_the_clients_own_words_in_the_coachs_language(db: Session) -> None:
+    coach, _, _ = _one(db)
+    [row] = list_queue(db, coach_id=coach.id)
+    dutch = draft_message(row, coach_name="Marieke", language="nl")
+    assert dutch.subject == "Even terugkijken op onze afronding"
+    assert dutch.body.startswith("Beste Iris,") and "„Ik zeg eerder nee”" in dutch.body
+    assert dutch.body.endswith("Marieke")
+    english = draft_message(row, coach_name="Marieke", language="en")
+    assert english.body.startswith("Dear Iris,")
+    assert dutch.mailto("iris@example.org").startswith("mailto:iris%40example.org?subject=Even%20")
+
+
+def test_outcomes_are_recorded_with_their_ranges(db: Session) -> None:
+    coach, trajectory, _ = _one(db)
+    record_result(
+        db,
+        coach_id=coach.id,
+        trajectory_id=trajectory.id,
+        retained=Retained.PARTLY,
+        score=7,
+        today=TODAY,
+        now=NOW,
+    )
+    with pytest.raises(ValidationError):
+        record_review(
+            db,
+            coach_id=coach.id,
+            trajectory_id=trajectory.id,
+            platform="Google",
+            score=6,
+            text="",
+            consent=False,
+            today=TODAY,
+        )
+    record_review(
+        db,
+        coach_id=coach.id,
+        trajectory_id=trajectory.id,
+        platform="Google",
+        score=5,
+        text="",
+        consent=False,
+        today=TODAY,
+    )
+    referred = make_trajectory(db, coach, name="Nieuwe Klant")
+    record_referral(
+        db,
+        coach_id=coach.id,
+        trajectory_id=trajectory.id,
+        referred_client_id=referred.client_id,
+        today=TODAY,
+    )
+    kinds = set(db.scalars(select(Outcome.kind).where(Outcome.trajectory_id == trajectory.id)))
+    assert kinds == {OutcomeKind.RESULT_RETAINED, OutcomeKind.REVIEW, OutcomeKind.REFERRAL}
+
+
+def test_the_calendar_export_parses_back_with_stable_uids(db: Session) -> None:
+    coach, _, item = _one(db)
+    items = list_queue(db, coach_id=coach.id)
+    first = follow_ups_ics(items, timezone="Europe/Amsterdam", language="nl")
+    again = follow_ups_ics(items, timezone="Europe/Amsterdam", language="nl")
+    assert first == again  # importing twice updates the same events
+    [event] = Calendar.from_ical(first).walk("VEVENT")
+    assert str(event["uid"]) == f"follow-up-{item.id}@afronding"
+    start = event.decoded("dtstart")
+    assert start.date() == TODAY and start.hour == 9 and str(start.tzinfo) == "Europe/Amsterdam"
+    assert str(event["summary"]) == "Persoonlijke mail (week 1): Iris de Vries"
+
+
+class _Inbox:
+    """aiosmtpd handler: keeps messages, refuses addresses at weigert.example."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], str]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
+        if address.endswith("@weigert.example"):
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
+        return "250 Message accepted"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[SmtpSettings, _Inbox]]:
+    inbox = _Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield (
+            SmtpSettings(host="127.0.0.1", port=port, sender="coach@example.org", starttls=False),
+            inbox,
+        )
+    finally:
+        controller.stop()
+
+
+def test_a_mail_arrives_and_the_follow_up_is_done(db: Session, smtp_server) -> None:  # type: ignore[no-untyped-def]
+    smtp, inbox = smtp_server
+    coach, _, item = _one(db)
+    draft = Draft("Even terugkijken", "Beste Iris,\n\nHoe gaat het?")
+    send_follow_up_mail(
+        db,
+        coach_id=coach.id,
+        follow_up_id=item.id,
+        smtp=smtp,
+        to="iris@example.org",
+        draft=draft,
+        sender_name="Marieke",
+        now=NOW,
+    )
+    [(recipients, content)] = inbox.messages
+    assert recipients == ["iris@example.org"]
+    assert "Subject: Even terugkijken" in content and "Hoe gaat het?" in content
+    assert "From: Marieke <coach@example.org>" in content
+    stored = db.get_one(FollowUp, item.id)
+    assert stored.status is FollowUpStatus.DONE and stored.sent_at == NOW
+
+
+@pytest.mark.parametrize(
+    ("to", "message"),
+    [("iris@weigert.example", "mail.recipient_refused"), ("geen-adres", "mail.bad_recipient")],
+)
+def test_a_refused_address_sends_nothing_and_leaves_it_open(  # type: ignore[no-untyped-def]
+    db: Session, smtp_server, to: str, message: str
+) -> None:
+    smtp, inbox = smtp_server
+    coach, _, item = _one(db)
+    with pytest.raises(MailFailed) as failed:
+        send_follow_up_mail(
+            db,
+            coach_id=coach.id,
+            follow_up_id=item.id,
+            smtp=smtp,
+            to=to,
+            draft=Draft("x", "y"),
+            sender_name="M",
+            now=NOW,
+        )
+    assert failed.value.message_key == message
+    assert inbox.messages == []
+    assert db.get_one(FollowUp, item.id).status is FollowUpStatus.OPEN
+
+
+def test_a_server_that_is_down_or_silent_gives_a_clear_message(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coach, _, item = _one(db)
+    down = SmtpSettings(host="127.0.0.1", port=_free_port(), sender="c@example.org", starttls=False)
+    with pytest.raises(MailFailed) as failed:
+        send_follow_up_mail(
+            db,
+            coach_id=coach.id,
+            follow_up_id=item.id,
+            smtp=down,
+            to="iris@example.org",
+            draft=Draft("x", "y"),
+            sender_name="M",
+            now=NOW,
+        )
+    assert failed.value.message_key == "mail.unreachable"
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection, never says hello
+    monkeypatch.setattr("core.mail.TIMEOUT_SECONDS", 1)
+    stop = threading.Event()
+    try:
+        mute = SmtpSettings(
+            host="127.0.0.1", port=silent.getsockname()[1], sender="c@example.org", starttls=False
+        )
+        with pytest.raises(MailFailed) as failed:
+            send_follow_up_mail(
+                db,
+                coach_id=coach.id,
+                follow_up_id=item.id,
+                smtp=mute,
+                to="iris@example.org",
+                draft=Draft("x", "y"),
+                sender_name="M",
+                now=NOW,
+            )
+        assert failed.value.message_key == "mail.timeout"
+    finally:
+        stop.set()
+        silent.close()
+    assert db.get_one(FollowUp, item.id).status is FollowUpStatus.OPEN
