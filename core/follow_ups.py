@@ -179,6 +179,18 @@ def skip_follow_up(
     session.flush()
 
 
+def _latest_trajectory(session: Session, client_id: int) -> int:
+    trajectory_id = session.scalar(
+        select(Trajectory.id)
+        .where(Trajectory.client_id == client_id)
+        .order_by(Trajectory.started_on.desc(), Trajectory.id.desc())
+        .limit(1)
+    )
+    if trajectory_id is None:
+        raise NotFound("trajectory")
+    return trajectory_id
+
+
 def add_follow_up(
     session: Session, *, coach_id: int, client_id: int, title: str, due_on: date, today: date
 ) -> int:
@@ -193,16 +205,11 @@ def add_follow_up(
         errors["due_on"] = "follow_ups.date_in_past"
     if errors:
         raise ValidationError(errors)
-    trajectory_id = session.scalar(
-        select(Trajectory.id)
-        .where(Trajectory.client_id == client_id)
-        .order_by(Trajectory.started_on.desc(), Trajectory.id.desc())
-        .limit(1)
-    )
-    if trajectory_id is None:
-        raise NotFound("trajectory")
     item = FollowUp(
-        trajectory_id=trajectory_id, kind=FollowUpKind.CUSTOM, title=title.strip(), due_on=due_on
+        trajectory_id=_latest_trajectory(session, client_id),
+        kind=FollowUpKind.CUSTOM,
+        title=title.strip(),
+        due_on=due_on,
     )
     session.add(item)
     session.flush()
@@ -281,15 +288,16 @@ def record_review(
     session: Session,
     *,
     coach_id: int,
-    trajectory_id: int,
+    client_id: int,
     platform: str,
     score: int | None,
     text: str,
     consent: bool,
     today: date,
 ) -> None:
-    """A review (platform and 1–5 score) or, without a score, a testimonial."""
-    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    """A review (platform and 1–5 score) or, without a score, a testimonial, for the client's
+    latest trajectory."""
+    own_client(session, coach_id=coach_id, client_id=client_id)
     errors = {}
     if score is not None and (problem := score_problem(score, low=1, high=5)):
         errors["score"] = problem
@@ -303,7 +311,7 @@ def record_review(
         raise ValidationError(errors)
     session.add(
         Outcome(
-            trajectory_id=trajectory_id,
+            trajectory_id=_latest_trajectory(session, client_id),
             kind=OutcomeKind.REVIEW if score is not None else OutcomeKind.TESTIMONIAL,
             recorded_on=today,
             platform=platform.strip() or None,
@@ -316,14 +324,16 @@ def record_review(
 
 
 def record_referral(
-    session: Session, *, coach_id: int, trajectory_id: int, referred_client_id: int, today: date
+    session: Session, *, coach_id: int, client_id: int, referred_client_id: int, today: date
 ) -> None:
     """The client referred someone who became a client (both the coach's own)."""
-    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    own_client(session, coach_id=coach_id, client_id=client_id)
     own_client(session, coach_id=coach_id, client_id=referred_client_id)
+    if referred_client_id == client_id:
+        raise ValidationError({"referred_client": "follow_ups.self_referral"})
     session.add(
         Outcome(
-            trajectory_id=trajectory_id,
+            trajectory_id=_latest_trajectory(session, client_id),
             kind=OutcomeKind.REFERRAL,
             recorded_on=today,
             referred_client_id=referred_client_id,

@@ -1,5 +1,46 @@
-"""Follow-ups: the follow-up queue (filled by the follow-up issue)."""
+"""Follow-ups: what to do after the closing — the queue, personal mails, outcomes."""
 
+import streamlit as st
+
+from core.clients import list_client_choices
+from core.follow_ups import follow_ups_ics, group_queue, list_queue
+from core.mail import smtp_settings
+from core.timefmt import local_date, utc_now
+from pages import _follow_up_ui as fu
 from pages import _ui as ui
 
-ui.coming_soon("follow_ups")
+coach = ui.coach()
+today = local_date(utc_now(), coach.timezone)
+st.title(ui.t("follow_ups.title"))
+st.caption(ui.t("follow_ups.intro"))
+ui.show_flash()
+
+with ui.db_session() as session:
+    items = list_queue(session, coach_id=coach.id)
+    choices = list_client_choices(session, coach_id=coach.id)
+smtp = smtp_settings()
+
+st.download_button(
+    ui.t("follow_ups.calendar"),
+    follow_ups_ics(items, timezone=coach.timezone, language=coach.language),
+    file_name="afronding-follow-ups.ics",
+    mime="text/calendar",
+    icon=":material/calendar_add_on:",
+    disabled=not items,
+)
+if not items:
+    st.info(ui.t("follow_ups.empty"), icon=":material/info:")
+for bucket, group in group_queue(items, today).items():
+    if not group and bucket.value in ("today", "this_week", "later") and not items:
+        continue
+    st.subheader(f"{ui.t(f'bucket.{bucket}')} ({len(group)})")
+    if not group:
+        st.caption(ui.t("follow_ups.group_empty"))
+    for item in group:
+        fu.card(item, today=today, smtp=smtp)
+
+if choices:
+    with st.expander(ui.t("follow_ups.add_title"), icon=":material/add_task:"):
+        fu.add_form(choices, today)
+    with st.expander(ui.t("follow_ups.outcome_title"), icon=":material/emoji_events:"):
+        fu.outcome_form(choices, today)

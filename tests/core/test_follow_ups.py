@@ -43,6 +43,7 @@ from db.models import (
 from tests.conftest import NOW, TODAY
 from tests.factories import add_follow_up as make_follow_up
 from tests.factories import make_coach, make_trajectory
+from tests.smtp import Inbox, free_port
 
 
 def _one(db: Session, kind: FollowUpKind = FollowUpKind.WEEK1_MAIL, due: date = TODAY):  # type: ignore[no-untyped-def]
@@ -160,7 +161,7 @@ def test_outcomes_are_recorded_with_their_ranges(db: Session) -> None:
         record_review(
             db,
             coach_id=coach.id,
-            trajectory_id=trajectory.id,
+            client_id=trajectory.client_id,
             platform="Google",
             score=6,
             text="",
@@ -170,7 +171,7 @@ def test_outcomes_are_recorded_with_their_ranges(db: Session) -> None:
     record_review(
         db,
         coach_id=coach.id,
-        trajectory_id=trajectory.id,
+        client_id=trajectory.client_id,
         platform="Google",
         score=5,
         text="",
@@ -181,7 +182,7 @@ def test_outcomes_are_recorded_with_their_ranges(db: Session) -> None:
     record_referral(
         db,
         coach_id=coach.id,
-        trajectory_id=trajectory.id,
+        client_id=trajectory.client_id,
         referred_client_id=referred.client_id,
         today=TODAY,
     )
@@ -202,33 +203,10 @@ def test_the_calendar_export_parses_back_with_stable_uids(db: Session) -> None:
     assert str(event["summary"]) == "Persoonlijke mail (week 1): Iris de Vries"
 
 
-class _Inbox:
-    """aiosmtpd handler: keeps messages, refuses addresses at weigert.example."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], str]] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
-        if address.endswith("@weigert.example"):
-            return "550 5.1.1 no such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append((envelope.rcpt_tos, envelope.content.decode()))
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-def smtp_server() -> Iterator[tuple[SmtpSettings, _Inbox]]:
-    inbox = _Inbox()
-    port = _free_port()
+def smtp_server() -> Iterator[tuple[SmtpSettings, Inbox]]:
+    inbox = Inbox()
+    port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -291,7 +269,7 @@ def test_a_server_that_is_down_or_silent_gives_a_clear_message(
     db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     coach, _, item = _one(db)
-    down = SmtpSettings(host="127.0.0.1", port=_free_port(), sender="c@example.org", starttls=False)
+    down = SmtpSettings(host="127.0.0.1", port=free_port(), sender="c@example.org", starttls=False)
     with pytest.raises(MailFailed) as failed:
         send_follow_up_mail(
             db,

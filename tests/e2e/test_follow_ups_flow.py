@@ -1,0 +1,41 @@
+"""A coach completes a follow-up and records an outcome in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import log_in, screenshot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def _count(page: Page, group: str) -> int:
+    heading = page.get_by_role("heading", name=re.compile(rf"^{group} \(\d+\)")).first
+    return int(heading.inner_text().split("(")[1].rstrip(")"))
+
+
+def test_complete_a_follow_up_and_record_an_outcome(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    wait_idle(page)
+    log_in(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Follow-ups").click()
+    expect(page.get_by_role("heading", level=1).first).to_have_text("Follow-ups")
+    wait_idle(page)
+    screenshot(page, "50-follow-ups")
+    overdue = _count(page, "Te laat")
+
+    page.get_by_role("button", name="Gedaan").first.click()
+    page.get_by_label("Wat is er gebeurd? (optioneel)").first.fill("Gebeld; het gaat goed.")
+    page.get_by_test_id("stPopoverBody").get_by_role("button", name="Gedaan").first.click()
+    expect(page.get_by_text("Follow-up afgerond.")).to_be_visible(timeout=15_000)
+    wait_idle(page)
+    assert _count(page, "Te laat") == overdue - 1
+
+    page.get_by_text("Uitkomst vastleggen").click()
+    wait_idle(page)
+    page.get_by_label("Platform (bijv. Google)").fill("Google")
+    page.get_by_label("Score (1–5, leeg voor een testimonial zonder score)").fill("5")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Uitkomst vastgelegd.")).to_be_visible(timeout=15_000)
+    screenshot(page, "51-follow-ups-outcome")

@@ -1,0 +1,85 @@
+"""The follow-up page in AppTest: the queue, refusals, done, and a mail that really goes out."""
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+from aiosmtpd.controller import Controller
+from streamlit.testing.v1 import AppTest
+
+from tests.smtp import Inbox, free_port
+
+PAGE = "pages/follow_ups.py"
+
+
+def _in_form(app: AppTest, form_prefix: str, label: str):  # type: ignore[no-untyped-def]
+    return next(
+        b for b in app.button if b.label == label and str(b.form_id).startswith(form_prefix)
+    )
+
+
+def test_the_queue_groups_the_demo_follow_ups(open_page: Callable[[str], AppTest]) -> None:
+    app = open_page(PAGE)
+    assert not app.exception
+    headings = [h.value for h in app.subheader]
+    assert headings[0].startswith("Te laat (") and headings[1].startswith("Vandaag (")
+    assert int(headings[0].split("(")[1].rstrip(")")) >= 1
+
+
+def test_skipping_needs_a_reason_and_done_leaves_the_queue(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = open_page(PAGE)
+    before = int(app.subheader[0].value.split("(")[1].rstrip(")"))
+    _in_form(app, "skip_", "Overslaan").click().run()
+    assert [e.value for e in app.error] == ["Vul dit in."]
+    _in_form(app, "done_", "Gedaan").click().run()
+    assert not app.exception
+    assert app.success[0].value == "Follow-up afgerond."
+    assert int(app.subheader[0].value.split("(")[1].rstrip(")")) == before - 1
+
+
+def test_rescheduling_into_the_past_is_refused(open_page: Callable[[str], AppTest]) -> None:
+    app = open_page(PAGE)
+    picker = next(d for d in app.date_input if d.label == "Nieuwe datum")
+    picker.set_value(date(2020, 1, 1))
+    _in_form(app, "later_", "Verzetten").click().run()
+    assert [e.value for e in app.error] == ["Kies vandaag of een dag in de toekomst."]
+
+
+@pytest.fixture
+def smtp_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("AFRONDING_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("AFRONDING_SMTP_PORT", str(port))
+    monkeypatch.setenv("AFRONDING_SMTP_FROM", "coach@example.org")
+    monkeypatch.setenv("AFRONDING_SMTP_STARTTLS", "false")
+    yield inbox
+    controller.stop()
+
+
+def test_a_mail_is_sent_from_the_page(open_page: Callable[[str], AppTest], smtp_env: Inbox) -> None:
+    app = open_page(PAGE)
+    send = next(b for b in app.button if b.label == "Versturen")
+    to = app.text_input(key=send.key.removesuffix("_send") + "_to").value
+    send.click().run()
+    assert not app.exception
+    assert app.success[0].value == "De mail is verstuurd en de follow-up is afgerond."
+    [(recipients, content)] = smtp_env.messages
+    assert recipients == [to] and "Beste " in content
+
+
+def test_a_refused_address_keeps_the_draft(
+    open_page: Callable[[str], AppTest], smtp_env: Inbox
+) -> None:
+    app = open_page(PAGE)
+    send = next(b for b in app.button if b.label == "Versturen")
+    prefix = send.key.removesuffix("_send")
+    app.text_input(key=f"{prefix}_to").input("iris@weigert.example")
+    app.text_area(key=f"{prefix}_body").input("Mijn eigen tekst")
+    next(b for b in app.button if b.key == send.key).click().run()
+    assert "weigert dit adres" in app.error[0].value
+    assert app.text_area(key=f"{prefix}_body").value == "Mijn eigen tekst"
+    assert smtp_env.messages == []
