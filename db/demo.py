@@ -24,6 +24,7 @@ from db.models import (
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    GasGoal,
     GoalScore,
     Outcome,
     OutcomeKind,
@@ -111,6 +112,10 @@ ACCOUNTABILITY = (
 SELF_CHECKS = (
     "Over drie maanden lees ik dit plan terug en geef ik mezelf een cijfer.",
     "Ik zet een afspraak met mezelf in de agenda en loop de vijf punten langs.",
+)
+GAS_GOALS = (
+    ("Twee avonden per week zonder werkmail", 1.0),
+    ("Binnen een week het lastige gesprek voeren", 2.0),
 )
 REVIEW_PLATFORMS = ("Google", "LinkedIn", "Eigen website")
 TIME_SLOTS = ((9, 30), (11, 0), (13, 30), (15, 0), (16, 30), (19, 0))
@@ -285,6 +290,15 @@ class _Builder:
             self.score(traj, closing, ended, ScoreKind.CLOSING, slot)
             self.client_evaluation(traj, closing, ended - timedelta(days=3))
             self.plan(traj, complete=True, self_check_on=ended + timedelta(days=91))
+            for description, weight in GAS_GOALS:
+                self.session.add(
+                    GasGoal(
+                        trajectory=traj,
+                        description=description,
+                        weight=weight,
+                        attained_level=self.rng.choice((-1, 0, 0, 1, 1, 2)),
+                    )
+                )
             self.session.add(
                 ClosureChecklist(
                     trajectory=traj,

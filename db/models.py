@@ -624,3 +624,28 @@ class FormAttempt(Base):
     )
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     reason: Mapped[str] = mapped_column(String(20))
+
+
+class GasGoal(Base):
+    """A Goal Attainment Scaling goal: expected outcome = 0, attained level −2…+2, weighted."""
+
+    __tablename__ = "gas_goal"
+    __table_args__ = (
+        CheckConstraint("weight > 0 AND weight <= 10", name="weight_range"),
+        CheckConstraint(
+            "attained_level IS NULL OR attained_level BETWEEN -2 AND 2", name="level_range"
+        ),
+        CheckConstraint("length(description) BETWEEN 1 AND 300", name="description_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        ForeignKey("trajectory.id", ondelete="CASCADE"), index=True
+    )
+    description: Mapped[str] = mapped_column(String(300))
+    expected: Mapped[str | None] = mapped_column(Text)  # what level 0 looks like
+    weight: Mapped[float] = mapped_column(default=1.0)
+    attained_level: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    trajectory: Mapped[Trajectory] = relationship()

@@ -82,7 +82,7 @@ tabs = st.tabs(
         ui.t(f"client.tab_{name}")
         for name in ("timeline", "log", "plan", "details", "new", "privacy")
     ]
-    + [ui.t("forms.tab")]
+    + [ui.t("forms.tab"), ui.t("gas.tab")]
 )
 with tabs[0]:
     ui.timeline(timeline_rows(events, language=coach.language, timezone=coach.timezone))
@@ -115,3 +115,5 @@ with tabs[5]:
     forms.delete_form(detail)
 with tabs[6]:
     forms.forms_panel(trajectory.trajectory_id)
+with tabs[7]:
+    forms.gas_panel(trajectory.trajectory_id)

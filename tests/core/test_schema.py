@@ -17,6 +17,7 @@ from db.models import (
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    GasGoal,
     GoalScore,
     Outcome,
     OutcomeKind,
@@ -121,7 +122,7 @@ def test_deleting_a_client_removes_everything_about_them(db: Session) -> None:
     db.delete(client)
     db.flush()
     db.expire_all()
-    for model in (CoachingSession, GoalScore, FollowUp, RetentionPlan):
+    for model in (CoachingSession, GoalScore, FollowUp, RetentionPlan, GasGoal):
         left = db.scalar(
             select(func.count()).select_from(model).where(model.trajectory_id.in_(trajectory_ids))
         )

@@ -156,3 +156,21 @@ def test_deleting_asks_for_the_name(open_page: Callable[[str], AppTest]) -> None
     next(b for b in app.button if b.label == "Definitief verwijderen").click().run()
     assert not app.exception
     assert "Weg Ermee" not in _names(app)
+
+
+def test_gas_goals_are_set_and_scored_on_the_client_page(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = _add(open_page(LIST), new_name="Gerda Gas")
+    app.query_params["id"] = str(_client_id(app, "Gerda Gas"))
+    app.switch_page(CLIENT).run()
+    add = next(b for b in app.button if b.label == "GAS-doel toevoegen")
+    add.click().run()
+    assert [e.value for e in app.error] == ["Vul dit in."]
+    app.text_input(key="gas_description").input("Twee avonden zonder werkmail")
+    next(b for b in app.button if b.label == "GAS-doel toevoegen").click().run()
+    assert app.success[0].value == "GAS-doel toegevoegd."
+    level = next(s for s in app.selectbox if str(s.key).startswith("gas_level_"))
+    level.set_value(1).run()
+    assert not app.exception
+    assert any(s.value == "GAS T-score: 60" for s in app.success)

@@ -1,0 +1,113 @@
+"""Goal Attainment Scaling (GAS): goals with an expected outcome, scored −2…+2 at the end."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.clients import own_trajectory
+from core.errors import NotFound, ValidationError
+from core.trends import allowed_coaches, gas_t_score
+from core.validation import text_problem
+from db.models import Client, GasGoal, Trajectory
+
+GAS_LEVELS = (-2, -1, 0, 1, 2)
+
+
+@dataclass(frozen=True)
+class GasGoalRow:
+    """One GAS goal as the client page lists it."""
+
+    goal_id: int
+    description: str
+    expected: str | None
+    weight: float
+    attained_level: int | None
+
+
+def goals_t_score(goals: list[GasGoalRow]) -> float | None:
+    """The T-score once every goal has an attained level; None before that."""
+    levels = [(g.attained_level, g.weight) for g in goals if g.attained_level is not None]
+    return gas_t_score(levels) if goals and len(levels) == len(goals) else None
+
+
+def list_gas_goals(session: Session, *, coach_id: int, trajectory_id: int) -> list[GasGoalRow]:
+    """The trajectory's GAS goals, in the order they were set."""
+    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    goals = session.scalars(
+        select(GasGoal).where(GasGoal.trajectory_id == trajectory_id).order_by(GasGoal.id)
+    )
+    return [GasGoalRow(g.id, g.description, g.expected, g.weight, g.attained_level) for g in goals]
+
+
+def add_gas_goal(
+    session: Session,
+    *,
+    coach_id: int,
+    trajectory_id: int,
+    description: str,
+    expected: str,
+    weight: float,
+) -> int:
+    """A GAS goal for the trajectory; returns its id."""
+    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    errors = {}
+    if problem := text_problem(description, required=True):
+        errors["description"] = problem
+    elif len(description.strip()) > 300:
+        errors["description"] = "gas.description_long"
+    if problem := text_problem(expected):
+        errors["expected"] = problem
+    if not 0 < weight <= 10:
+        errors["weight"] = "gas.weight_range"
+    if errors:
+        raise ValidationError(errors)
+    goal = GasGoal(
+        trajectory_id=trajectory_id,
+        description=description.strip(),
+        expected=expected.strip() or None,
+        weight=weight,
+    )
+    session.add(goal)
+    session.flush()
+    return goal.id
+
+
+def set_gas_level(session: Session, *, coach_id: int, goal_id: int, level: int | None) -> None:
+    """Record the level attained (−2…+2), usually at the closing; None clears it."""
+    goal = session.scalar(
+        select(GasGoal)
+        .join(Trajectory, Trajectory.id == GasGoal.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(GasGoal.id == goal_id, Client.coach_id == coach_id)
+    )
+    if goal is None:
+        raise NotFound("gas_goal")
+    if level is not None and level not in GAS_LEVELS:
+        raise ValidationError({"level": "gas.level_range"})
+    goal.attained_level = level
+    session.flush()
+
+
+def load_gas_scores(session: Session, *, coach_id: int, coach_ids: list[int]) -> pd.DataFrame:
+    """The GAS T-score of each trajectory whose goals all have an attained level."""
+    ids = allowed_coaches(session, coach_id, coach_ids)
+    rows = session.execute(
+        select(GasGoal.trajectory_id, Client.name, GasGoal.attained_level, GasGoal.weight)
+        .join(Trajectory, Trajectory.id == GasGoal.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(Client.coach_id.in_(ids))
+        .order_by(GasGoal.trajectory_id, GasGoal.id)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["trajectory_id", "client", "level", "weight"])
+    scored = []
+    for trajectory_id, goals in frame.groupby("trajectory_id"):
+        if goals["level"].isna().any():
+            continue  # not all goals scored yet: no T-score
+        pairs = [
+            (int(level), float(weight))
+            for level, weight in zip(goals["level"], goals["weight"], strict=True)
+        ]
+        scored.append((trajectory_id, goals["client"].iloc[0], len(goals), gas_t_score(pairs)))
+    return pd.DataFrame(scored, columns=["trajectory_id", "client", "goals", "t_score"])

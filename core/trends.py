@@ -1,0 +1,346 @@
+"""Evaluatietrends and practice figures: the practice's own numbers, never the article's.
+
+Data comes in a few aggregate queries as pandas frames; the figures are plain functions
+over those frames, so each can be checked against hand-computed values.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Client,
+    Coach,
+    CoachingSession,
+    Evaluation,
+    GoalScore,
+    Outcome,
+    Role,
+    SessionStatus,
+    Trajectory,
+    TrajectoryStatus,
+)
+
+MIN_N = 5  # below this many, a figure says "too few to say" instead of a number
+GAS_RHO = 0.3  # the usual inter-goal correlation in the GAS T-score
+YEAR = pd.Timedelta(days=365)  # referrals count within a year after the closing
+
+
+@dataclass(frozen=True)
+class CoachRef:
+    """A coach whose figures are in view."""
+
+    coach_id: int
+    name: str
+
+
+def coaches_in_view(session: Session, *, coach_id: int) -> list[CoachRef]:
+    """The coach alone, or for a practice owner every coach of the practice."""
+    me = session.get_one(Coach, coach_id)
+    if me.role is not Role.OWNER or me.practice_id is None:
+        return [CoachRef(me.id, me.display_name)]
+    rows = session.execute(
+        select(Coach.id, Coach.display_name)
+        .where(Coach.practice_id == me.practice_id)
+        .order_by(Coach.display_name)
+    )
+    return [CoachRef(*row) for row in rows]
+
+
+def allowed_coaches(session: Session, coach_id: int, coach_ids: list[int]) -> list[int]:
+    """The requested coaches the viewer may see: a crafted request can widen nothing."""
+    visible = {c.coach_id for c in coaches_in_view(session, coach_id=coach_id)}
+    return [c for c in coach_ids if c in visible]
+
+
+def _plain(column: pd.Series) -> pd.Series:
+    # Enum members as their plain values (pandas may have made them strings already).
+    return column.map(lambda v: getattr(v, "value", v), na_action="ignore")
+
+
+def load_scores(
+    session: Session,
+    *,
+    coach_id: int,
+    coach_ids: list[int],
+    since: date | None = None,
+    status: TrajectoryStatus | None = None,
+) -> pd.DataFrame:
+    """Every goal score in view, one row each (one statement)."""
+    ids = allowed_coaches(session, coach_id, coach_ids)
+    stmt = (
+        select(
+            GoalScore.trajectory_id,
+            Client.id.label("client_id"),
+            Client.name.label("client"),
+            Client.coach_id,
+            Trajectory.status,
+            GoalScore.measured_at,
+            GoalScore.score,
+            GoalScore.kind,
+            GoalScore.source,
+        )
+        .join(Trajectory, Trajectory.id == GoalScore.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(Client.coach_id.in_(ids))
+        .order_by(GoalScore.trajectory_id, GoalScore.measured_at, GoalScore.id)
+    )
+    if since is not None:
+        stmt = stmt.where(Trajectory.started_on >= since)
+    if status is not None:
+        stmt = stmt.where(Trajectory.status == status)
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=list(stmt.selected_columns.keys()))
+    for column in ("status", "kind", "source"):
+        frame[column] = _plain(frame[column])
+    return frame
+
+
+def start_and_end(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per trajectory: the first score, the last score and the gain, largest gain first."""
+    if scores.empty:
+        return pd.DataFrame(columns=["trajectory_id", "coach_id", "client", "start", "end", "gain"])
+    ordered = scores.sort_values(["trajectory_id", "measured_at"])
+    grouped = ordered.groupby("trajectory_id", sort=False)
+    result = pd.DataFrame(
+        {
+            "coach_id": grouped["coach_id"].first(),
+            "client": grouped["client"].first(),
+            "start": grouped["score"].first(),
+            "end": grouped["score"].last(),
+            "count": grouped["score"].size(),
+        }
+    ).reset_index()
+    result = result[result["count"] >= 2].drop(columns="count")
+    result["gain"] = result["end"] - result["start"]
+    return result.sort_values(["gain", "client"], ascending=[False, True]).reset_index(drop=True)
+
+
+def gain_per_coach(start_end: pd.DataFrame, coaches: list[CoachRef]) -> pd.DataFrame:
+    """Per coach: how many trajectories have a gain, and the mean gain."""
+    names = {c.coach_id: c.name for c in coaches}
+    if start_end.empty:
+        return pd.DataFrame({"coach": list(names.values()), "trajectories": 0, "mean_gain": None})
+    grouped = start_end.groupby("coach_id")["gain"].agg(["size", "mean"])
+    grouped = grouped.reindex(list(names), fill_value=0)
+    return pd.DataFrame(
+        {
+            "coach": [names[i] for i in grouped.index],
+            "trajectories": grouped["size"].astype(int).to_numpy(),
+            "mean_gain": grouped["mean"].round(1).to_numpy(),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Gain:
+    """How far clients got: mean and median gain on the 1–10 goal score."""
+
+    mean: float | None
+    median: float | None
+    n: int
+
+
+def gain_summary(start_end: pd.DataFrame) -> Gain:
+    """Mean and median gain with the number of trajectories behind them."""
+    if start_end.empty:
+        return Gain(None, None, 0)
+    return Gain(float(start_end["gain"].mean()), float(start_end["gain"].median()), len(start_end))
+
+
+def closing_distribution(scores: pd.DataFrame) -> pd.DataFrame:
+    """How many trajectories closed at each score 1–10 (the latest closing score each)."""
+    closing = scores[scores["kind"] == "closing"].sort_values("measured_at")
+    last = closing.groupby("trajectory_id")["score"].last()
+    counts = last.value_counts().reindex(range(1, 11), fill_value=0)
+    return pd.DataFrame({"score": counts.index, "trajectories": counts.to_numpy()})
+
+
+def load_session_ratings(session: Session, *, coach_id: int, coach_ids: list[int]) -> pd.DataFrame:
+    """The after-session ratings (1–10) per week, with their count (one statement)."""
+    ids = allowed_coaches(session, coach_id, coach_ids)
+    rows = session.execute(
+        select(CoachingSession.scheduled_at, CoachingSession.session_rating)
+        .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(
+            Client.coach_id.in_(ids),
+            CoachingSession.status == SessionStatus.HELD,
+            CoachingSession.session_rating.is_not(None),
+        )
+    ).all()
+    frame = pd.DataFrame(rows, columns=["held_at", "rating"])
+    if frame.empty:
+        return pd.DataFrame(columns=["week", "rating", "sessions"])
+    frame["week"] = (
+        pd.to_datetime(frame["held_at"], utc=True)
+        .dt.tz_localize(None)
+        .dt.to_period("W")
+        .dt.start_time
+    )
+    weekly = frame.groupby("week")["rating"].agg(["mean", "size"]).reset_index()
+    return weekly.rename(columns={"mean": "rating", "size": "sessions"})
+
+
+@dataclass(frozen=True)
+class Nps:
+    """Net Promoter Score from the 0–10 'would you recommend' answers."""
+
+    promoters: int
+    passives: int
+    detractors: int
+
+    @property
+    def n(self) -> int:
+        return self.promoters + self.passives + self.detractors
+
+    @property
+    def score(self) -> float | None:
+        """−100 … +100; None without answers."""
+        if not self.n:
+            return None
+        return 100 * (self.promoters - self.detractors) / self.n
+
+
+def nps(answers: list[int]) -> Nps:
+    """Promoters answer 9–10, passives 7–8, detractors 0–6."""
+    return Nps(
+        promoters=sum(a >= 9 for a in answers),
+        passives=sum(7 <= a <= 8 for a in answers),
+        detractors=sum(a <= 6 for a in answers),
+    )
+
+
+def load_recommendations(session: Session, *, coach_id: int, coach_ids: list[int]) -> list[int]:
+    """Every 'would you recommend' answer (0–10) in view."""
+    ids = allowed_coaches(session, coach_id, coach_ids)
+    return list(
+        session.scalars(
+            select(Evaluation.recommend_score)
+            .join(Trajectory, Trajectory.id == Evaluation.trajectory_id)
+            .join(Client, Client.id == Trajectory.client_id)
+            .where(Client.coach_id.in_(ids), Evaluation.recommend_score.is_not(None))
+        )
+    )
+
+
+def gas_t_score(goals: list[tuple[int, float]], rho: float = GAS_RHO) -> float | None:
+    """GAS T-score from (attained level −2…+2, weight) pairs:
+    T = 50 + 10·Σwᵢxᵢ / √((1−ρ)Σwᵢ² + ρ(Σwᵢ)²)."""
+    if not goals:
+        return None
+    weighted = sum(weight * level for level, weight in goals)
+    squares = sum(weight**2 for _, weight in goals)
+    total = sum(weight for _, weight in goals)
+    return 50 + 10 * weighted / math.sqrt((1 - rho) * squares + rho * total**2)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One practice figure, for trajectories closed with and without the full protocol."""
+
+    key: str
+    with_protocol: float | None
+    with_n: int
+    without_protocol: float | None
+    without_n: int
+    unit: str  # "share" (0–1), "per_client" or "score"
+
+    def enough(self, with_protocol: bool) -> bool:
+        """True when the group has at least MIN_N behind its figure."""
+        return (self.with_n if with_protocol else self.without_n) >= MIN_N
+
+
+def load_closed(session: Session, *, coach_id: int, coach_ids: list[int]) -> pd.DataFrame:
+    """Closed trajectories in view, one row per outcome (or one empty row), in one statement."""
+    ids = allowed_coaches(session, coach_id, coach_ids)
+    stmt = (
+        select(
+            Trajectory.id.label("trajectory_id"),
+            Trajectory.full_protocol,
+            Trajectory.ended_on,
+            Outcome.kind,
+            Outcome.recorded_on,
+            Outcome.retained,
+            Outcome.review_score,
+        )
+        .join(Client, Client.id == Trajectory.client_id)
+        .outerjoin(Outcome, Outcome.trajectory_id == Trajectory.id)
+        .where(Client.coach_id.in_(ids), Trajectory.status == TrajectoryStatus.CLOSED)
+    )
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=list(stmt.selected_columns.keys()))
+    for column in ("kind", "retained"):
+        frame[column] = _plain(frame[column])
+    return frame
+
+
+def _per_trajectory(closed: pd.DataFrame) -> pd.DataFrame:
+    within_year = pd.to_datetime(closed["recorded_on"]) <= pd.to_datetime(closed["ended_on"]) + YEAR
+    flags = pd.DataFrame(
+        {
+            "trajectory_id": closed["trajectory_id"],
+            "full_protocol": closed["full_protocol"] == True,  # noqa: E712 (a pandas mask)
+            "referrals": (closed["kind"] == "referral") & within_year,
+            "returning": closed["kind"] == "returning",
+            "reviews_given": closed["kind"].isin(["review", "testimonial"]),
+            "results": closed["kind"] == "result_retained",
+            "retained": (closed["kind"] == "result_retained") & (closed["retained"] == "yes"),
+            "review_score": closed["review_score"].where(closed["kind"] == "review"),
+        }
+    )
+    return flags.groupby("trajectory_id").agg(
+        full_protocol=("full_protocol", "first"),
+        referrals=("referrals", "sum"),
+        returning=("returning", "any"),
+        reviews_given=("reviews_given", "any"),
+        results=("results", "any"),
+        retained=("retained", "any"),
+        review_sum=("review_score", "sum"),
+        review_n=("review_score", "count"),
+    )
+
+
+def protocol_figures(closed: pd.DataFrame) -> list[Figure]:
+    """Retained after 6 months, referrals per client within a year, returning clients,
+    reviews given and the average review score — with and without the full protocol."""
+    per = _per_trajectory(closed)
+
+    def share(count: float, n: int) -> float | None:
+        return count / n if n else None
+
+    def split(group: pd.DataFrame) -> dict[str, tuple[float | None, int]]:
+        n = len(group)
+        with_result = int(group["results"].sum())
+        reviews = int(group["review_n"].sum())
+        return {
+            "retained": (share(float(group["retained"].sum()), with_result), with_result),
+            "referrals": (share(float(group["referrals"].sum()), n), n),
+            "returning": (share(float(group["returning"].sum()), n), n),
+            "reviews_given": (share(float(group["reviews_given"].sum()), n), n),
+            "review_score": (share(float(group["review_sum"].sum()), reviews), reviews),
+        }
+
+    full, other = split(per[per["full_protocol"]]), split(per[~per["full_protocol"]])
+    units = {
+        "retained": "share",
+        "referrals": "per_client",
+        "returning": "share",
+        "reviews_given": "share",
+        "review_score": "score",
+    }
+    return [
+        Figure(key, full[key][0], full[key][1], other[key][0], other[key][1], units[key])
+        for key in units
+    ]
+
+
+def retained_share(closed: pd.DataFrame) -> tuple[float | None, int]:
+    """Of the closed trajectories with a month-6 result, the share whose result was retained."""
+    per = _per_trajectory(closed)
+    with_result = per[per["results"]]
+    if with_result.empty:
+        return None, 0
+    return float(with_result["retained"].mean()), len(with_result)

@@ -1,0 +1,175 @@
+"""Trends and practice figures against values computed by hand on small fixed data."""
+
+import math
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy.orm import Session
+
+from core.trends import (
+    MIN_N,
+    Nps,
+    closing_distribution,
+    coaches_in_view,
+    gain_summary,
+    gas_t_score,
+    load_closed,
+    load_scores,
+    nps,
+    protocol_figures,
+    retained_share,
+    start_and_end,
+)
+from db.models import GoalScore, Outcome, OutcomeKind, Retained, ScoreKind, TrajectoryStatus
+from tests.factories import make_coach, make_practice, make_trajectory
+
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+def _scores(db: Session, trajectory_id: int, *values: tuple[int, str]) -> None:
+    for day, (score, kind) in enumerate(values):
+        db.add(
+            GoalScore(
+                trajectory_id=trajectory_id,
+                score=score,
+                kind=ScoreKind(kind),
+                measured_at=T0 + timedelta(days=7 * day),
+            )
+        )
+    db.flush()
+
+
+def test_gain_per_trajectory_and_its_mean_and_median(db: Session) -> None:
+    coach = make_coach(db)
+    a = make_trajectory(db, coach, name="A")
+    b = make_trajectory(db, coach, name="B")
+    c = make_trajectory(db, coach, name="C")
+    _scores(db, a.id, (3, "start"), (5, "session"), (8, "closing"))  # +5
+    _scores(db, b.id, (4, "start"), (5, "closing"))  # +1
+    _scores(db, c.id, (6, "start"))  # one score: no gain yet
+    scores = load_scores(db, coach_id=coach.id, coach_ids=[coach.id])
+    table = start_and_end(scores)
+    assert list(zip(table["client"], table["gain"], strict=True)) == [("A", 5), ("B", 1)]
+    summary = gain_summary(table)
+    assert (summary.mean, summary.median, summary.n) == (3.0, 3.0, 2)
+    distribution = closing_distribution(scores)
+    assert dict(zip(distribution["score"], distribution["trajectories"], strict=True))[8] == 1
+    assert distribution["trajectories"].sum() == 2
+
+
+def test_no_data_gives_empty_figures_not_errors(db: Session) -> None:
+    coach = make_coach(db)
+    scores = load_scores(db, coach_id=coach.id, coach_ids=[coach.id])
+    assert scores.empty and start_and_end(scores).empty
+    assert gain_summary(start_and_end(scores)).n == 0
+    assert closing_distribution(scores)["trajectories"].sum() == 0
+    closed = load_closed(db, coach_id=coach.id, coach_ids=[coach.id])
+    assert retained_share(closed) == (None, 0)
+    assert all(f.with_n == f.without_n == 0 for f in protocol_figures(closed))
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ([9, 10, 10], (3, 0, 0, 100.0)),  # all promoters
+        ([], (0, 0, 0, None)),  # no answers
+        ([0, 6, 7, 8, 9, 10], (2, 2, 2, 0.0)),
+        ([10], (1, 0, 0, 100.0)),  # one trajectory
+        ([3, 9, 9, 9], (3, 0, 1, 50.0)),
+    ],
+)
+def test_nps(answers: list[int], expected: tuple[int, int, int, float | None]) -> None:
+    result = nps(answers)
+    assert (result.promoters, result.passives, result.detractors, result.score) == expected
+    assert result.n == len(answers)
+    assert Nps(0, 0, 0).score is None
+
+
+def test_gas_t_score_by_hand() -> None:
+    assert gas_t_score([]) is None
+    assert gas_t_score([(0, 1.0)]) == 50  # expected outcome on one goal
+    # One goal, +1: T = 50 + 10·1/√(0.7·1 + 0.3·1) = 60
+    assert gas_t_score([(1, 1.0)]) == pytest.approx(60.0)
+    # Two goals (+2, w=1) and (−1, w=2): Σwx = 0, so T = 50 whatever the weights.
+    assert gas_t_score([(2, 1.0), (-1, 2.0)]) == pytest.approx(50.0)
+    # Three goals all +1, w=1: 10·3/√(0.7·3 + 0.3·9) = 30/√4.8
+    assert gas_t_score([(1, 1.0)] * 3) == pytest.approx(50 + 30 / math.sqrt(4.8))
+
+
+def _closed(db: Session, coach, name: str, full: bool, *outcomes: Outcome):  # type: ignore[no-untyped-def]
+    trajectory = make_trajectory(db, coach, name=name, held=8, started=date(2026, 1, 5))
+    trajectory.status = TrajectoryStatus.CLOSED
+    trajectory.ended_on = date(2026, 6, 1)
+    trajectory.full_protocol = full
+    for outcome in outcomes:
+        outcome.trajectory_id = trajectory.id
+        db.add(outcome)
+    db.flush()
+    return trajectory
+
+
+def test_the_protocol_split_by_hand(db: Session) -> None:
+    coach = make_coach(db)
+    retained = Outcome(
+        kind=OutcomeKind.RESULT_RETAINED,
+        recorded_on=date(2026, 12, 1),
+        retained=Retained.YES,
+        retained_score=8,
+    )
+    _closed(
+        db,
+        coach,
+        "Vol 1",
+        True,
+        retained,
+        Outcome(kind=OutcomeKind.REVIEW, recorded_on=date(2026, 6, 10), review_score=5),
+        Outcome(kind=OutcomeKind.REFERRAL, recorded_on=date(2026, 9, 1)),
+    )
+    _closed(
+        db,
+        coach,
+        "Vol 2",
+        True,
+        Outcome(
+            kind=OutcomeKind.RESULT_RETAINED,
+            recorded_on=date(2026, 12, 1),
+            retained=Retained.NO,
+            retained_score=4,
+        ),
+        Outcome(kind=OutcomeKind.REVIEW, recorded_on=date(2026, 6, 10), review_score=4),
+        Outcome(kind=OutcomeKind.REFERRAL, recorded_on=date(2027, 8, 1)),
+    )  # after a year
+    _closed(
+        db,
+        coach,
+        "Zonder",
+        False,
+        Outcome(kind=OutcomeKind.RETURNING, recorded_on=date(2026, 11, 1)),
+    )
+    figures = {
+        f.key: f for f in protocol_figures(load_closed(db, coach_id=coach.id, coach_ids=[coach.id]))
+    }
+    assert (figures["retained"].with_protocol, figures["retained"].with_n) == (0.5, 2)
+    assert figures["retained"].without_n == 0 and figures["retained"].without_protocol is None
+    assert figures["referrals"].with_protocol == 0.5  # one referral within a year, 2 clients
+    assert figures["returning"].with_protocol == 0 and figures["returning"].without_protocol == 1
+    assert figures["reviews_given"].with_protocol == 1.0
+    assert (figures["review_score"].with_protocol, figures["review_score"].with_n) == (4.5, 2)
+    assert not figures["retained"].enough(True)  # 2 < MIN_N: "too few to say"
+    assert MIN_N == 5
+
+
+def test_an_owner_sees_the_practice_and_a_coach_only_themself(db: Session) -> None:
+    owner, coach = make_practice(db, coaches=2, clients_each=10)
+    assert [c.coach_id for c in coaches_in_view(db, coach_id=owner.id)] == sorted(
+        [owner.id, coach.id],
+        key=lambda i: {owner.id: owner.display_name, coach.id: coach.display_name}[i],
+    )
+    assert [c.coach_id for c in coaches_in_view(db, coach_id=coach.id)] == [coach.id]
+    everyone = load_scores(db, coach_id=owner.id, coach_ids=[owner.id, coach.id])
+    assert set(everyone["coach_id"]) == {owner.id, coach.id}
+    # A coach asking for the owner's data (a crafted request) gets only their own.
+    own = load_scores(db, coach_id=coach.id, coach_ids=[owner.id, coach.id])
+    assert set(own["coach_id"]) == {coach.id}
+    assert isinstance(own, pd.DataFrame)

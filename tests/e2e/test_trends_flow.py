@@ -1,0 +1,22 @@
+"""The trends page with demo data in a real browser, saved as a screenshot."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import log_in, screenshot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_trends_page_draws_its_charts(page: Page, app_url: str) -> None:
+    page.set_viewport_size({"width": 1366, "height": 3000})
+    page.goto(app_url)
+    wait_idle(page)
+    log_in(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Evaluatietrends").click()
+    expect(page.get_by_role("heading", name="Doelscore door de tijd")).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=15_000)
+    assert page.get_by_test_id("stVegaLiteChart").count() >= 5
+    expect(page.get_by_text("Gemiddeld ", exact=False).first).to_be_visible()
+    screenshot(page, "60-evaluatietrends")

@@ -1,0 +1,81 @@
+"""The trends page in AppTest: charts with readings, practice figures, owner versus coach."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from core.accounts import create_coach
+from core.config import load_settings
+from core.database import prepare_database
+from db.models import Coach
+from db.passwords import hash_password
+from tests.conftest import TODAY
+from tests.pages.conftest import log_in, new_app
+
+PAGE = "pages/trends.py"
+
+
+def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], AppTest]) -> None:
+    app = open_page(PAGE)
+    assert not app.exception
+    headings = [h.value for h in app.subheader]
+    for title in (
+        "Doelscore door de tijd",
+        "Van start naar nu, per cliënt",
+        "Scores bij de afronding",
+        "Hoe cliënten de sessies beoordelen",
+        "Resultaat behouden na 6 maanden",
+        "Aanbevelen (NPS)",
+        "Met en zonder volledige afronding",
+        "Per coach",
+    ):
+        assert title in headings, title
+    assert any(m.value.startswith("Gemiddeld ") for m in app.markdown)  # a reading in words
+    assert len(app.get("vega_lite_chart")) >= 6  # the GAS T-scores of the demo too
+    coaches = app.multiselect(key="trends_coaches")
+    assert len(coaches.value) == 2
+    figures = app.dataframe[0].value
+    assert list(figures.columns) == ["Cijfer", "Met protocol", "Zonder protocol"]
+    assert len(figures) == 5
+
+
+def test_a_coach_sees_only_their_own_and_no_coach_filter(app_env: Path) -> None:
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory.begin() as session:
+        second = session.scalars(select(Coach).order_by(Coach.id)).all()[1]
+        second.password_hash = hash_password("Tweede-coach-1")
+        username = second.username
+    app = log_in(new_app(), username, "Tweede-coach-1")
+    app.switch_page(PAGE).run()
+    assert not app.exception
+    assert "Per coach" not in [h.value for h in app.subheader]
+    assert not [m for m in app.multiselect if m.key == "trends_coaches"]
+
+
+def test_without_data_every_section_says_what_to_do(app_env: Path) -> None:
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory.begin() as session:
+        create_coach(
+            session,
+            username="nieuw",
+            display_name="Nieuwe Coach",
+            email="n@example.org",
+            password="Nieuwe-coach-1",
+        )
+    app = log_in(new_app(), "nieuw", "Nieuwe-coach-1")
+    app.switch_page(PAGE).run()
+    assert not app.exception
+    guidance = [i.value for i in app.info]
+    for start in (
+        "Nog geen scores.",
+        "Nog geen trajecten met twee scores",
+        "Nog geen afrondingsscores.",
+        "Nog geen beoordelingen.",
+        "Nog geen GAS-doelen",
+        "Nog geen resultaatchecks",
+        "Nog geen antwoorden",
+    ):
+        assert any(g.startswith(start) for g in guidance), start
+    assert not app.get("vega_lite_chart")  # no empty frames drawn
