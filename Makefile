@@ -36,8 +36,8 @@ lint: $(VENV)/.dev
 test: lint
 	$(PY) -m pytest
 
-## Time the services behind the pages at 40 and 400 clients; JSON under bench/results/.
-bench: $(VENV)/.runtime
+## Seed 5 and 50 coaches x 400 clients; time services, pages and the clock; JSON in bench/results/.
+bench: $(VENV)/.dev
 	$(PY) -m bench.run
 
 clean:

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.clients import own_session, own_trajectory
@@ -181,9 +181,21 @@ def start_closing(
 
 
 def _timer(session: Session, coach_id: int, session_id: int) -> SessionTimer:
-    own_session(session, coach_id=coach_id, session_id=session_id)
-    timer = session.scalar(select(SessionTimer).where(SessionTimer.session_id == session_id))
+    # One statement: the timer with its phases, only when the session is this coach's.
+    timer = (
+        session.scalars(
+            select(SessionTimer)
+            .options(joinedload(SessionTimer.phases))
+            .join(CoachingSession, CoachingSession.id == SessionTimer.session_id)
+            .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
+            .join(Client, Client.id == Trajectory.client_id)
+            .where(SessionTimer.session_id == session_id, Client.coach_id == coach_id)
+        )
+        .unique()
+        .one_or_none()
+    )
     if timer is None:
+        own_session(session, coach_id=coach_id, session_id=session_id)  # NotFound if not theirs
         raise ValidationError({"session": "closing.not_started"})
     return timer
 
@@ -344,8 +356,12 @@ def _phase_times(timer: SessionTimer) -> list[PhaseTimes]:
 
 def read_closing(session: Session, *, coach_id: int, session_id: int, now: datetime) -> ClosingView:
     """The closing session as the live page shows it at `now`."""
-    record = own_session(session, coach_id=coach_id, session_id=session_id)
     timer = _timer(session, coach_id, session_id)
+    record = session.scalars(
+        select(CoachingSession)
+        .options(joinedload(CoachingSession.trajectory).joinedload(Trajectory.client))
+        .where(CoachingSession.id == session_id)
+    ).one()
     trajectory = record.trajectory
     phases = _phase_times(timer)
     return ClosingView(

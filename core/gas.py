@@ -1,5 +1,6 @@
 """Goal Attainment Scaling (GAS): goals with an expected outcome, scored −2…+2 at the end."""
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -8,11 +9,22 @@ from sqlalchemy.orm import Session
 
 from core.clients import own_trajectory
 from core.errors import NotFound, ValidationError
-from core.trends import allowed_coaches, gas_t_score
 from core.validation import text_problem
 from db.models import Client, GasGoal, Trajectory
 
 GAS_LEVELS = (-2, -1, 0, 1, 2)
+GAS_RHO = 0.3  # the usual inter-goal correlation in the GAS T-score
+
+
+def gas_t_score(goals: list[tuple[int, float]], rho: float = GAS_RHO) -> float | None:
+    """GAS T-score from (attained level −2…+2, weight) pairs:
+    T = 50 + 10·Σwᵢxᵢ / √((1−ρ)Σwᵢ² + ρ(Σwᵢ)²)."""
+    if not goals:
+        return None
+    weighted = sum(weight * level for level, weight in goals)
+    squares = sum(weight**2 for _, weight in goals)
+    total = sum(weight for _, weight in goals)
+    return 50 + 10 * weighted / math.sqrt((1 - rho) * squares + rho * total**2)
 
 
 @dataclass(frozen=True)
@@ -90,9 +102,11 @@ def set_gas_level(session: Session, *, coach_id: int, goal_id: int, level: int |
     session.flush()
 
 
-def load_gas_scores(session: Session, *, coach_id: int, coach_ids: list[int]) -> pd.DataFrame:
-    """The GAS T-score of each trajectory whose goals all have an attained level."""
-    ids = allowed_coaches(session, coach_id, coach_ids)
+def gas_scores(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
+    """The GAS T-score of each trajectory whose goals all have an attained level.
+
+    Trusts `coach_ids`: call it through core.trends.load_trends, which checks the scope."""
+    ids = coach_ids
     rows = session.execute(
         select(GasGoal.trajectory_id, Client.name, GasGoal.attained_level, GasGoal.weight)
         .join(Trajectory, Trajectory.id == GasGoal.trajectory_id)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core.clients import own_client, own_trajectory
 from core.i18n import translate
@@ -67,6 +67,7 @@ def get_client_detail(session: Session, *, coach_id: int, client_id: int) -> Cli
     client = own_client(session, coach_id=coach_id, client_id=client_id)
     trajectories = session.scalars(
         select(Trajectory)
+        .options(joinedload(Trajectory.referred_by))
         .where(Trajectory.client_id == client.id)
         .order_by(Trajectory.started_on.desc(), Trajectory.id.desc())
     )

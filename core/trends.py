@@ -4,7 +4,6 @@ Data comes in a few aggregate queries as pandas frames; the figures are plain fu
 over those frames, so each can be checked against hand-computed values.
 """
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,49 +11,21 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.gas import gas_scores
+from core.scope import CoachRef, allowed_coaches
 from db.models import (
     Client,
-    Coach,
     CoachingSession,
     Evaluation,
     GoalScore,
     Outcome,
-    Role,
     SessionStatus,
     Trajectory,
     TrajectoryStatus,
 )
 
 MIN_N = 5  # below this many, a figure says "too few to say" instead of a number
-GAS_RHO = 0.3  # the usual inter-goal correlation in the GAS T-score
 YEAR = pd.Timedelta(days=365)  # referrals count within a year after the closing
-
-
-@dataclass(frozen=True)
-class CoachRef:
-    """A coach whose figures are in view."""
-
-    coach_id: int
-    name: str
-
-
-def coaches_in_view(session: Session, *, coach_id: int) -> list[CoachRef]:
-    """The coach alone, or for a practice owner every coach of the practice."""
-    me = session.get_one(Coach, coach_id)
-    if me.role is not Role.OWNER or me.practice_id is None:
-        return [CoachRef(me.id, me.display_name)]
-    rows = session.execute(
-        select(Coach.id, Coach.display_name)
-        .where(Coach.practice_id == me.practice_id)
-        .order_by(Coach.display_name)
-    )
-    return [CoachRef(*row) for row in rows]
-
-
-def allowed_coaches(session: Session, coach_id: int, coach_ids: list[int]) -> list[int]:
-    """The requested coaches the viewer may see: a crafted request can widen nothing."""
-    visible = {c.coach_id for c in coaches_in_view(session, coach_id=coach_id)}
-    return [c for c in coach_ids if c in visible]
 
 
 def _plain(column: pd.Series) -> pd.Series:
@@ -62,16 +33,14 @@ def _plain(column: pd.Series) -> pd.Series:
     return column.map(lambda v: getattr(v, "value", v), na_action="ignore")
 
 
-def load_scores(
+def _scores(
     session: Session,
     *,
-    coach_id: int,
     coach_ids: list[int],
     since: date | None = None,
     status: TrajectoryStatus | None = None,
 ) -> pd.DataFrame:
     """Every goal score in view, one row each (one statement)."""
-    ids = allowed_coaches(session, coach_id, coach_ids)
     stmt = (
         select(
             GoalScore.trajectory_id,
@@ -86,7 +55,7 @@ def load_scores(
         )
         .join(Trajectory, Trajectory.id == GoalScore.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
-        .where(Client.coach_id.in_(ids))
+        .where(Client.coach_id.in_(coach_ids))
         .order_by(GoalScore.trajectory_id, GoalScore.measured_at, GoalScore.id)
     )
     if since is not None:
@@ -159,15 +128,14 @@ def closing_distribution(scores: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"score": counts.index, "trajectories": counts.to_numpy()})
 
 
-def load_session_ratings(session: Session, *, coach_id: int, coach_ids: list[int]) -> pd.DataFrame:
+def _session_ratings(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
     """The after-session ratings (1–10) per week, with their count (one statement)."""
-    ids = allowed_coaches(session, coach_id, coach_ids)
     rows = session.execute(
         select(CoachingSession.scheduled_at, CoachingSession.session_rating)
         .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
         .where(
-            Client.coach_id.in_(ids),
+            Client.coach_id.in_(coach_ids),
             CoachingSession.status == SessionStatus.HELD,
             CoachingSession.session_rating.is_not(None),
         )
@@ -214,28 +182,16 @@ def nps(answers: list[int]) -> Nps:
     )
 
 
-def load_recommendations(session: Session, *, coach_id: int, coach_ids: list[int]) -> list[int]:
+def _recommendations(session: Session, *, coach_ids: list[int]) -> list[int]:
     """Every 'would you recommend' answer (0–10) in view."""
-    ids = allowed_coaches(session, coach_id, coach_ids)
     return list(
         session.scalars(
             select(Evaluation.recommend_score)
             .join(Trajectory, Trajectory.id == Evaluation.trajectory_id)
             .join(Client, Client.id == Trajectory.client_id)
-            .where(Client.coach_id.in_(ids), Evaluation.recommend_score.is_not(None))
+            .where(Client.coach_id.in_(coach_ids), Evaluation.recommend_score.is_not(None))
         )
     )
-
-
-def gas_t_score(goals: list[tuple[int, float]], rho: float = GAS_RHO) -> float | None:
-    """GAS T-score from (attained level −2…+2, weight) pairs:
-    T = 50 + 10·Σwᵢxᵢ / √((1−ρ)Σwᵢ² + ρ(Σwᵢ)²)."""
-    if not goals:
-        return None
-    weighted = sum(weight * level for level, weight in goals)
-    squares = sum(weight**2 for _, weight in goals)
-    total = sum(weight for _, weight in goals)
-    return 50 + 10 * weighted / math.sqrt((1 - rho) * squares + rho * total**2)
 
 
 @dataclass(frozen=True)
@@ -254,9 +210,8 @@ class Figure:
         return (self.with_n if with_protocol else self.without_n) >= MIN_N
 
 
-def load_closed(session: Session, *, coach_id: int, coach_ids: list[int]) -> pd.DataFrame:
+def _closed(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
     """Closed trajectories in view, one row per outcome (or one empty row), in one statement."""
-    ids = allowed_coaches(session, coach_id, coach_ids)
     stmt = (
         select(
             Trajectory.id.label("trajectory_id"),
@@ -269,7 +224,7 @@ def load_closed(session: Session, *, coach_id: int, coach_ids: list[int]) -> pd.
         )
         .join(Client, Client.id == Trajectory.client_id)
         .outerjoin(Outcome, Outcome.trajectory_id == Trajectory.id)
-        .where(Client.coach_id.in_(ids), Trajectory.status == TrajectoryStatus.CLOSED)
+        .where(Client.coach_id.in_(coach_ids), Trajectory.status == TrajectoryStatus.CLOSED)
     )
     frame = pd.DataFrame(session.execute(stmt).all(), columns=list(stmt.selected_columns.keys()))
     for column in ("kind", "retained"):
@@ -344,3 +299,33 @@ def retained_share(closed: pd.DataFrame) -> tuple[float | None, int]:
     if with_result.empty:
         return None, 0
     return float(with_result["retained"].mean()), len(with_result)
+
+
+@dataclass(frozen=True)
+class TrendsData:
+    """Everything the trends page draws, for the coaches the viewer may see."""
+
+    scores: pd.DataFrame
+    ratings: pd.DataFrame
+    recommendations: list[int]
+    closed: pd.DataFrame
+    gas: pd.DataFrame  # GAS T-score per trajectory whose goals are all scored
+
+
+def load_trends(
+    session: Session,
+    *,
+    coach_id: int,
+    coach_ids: list[int],
+    since: date | None = None,
+    status: TrajectoryStatus | None = None,
+) -> TrendsData:
+    """The page's data in a few statements; the viewer's scope is checked once, here."""
+    ids = allowed_coaches(session, coach_id, coach_ids)
+    return TrendsData(
+        scores=_scores(session, coach_ids=ids, since=since, status=status),
+        ratings=_session_ratings(session, coach_ids=ids),
+        recommendations=_recommendations(session, coach_ids=ids),
+        closed=_closed(session, coach_ids=ids),
+        gas=gas_scores(session, coach_ids=ids),
+    )

@@ -26,6 +26,7 @@ from core.database import transaction
 from core.errors import DatabaseUnavailable, ValidationError
 from core.question_bank import (
     PHASE_GROUPS,
+    Question,
     add_question,
     asked_questions,
     list_questions,
@@ -322,7 +323,7 @@ def _tick(session_id: int, key: str, question: str) -> None:
         )
 
 
-def questions(view: ClosingView, pillar: Phase) -> None:
+def questions(view: ClosingView, pillar: Phase) -> list[Question]:
     """The bank's questions for this pillar, to tick when asked; the coach's own added."""
     coach = ui.coach()
     groups = PHASE_GROUPS[pillar]
@@ -346,6 +347,7 @@ def questions(view: ClosingView, pillar: Phase) -> None:
             on_change=_tick,
             args=(view.session_id, key, question.key),
         )
+    return every
 
 
 def summary(result: ClosingSummary) -> None:
@@ -394,14 +396,10 @@ def _hide(keys_before: set[str], widget: str) -> None:
             set_question_hidden(session, coach_id=ui.coach_id(), key=key, hidden=key in chosen)
 
 
-def manage_questions(pillar: Phase) -> None:
+def manage_questions(pillar: Phase, every: list[Question]) -> None:
     """Add a question of the coach's own to this pillar, or hide bank questions not used."""
     coach = ui.coach()
     groups = PHASE_GROUPS[pillar]
-    with ui.db_session() as session:
-        every = list_questions(
-            session, coach_id=coach.id, language=coach.language, groups=groups, include_hidden=True
-        )
     with st.expander(ui.t("closing.own_question"), icon=":material/add:"):
         errors = ui.FieldErrors()
         with st.form(f"closing_add_question_{pillar}", border=False):

@@ -24,9 +24,6 @@ client_id = int(raw_id)
 try:
     with ui.db_session() as session:
         detail = get_client_detail(session, coach_id=coach.id, client_id=client_id)
-        choices = [
-            c for c in list_client_choices(session, coach_id=coach.id) if c.client_id != client_id
-        ]
 except NotFound:
     st.warning(ui.t("client.not_found"), icon=":material/person_off:")
     st.stop()
@@ -47,12 +44,6 @@ if len(detail.trajectories) > 1:
     )
 
 with ui.db_session() as session:
-    events = get_timeline(
-        session, coach_id=coach.id, trajectory_id=trajectory.trajectory_id, timezone=coach.timezone
-    )
-    progress = get_progress(
-        session, coach_id=coach.id, trajectory_id=trajectory.trajectory_id, now=now
-    )
     latest = list_clients(session, coach_id=coach.id, now=now, today=today, client_id=client_id)[0]
 
 st.markdown(f"### {ui.plain(trajectory.goal)}")
@@ -77,31 +68,58 @@ if trajectory.referred_by:
 for flag in latest.flags if is_latest else ():
     st.warning(ui.t(f"readiness.{flag.value}"), icon=":material/flag:")
 
-tabs = st.tabs(
-    [
-        ui.t(f"client.tab_{name}")
-        for name in ("timeline", "log", "plan", "details", "new", "privacy")
-    ]
-    + [ui.t("forms.tab"), ui.t("gas.tab")]
+# One part at a time: only what the coach looks at is loaded and drawn.
+SECTIONS = ("timeline", "log", "plan", "forms", "gas", "details", "new", "privacy")
+LABELS = {
+    **{n: ui.t(f"client.tab_{n}") for n in SECTIONS},
+    "forms": ui.t("forms.tab"),
+    "gas": ui.t("gas.tab"),
+}
+section = (
+    st.segmented_control(
+        " ",
+        SECTIONS,
+        default="timeline",
+        format_func=LABELS.get,
+        required=True,
+        key="client_section",
+        label_visibility="collapsed",
+    )
+    or "timeline"
 )
-with tabs[0]:
-    ui.timeline(timeline_rows(events, language=coach.language, timezone=coach.timezone))
 open_trajectory = trajectory.status in ("active", "closing")
-with tabs[1]:
-    if open_trajectory:
-        forms.log_session_form(trajectory.trajectory_id, progress, coach.timezone)
-    else:
-        st.info(ui.t("client.closed_trajectory"))
-with tabs[2]:
-    if open_trajectory:
-        forms.plan_session_form(trajectory.trajectory_id, coach.timezone)
-    else:
-        st.info(ui.t("client.closed_trajectory"))
-with tabs[3]:
+if section in ("log", "plan") and not open_trajectory:
+    st.info(ui.t("client.closed_trajectory"))
+elif section == "timeline":
+    with ui.db_session() as session:
+        events = get_timeline(
+            session,
+            coach_id=coach.id,
+            trajectory_id=trajectory.trajectory_id,
+            timezone=coach.timezone,
+        )
+    ui.timeline(timeline_rows(events, language=coach.language, timezone=coach.timezone))
+elif section == "log":
+    with ui.db_session() as session:
+        progress = get_progress(
+            session, coach_id=coach.id, trajectory_id=trajectory.trajectory_id, now=now
+        )
+    forms.log_session_form(trajectory.trajectory_id, progress, coach.timezone)
+elif section == "plan":
+    forms.plan_session_form(trajectory.trajectory_id, coach.timezone)
+elif section == "forms":
+    forms.forms_panel(trajectory.trajectory_id)
+elif section == "gas":
+    forms.gas_panel(trajectory.trajectory_id)
+elif section == "details":
     forms.details_forms(detail, trajectory)
-with tabs[4]:
+elif section == "new":
+    with ui.db_session() as session:
+        choices = [
+            c for c in list_client_choices(session, coach_id=coach.id) if c.client_id != client_id
+        ]
     forms.new_trajectory_form(client_id, choices)
-with tabs[5]:
+else:
     st.caption(ui.t("client.privacy_intro"))
     with ui.db_session() as session:
         archive = export_client_data(session, coach_id=coach.id, client_id=client_id)
@@ -113,7 +131,3 @@ with tabs[5]:
         icon=":material/download:",
     )
     forms.delete_form(detail)
-with tabs[6]:
-    forms.forms_panel(trajectory.trajectory_id)
-with tabs[7]:
-    forms.gas_panel(trajectory.trajectory_id)

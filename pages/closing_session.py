@@ -52,8 +52,7 @@ st.caption(ui.t(f"phase_help.{focus}"))
 left, right = st.columns([2, 3], gap="large")
 with left.container(border=True):
     st.markdown(f"#### {ui.t('closing.questions')}")
-    live.questions(view, focus)
-    live.manage_questions(focus)
+    live.manage_questions(focus, live.questions(view, focus))
 with right.container(border=True):
     st.markdown(f"#### {ui.t('closing.capture')}")
     live.capture(view, focus)

@@ -6,18 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from core.clients import TRAJECTORY_STATUSES
-from core.gas import load_gas_scores
 from core.numfmt import format_number, format_share
+from core.scope import coaches_in_view
 from core.trends import (
     MIN_N,
     closing_distribution,
-    coaches_in_view,
     gain_per_coach,
     gain_summary,
-    load_closed,
-    load_recommendations,
-    load_scores,
-    load_session_ratings,
+    load_trends,
     nps,
     protocol_figures,
     retained_share,
@@ -55,17 +51,20 @@ if len(in_view) > 1:
         key="trends_coaches",
     ) or list(names)
 with ui.db_session() as session:
-    scores = load_scores(
+    data = load_trends(
         session,
         coach_id=coach.id,
         coach_ids=chosen,
         since=since if isinstance(since, date) else None,
         status=status,
     )
-    ratings = load_session_ratings(session, coach_id=coach.id, coach_ids=chosen)
-    answers = load_recommendations(session, coach_id=coach.id, coach_ids=chosen)
-    closed = load_closed(session, coach_id=coach.id, coach_ids=chosen)
-    gas = load_gas_scores(session, coach_id=coach.id, coach_ids=chosen)
+scores, ratings, answers, closed, gas = (
+    data.scores,
+    data.ratings,
+    data.recommendations,
+    data.closed,
+    data.gas,
+)
 table = start_and_end(scores)
 gain = gain_summary(table)
 

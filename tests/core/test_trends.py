@@ -7,15 +7,14 @@ import pandas as pd
 import pytest
 from sqlalchemy.orm import Session
 
+from core.gas import gas_t_score
+from core.scope import coaches_in_view
 from core.trends import (
     MIN_N,
     Nps,
     closing_distribution,
-    coaches_in_view,
     gain_summary,
-    gas_t_score,
-    load_closed,
-    load_scores,
+    load_trends,
     nps,
     protocol_figures,
     retained_share,
@@ -48,7 +47,7 @@ def test_gain_per_trajectory_and_its_mean_and_median(db: Session) -> None:
     _scores(db, a.id, (3, "start"), (5, "session"), (8, "closing"))  # +5
     _scores(db, b.id, (4, "start"), (5, "closing"))  # +1
     _scores(db, c.id, (6, "start"))  # one score: no gain yet
-    scores = load_scores(db, coach_id=coach.id, coach_ids=[coach.id])
+    scores = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).scores
     table = start_and_end(scores)
     assert list(zip(table["client"], table["gain"], strict=True)) == [("A", 5), ("B", 1)]
     summary = gain_summary(table)
@@ -60,11 +59,11 @@ def test_gain_per_trajectory_and_its_mean_and_median(db: Session) -> None:
 
 def test_no_data_gives_empty_figures_not_errors(db: Session) -> None:
     coach = make_coach(db)
-    scores = load_scores(db, coach_id=coach.id, coach_ids=[coach.id])
+    scores = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).scores
     assert scores.empty and start_and_end(scores).empty
     assert gain_summary(start_and_end(scores)).n == 0
     assert closing_distribution(scores)["trajectories"].sum() == 0
-    closed = load_closed(db, coach_id=coach.id, coach_ids=[coach.id])
+    closed = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).closed
     assert retained_share(closed) == (None, 0)
     assert all(f.with_n == f.without_n == 0 for f in protocol_figures(closed))
 
@@ -148,7 +147,8 @@ def test_the_protocol_split_by_hand(db: Session) -> None:
         Outcome(kind=OutcomeKind.RETURNING, recorded_on=date(2026, 11, 1)),
     )
     figures = {
-        f.key: f for f in protocol_figures(load_closed(db, coach_id=coach.id, coach_ids=[coach.id]))
+        f.key: f
+        for f in protocol_figures(load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).closed)
     }
     assert (figures["retained"].with_protocol, figures["retained"].with_n) == (0.5, 2)
     assert figures["retained"].without_n == 0 and figures["retained"].without_protocol is None
@@ -167,9 +167,9 @@ def test_an_owner_sees_the_practice_and_a_coach_only_themself(db: Session) -> No
         key=lambda i: {owner.id: owner.display_name, coach.id: coach.display_name}[i],
     )
     assert [c.coach_id for c in coaches_in_view(db, coach_id=coach.id)] == [coach.id]
-    everyone = load_scores(db, coach_id=owner.id, coach_ids=[owner.id, coach.id])
+    everyone = load_trends(db, coach_id=owner.id, coach_ids=[owner.id, coach.id]).scores
     assert set(everyone["coach_id"]) == {owner.id, coach.id}
     # A coach asking for the owner's data (a crafted request) gets only their own.
-    own = load_scores(db, coach_id=coach.id, coach_ids=[owner.id, coach.id])
+    own = load_trends(db, coach_id=coach.id, coach_ids=[owner.id, coach.id]).scores
     assert set(own["coach_id"]) == {coach.id}
     assert isinstance(own, pd.DataFrame)

@@ -21,7 +21,7 @@ def test_a_client_fills_in_the_evaluation_form_and_the_coach_sees_it(
     page.get_by_role("link", name="Openen").first.click()
     wait_idle(page)
     name = page.get_by_role("heading", level=1).first.inner_text()
-    page.get_by_role("tab", name="Formulieren").click()
+    page.get_by_role("radio", name="Formulieren").click()
     page.get_by_role("button", name="Link maken").click()
     code = page.get_by_test_id("stCode").first
     expect(code).to_contain_text("/formulier?t=", timeout=15_000)
@@ -55,7 +55,7 @@ def test_a_client_fills_in_the_evaluation_form_and_the_coach_sees_it(
     expect(
         page.get_by_text("Ik durf *eerder* nee te zeggen <b>zonder</b> schuldgevoel", exact=False)
     ).to_be_visible()  # shown as typed, not rendered
-    page.get_by_role("tab", name="Formulieren").click()
+    page.get_by_role("radio", name="Formulieren").click()
     expect(
         page.get_by_text(re.compile(r"^Evaluatieformulier · gemaakt .* · ingevuld$"))
     ).to_be_visible()

@@ -13,7 +13,7 @@ NAME = "Eva Eindhoven"
 
 
 def _log(page: Page, score: int, takeaway: str) -> None:
-    page.get_by_role("tab", name="Sessie loggen").click()
+    page.get_by_role("radio", name="Sessie loggen").click()
     page.get_by_label("Doelscore nu (1–10, optioneel)").fill(str(score))
     page.get_by_label("Hoe was deze sessie? (1–10)").fill("8")
     page.get_by_label("Wat neemt de cliënt mee?").fill(takeaway)
@@ -48,7 +48,7 @@ def test_add_a_client_log_two_sessions_and_see_them(page: Page, app_url: str) ->
 
     _log(page, 4, "Eerst vragen wat er verwacht wordt")
     _log(page, 6, "Kleine stappen tellen ook")
-    page.get_by_role("tab", name="Tijdlijn").click()
+    page.get_by_role("radio", name="Tijdlijn").click()
     expect(page.get_by_text("Doelscore 4/10 (na sessie, door coach)")).to_be_visible()
     expect(page.get_by_text("Doelscore 6/10 (na sessie, door coach)")).to_be_visible()
     expect(page.get_by_text("Kleine stappen tellen ook", exact=False).first).to_be_visible()

@@ -107,12 +107,14 @@ def test_the_client_page_logs_a_session_into_the_timeline(
     app.query_params["id"] = str(_client_id(app, "Loes Log"))
     app.switch_page(CLIENT).run()
     assert not app.exception and app.title[0].value == "Loes Log"
+    app.segmented_control(key="client_section").set_value("log").run()
     app.number_input(key="log_score").set_value(6)
     app.number_input(key="log_rating").set_value(9)
     app.text_area(key="log_takeaway").input("Eerst vragen wat er verwacht wordt")
     next(b for b in app.button if b.label == "Sessie vastleggen").click().run()
     assert not app.exception
     assert app.success[0].value == "Sessie vastgelegd."
+    app.segmented_control(key="client_section").set_value("timeline").run()
     lines = [m.value for m in app.markdown] + [c.value for c in app.caption]
     assert any("Doelscore 6/10" in line for line in lines)
     assert any("Eerst vragen" in line for line in lines)
@@ -149,6 +151,7 @@ def test_deleting_asks_for_the_name(open_page: Callable[[str], AppTest]) -> None
     app = _add(open_page(LIST), new_name="Weg Ermee")
     app.query_params["id"] = str(_client_id(app, "Weg Ermee"))
     app.switch_page(CLIENT).run()
+    app.segmented_control(key="client_section").set_value("privacy").run()
     app.text_input(key="delete_confirm").input("Verkeerd")
     next(b for b in app.button if b.label == "Definitief verwijderen").click().run()
     assert "De naam klopt niet" in app.error[0].value
@@ -164,6 +167,7 @@ def test_gas_goals_are_set_and_scored_on_the_client_page(
     app = _add(open_page(LIST), new_name="Gerda Gas")
     app.query_params["id"] = str(_client_id(app, "Gerda Gas"))
     app.switch_page(CLIENT).run()
+    app.segmented_control(key="client_section").set_value("gas").run()
     add = next(b for b in app.button if b.label == "GAS-doel toevoegen")
     add.click().run()
     assert [e.value for e in app.error] == ["Vul dit in."]

@@ -1,0 +1,5 @@
+"""The floor: an empty Streamlit page, measured like the real ones."""
+
+import streamlit as st
+
+st.write("")

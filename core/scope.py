@@ -1,0 +1,35 @@
+"""Whose figures a viewer may see: a coach their own, a practice owner the practice's."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Coach, Role
+
+
+@dataclass(frozen=True)
+class CoachRef:
+    """A coach whose figures are in view."""
+
+    coach_id: int
+    name: str
+
+
+def coaches_in_view(session: Session, *, coach_id: int) -> list[CoachRef]:
+    """The coach alone, or for a practice owner every coach of the practice."""
+    me = session.get_one(Coach, coach_id)
+    if me.role is not Role.OWNER or me.practice_id is None:
+        return [CoachRef(me.id, me.display_name)]
+    rows = session.execute(
+        select(Coach.id, Coach.display_name)
+        .where(Coach.practice_id == me.practice_id)
+        .order_by(Coach.display_name)
+    )
+    return [CoachRef(*row) for row in rows]
+
+
+def allowed_coaches(session: Session, coach_id: int, coach_ids: list[int]) -> list[int]:
+    """The requested coaches the viewer may see: a crafted request can widen nothing."""
+    visible = {c.coach_id for c in coaches_in_view(session, coach_id=coach_id)}
+    return [c for c in coach_ids if c in visible]
