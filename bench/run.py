@@ -41,6 +41,7 @@ TZ = "Europe/Amsterdam"
 MAX_STATEMENTS = 15
 MAX_GROWTH = 1.5  # a page's median at full size against a tenth
 MAX_TICK_MS = 20.0
+PRACTICE_SIZE = 5
 
 
 def _tick(session: Session, coach: int, running: int) -> object:
@@ -102,8 +103,18 @@ def _seed(engine: Engine, coaches: int, clients: int) -> tuple[float, int, int, 
     upgrade_database(engine)
     factory = make_session_factory(engine)
     start = time.perf_counter()
+    # A platform is many practices: practices of 5 coaches; the demo coach owns the first.
     with factory.begin() as session:
-        generate_practice(session, today=TODAY, coaches=coaches, clients_per_coach=clients)
+        for number in range(max(1, coaches // PRACTICE_SIZE)):
+            generate_practice(
+                session,
+                today=TODAY,
+                clients_per_coach=clients,
+                coaches=min(PRACTICE_SIZE, coaches),
+                seed=2026 + number,
+                practice_name=f"Benchpraktijk {number:02d}",
+                demo_login=number == 0,
+            )
     seeded = time.perf_counter() - start
     with factory.begin() as session:
         coach_id = session.scalars(select(Coach.id).where(Coach.username == DEMO_USERNAME)).one()

@@ -68,6 +68,18 @@ def _scores(
     return frame
 
 
+def recent_lines(scores: pd.DataFrame, limit: int, keep_client: int | None) -> pd.DataFrame:
+    """The scores of the `limit` trajectories measured most recently, plus the kept client's:
+    a line chart of thousands of trajectories tells nothing and draws slowly."""
+    if scores.empty:
+        return scores
+    last = scores.groupby("trajectory_id")["measured_at"].max().sort_values(ascending=False)
+    keep = set(last.index[:limit])
+    if keep_client is not None:
+        keep |= set(scores.loc[scores["client_id"] == keep_client, "trajectory_id"])
+    return scores[scores["trajectory_id"].isin(keep)]
+
+
 def start_and_end(scores: pd.DataFrame) -> pd.DataFrame:
     """Per trajectory: the first score, the last score and the gain, largest gain first."""
     if scores.empty:

@@ -16,6 +16,7 @@ from core.trends import (
     load_trends,
     nps,
     protocol_figures,
+    recent_lines,
     retained_share,
     start_and_end,
 )
@@ -23,6 +24,7 @@ from pages import _charts as charts
 from pages import _ui as ui
 
 DUMBBELL_ROWS = 40
+LINES_SHOWN = 300
 coach = ui.coach()
 lang = coach.language
 st.title(ui.t("trends.title"))
@@ -80,10 +82,15 @@ highlight = st.selectbox(
     ),
     key="trends_highlight",
 )
+lines = recent_lines(scores, LINES_SHOWN, highlight)
+shown, total = lines["trajectory_id"].nunique(), scores["trajectory_id"].nunique()
+lines_reading = ui.t("trends.lines_reading")
+if shown < total:
+    lines_reading += " " + ui.t("trends.lines_more", shown=shown, n=total)
 charts.section(
     "trends.lines_title",
-    ui.t("trends.lines_reading"),
-    charts.score_lines(scores, highlight) if not scores.empty else None,
+    lines_reading,
+    charts.score_lines(lines, highlight) if not scores.empty else None,
     scores.drop(columns=["client_id"]),
     "doelscores",
     "trends.lines_empty",

@@ -17,6 +17,7 @@ from core.trends import (
     load_trends,
     nps,
     protocol_figures,
+    recent_lines,
     retained_share,
     start_and_end,
 )
@@ -173,3 +174,19 @@ def test_an_owner_sees_the_practice_and_a_coach_only_themself(db: Session) -> No
     own = load_trends(db, coach_id=coach.id, coach_ids=[owner.id, coach.id]).scores
     assert set(own["coach_id"]) == {coach.id}
     assert isinstance(own, pd.DataFrame)
+
+
+def test_the_lines_chart_keeps_the_most_recent_and_the_highlighted_client(db: Session) -> None:
+    coach = make_coach(db)
+    old = make_trajectory(db, coach, name="Oud")
+    new = make_trajectory(db, coach, name="Nieuw")
+    _scores(db, old.id, (3, "start"))
+    db.add(
+        GoalScore(
+            trajectory_id=new.id, score=5, kind=ScoreKind.START, measured_at=T0 + timedelta(days=90)
+        )
+    )
+    db.flush()
+    scores = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).scores
+    assert set(recent_lines(scores, 1, None)["client"]) == {"Nieuw"}
+    assert set(recent_lines(scores, 1, old.client_id)["client"]) == {"Nieuw", "Oud"}
