@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 STREAMLIT := $(PY) -m streamlit run app.py --server.port $(PORT)
 
-.PHONY: demo serve test lint check-tests bench clean
+.PHONY: demo serve test lint bench load clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: lint
 ## Seed 5 and 50 coaches x 400 clients; time services, pages and the clock; JSON in bench/results/.
 bench: $(VENV)/.dev
 	$(PY) -m bench.run
+
+## A bounded load run: 8 worker processes, one per coach; add ARGS=--writes for writes too.
+load: $(VENV)/.runtime
+	$(PY) -m bench.load $(ARGS)
 
 clean:
 	rm -rf $(VENV) data/demo.db* test-artifacts

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench.pages import StatementCounter, measure_pages, peak_memory_mb
 from core.clients import list_clients
 from core.closing import list_closing_candidates, read_clock, start_closing
+from core.database import refresh_statistics
 from core.overview import get_overview
 from core.timer import Agenda, bar_segments
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME, generate_practice
@@ -116,6 +117,7 @@ def _seed(engine: Engine, coaches: int, clients: int) -> tuple[float, int, int, 
                 demo_login=number == 0,
             )
     seeded = time.perf_counter() - start
+    refresh_statistics(engine)
     with factory.begin() as session:
         coach_id = session.scalars(select(Coach.id).where(Coach.username == DEMO_USERNAME)).one()
         client_id = session.scalars(

@@ -114,7 +114,8 @@ def own_session(session: Session, *, coach_id: int, session_id: int) -> Coaching
     return record
 
 
-def _coach_trajectories(coach_id: int) -> Select[int]:
+def coach_trajectory_ids(coach_id: int) -> Select[int]:
+    """The ids of the coach's trajectories: a query filter that starts from the coach."""
     return (
         select(Trajectory.id)
         .join(Client, Client.id == Trajectory.client_id)
@@ -131,7 +132,7 @@ def _client_list_query(
     client_id: int | None,
 ) -> Select[*tuple[Any, ...]]:
     """Every client with their latest trajectory's figures, in one statement."""
-    mine = _coach_trajectories(coach_id).scalar_subquery()
+    mine = coach_trajectory_ids(coach_id).scalar_subquery()
     latest = (
         select(
             Trajectory,

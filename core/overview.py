@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.clients import coach_trajectory_ids
 from core.i18n import translate
 from core.progress import TrajectoryProgress, progress_query
 from core.timefmt import format_date, format_when, local_date, local_midnight, zone
@@ -108,6 +109,8 @@ def get_overview(session: Session, *, coach_id: int, timezone: str, now: datetim
         .join(Client, Client.id == Trajectory.client_id)
         .where(
             Client.coach_id == coach_id,
+            # Start from the coach's own trajectories, not from the platform's planned week.
+            CoachingSession.trajectory_id.in_(coach_trajectory_ids(coach_id).scalar_subquery()),
             CoachingSession.status == SessionStatus.PLANNED,
             CoachingSession.scheduled_at >= start,
             CoachingSession.scheduled_at < end,
@@ -121,6 +124,7 @@ def get_overview(session: Session, *, coach_id: int, timezone: str, now: datetim
         .join(Client, Client.id == Trajectory.client_id)
         .where(
             Client.coach_id == coach_id,
+            FollowUp.trajectory_id.in_(coach_trajectory_ids(coach_id).scalar_subquery()),
             FollowUp.status == FollowUpStatus.OPEN,
             FollowUp.due_on < today + timedelta(days=LOOKAHEAD_DAYS),
         )

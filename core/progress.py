@@ -91,7 +91,12 @@ def progress_query(*, coach_id: int, now: datetime) -> ProgressRow:
         .select_from(Trajectory)
         .join(Client, Client.id == Trajectory.client_id)
         .outerjoin(s, s.trajectory_id == Trajectory.id)
-        .where(Client.coach_id == coach_id, Trajectory.status == TrajectoryStatus.ACTIVE)
+        .where(
+            Client.coach_id == coach_id,
+            # Start from the coach's clients, not from every active trajectory on the platform.
+            Trajectory.client_id.in_(select(Client.id).where(Client.coach_id == coach_id)),
+            Trajectory.status == TrajectoryStatus.ACTIVE,
+        )
         .group_by(
             Trajectory.id,
             Client.id,

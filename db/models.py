@@ -229,7 +229,6 @@ class Trajectory(Base):
     status: Mapped[TrajectoryStatus] = mapped_column(
         enum_type(TrajectoryStatus, "trajectory_status"),
         default=TrajectoryStatus.ACTIVE,
-        index=True,
     )
     closing_format: Mapped[ClosingFormat | None] = mapped_column(
         enum_type(ClosingFormat, "closing_format")
@@ -283,8 +282,9 @@ class CoachingSession(Base):
         CheckConstraint(
             "session_rating IS NULL OR session_rating BETWEEN 1 AND 10", name="rating_range"
         ),
+        # Every query starts from one coach's trajectories; a platform-wide index on status
+        # and time only tempted the planner to scan every coach's sessions (bench/run.py).
         Index("ix_coaching_session_trajectory_when", "trajectory_id", "scheduled_at"),
-        Index("ix_coaching_session_status_when", "status", "scheduled_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -417,7 +417,6 @@ class FollowUp(Base):
     __tablename__ = "follow_up"
     __table_args__ = (
         CheckConstraint("status <> 'skipped' OR skip_reason IS NOT NULL", name="skip_needs_reason"),
-        Index("ix_follow_up_status_due", "status", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -285,3 +285,20 @@ def outcome_form(choices: list[ClientChoice], today: date) -> None:
                     errors,
                     "follow_ups.outcome_saved",
                 )
+
+
+def rest_table(items: list[QueueItem]) -> None:
+    """The rest of a long group as a compact list; they come up as cards when it shortens."""
+    coach = ui.coach()
+    st.caption(ui.t("follow_ups.more", count=len(items)))
+    ui.table(
+        [
+            {
+                ui.t("follow_ups.col_due"): format_date(item.due_on, coach.language, year=True),
+                ui.t("follow_ups.add_client"): item.client_name,
+                ui.t("overview.col_kind"): item.title or ui.t(f"follow_up_kind.{item.kind}"),
+            }
+            for item in items
+        ],
+        "follow_ups.group_empty",
+    )

@@ -52,7 +52,7 @@ export, upload = st.columns(2)
 flag_labels = {flag.value: ui.t(f"readiness_short.{flag.value}") for flag in Flag}
 export.download_button(
     ui.t("clients.export"),
-    export_clients_csv(rows, flag_labels).encode(),
+    lambda: export_clients_csv(rows, flag_labels).encode(),
     file_name=f"afronding-clienten-{today.isoformat()}.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -9,6 +9,7 @@ from core.timefmt import local_date, utc_now
 from pages import _follow_up_ui as fu
 from pages import _ui as ui
 
+CARDS_PER_GROUP = 20  # the rest as a compact list: hundreds of cards would render slowly
 coach = ui.coach()
 today = local_date(utc_now(), coach.timezone)
 st.title(ui.t("follow_ups.title"))
@@ -36,8 +37,10 @@ for bucket, group in group_queue(items, today).items():
     st.subheader(f"{ui.t(f'bucket.{bucket}')} ({len(group)})")
     if not group:
         st.caption(ui.t("follow_ups.group_empty"))
-    for item in group:
+    for item in group[:CARDS_PER_GROUP]:
         fu.card(item, today=today, smtp=smtp)
+    if len(group) > CARDS_PER_GROUP:
+        fu.rest_table(group[CARDS_PER_GROUP:])
 
 if choices:
     with st.expander(ui.t("follow_ups.add_title"), icon=":material/add_task:"):
