@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.accounts import create_coach
+from core.clients import TrajectoryInput, add_client
+from core.config import load_settings
+from core.database import prepare_database
+from core.timeline import get_client_detail
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME
+from tests.conftest import TODAY
 
 APP = str(Path(__file__).parents[2] / "app.py")
 
@@ -51,3 +57,28 @@ def open_page(logged_in: AppTest) -> Callable[[str], AppTest]:
         return logged_in.switch_page(path).run()
 
     return switch
+
+
+def other_coachs_client() -> tuple[int, int, int]:
+    """Another coach with one client named Geheim, in the app's database: (coach, client,
+    trajectory) ids, for checking that nothing of theirs can be reached."""
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory.begin() as session:
+        other = create_coach(
+            session,
+            username="ander",
+            display_name="Andere Coach",
+            email="a@example.org",
+            password="Sterk-wachtwoord-7",
+        )
+        client_id = add_client(
+            session,
+            coach_id=other.id,
+            name="Geheim",
+            email="",
+            phone="",
+            notes="",
+            trajectory=TrajectoryInput("Doel", TODAY, 8),
+        )
+        detail = get_client_detail(session, coach_id=other.id, client_id=client_id)
+        return other.id, client_id, detail.trajectories[0].trajectory_id

@@ -5,11 +5,10 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.accounts import create_coach
-from core.clients import TrajectoryInput, add_client
 from core.config import load_settings
 from core.database import prepare_database
 from tests.conftest import TODAY
+from tests.pages.conftest import other_coachs_client
 
 LIST = "pages/clients.py"
 CLIENT = "pages/client.py"
@@ -122,24 +121,7 @@ def test_the_client_page_logs_a_session_into_the_timeline(
 
 def test_another_coachs_client_is_not_found_by_url(open_page: Callable[[str], AppTest]) -> None:
     app = open_page(LIST)
-    factory = prepare_database(load_settings(), today=TODAY)
-    with factory.begin() as session:
-        other = create_coach(
-            session,
-            username="ander",
-            display_name="Andere Coach",
-            email="a@example.org",
-            password="Sterk-wachtwoord-7",
-        )
-        their_id = add_client(
-            session,
-            coach_id=other.id,
-            name="Geheim",
-            email="",
-            phone="",
-            notes="",
-            trajectory=TrajectoryInput("Doel", TODAY, 8),
-        )
+    _, their_id, _ = other_coachs_client()
     app.query_params["id"] = str(their_id)
     app.switch_page(CLIENT).run()
     assert not app.exception

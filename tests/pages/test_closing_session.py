@@ -4,15 +4,13 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
-from core.accounts import create_coach
-from core.clients import TrajectoryInput, add_client
 from core.closing import read_closing, save_plan, start_closing
 from core.config import load_settings
 from core.database import prepare_database
 from core.timefmt import utc_now
-from core.timeline import get_client_detail
 from core.timer import Agenda
 from tests.conftest import TODAY
+from tests.pages.conftest import other_coachs_client
 
 PAGE = "pages/closing_session.py"
 
@@ -66,32 +64,12 @@ def test_another_coachs_session_is_not_reachable_by_url(
     open_page: Callable[[str], AppTest],
 ) -> None:
     app = open_page(PAGE)
+    other_id, _, trajectory_id = other_coachs_client()
     factory = prepare_database(load_settings(), today=TODAY)
     with factory.begin() as session:
-        other = create_coach(
-            session,
-            username="ander",
-            display_name="Andere Coach",
-            email="a@example.org",
-            password="Sterk-wachtwoord-7",
-        )
-        client_id = add_client(
-            session,
-            coach_id=other.id,
-            name="Geheim",
-            email="",
-            phone="",
-            notes="",
-            trajectory=TrajectoryInput("Doel", TODAY, 8),
-        )
-        trajectory_id = (
-            get_client_detail(session, coach_id=other.id, client_id=client_id)
-            .trajectories[0]
-            .trajectory_id
-        )
         their_session = start_closing(
             session,
-            coach_id=other.id,
+            coach_id=other_id,
             trajectory_id=trajectory_id,
             agenda=Agenda.SINGLE_90,
             minutes=None,
