@@ -629,3 +629,8 @@ def client_table(
         }
         for row in rows
     ]
+
+
+def client_email(session: Session, *, coach_id: int, trajectory_id: int) -> str | None:
+    """The e-mail address of the trajectory's client."""
+    return own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id).client.email

@@ -18,13 +18,16 @@ from core.clients import (
     ClientChoice,
     TrajectoryInput,
     add_client,
+    client_email,
     start_trajectory,
     update_client,
     update_trajectory,
 )
 from core.database import transaction
 from core.errors import ValidationError
+from core.follow_ups import Draft
 from core.gas import GAS_LEVELS, add_gas_goal, goals_t_score, list_gas_goals, set_gas_level
+from core.mail import MailFailed, send_mail, smtp_settings
 from core.numfmt import format_number
 from core.progress import TrajectoryProgress
 from core.question_bank import QuestionGroup, list_questions
@@ -409,6 +412,9 @@ def forms_panel(trajectory_id: int) -> None:
             base = ui.settings().public_url or st.context.url or "http://localhost:8501"
             st.success(ui.t("forms.created"), icon=":material/link:")
             st.code(form_url(base, link.token), language=None)
+            st.session_state[f"form_link_url_{trajectory_id}"] = form_url(base, link.token)
+    if url := st.session_state.get(f"form_link_url_{trajectory_id}"):
+        _mail_link(trajectory_id, url)
     now = utc_now()
     with ui.db_session() as session:
         links = list_form_links(session, coach_id=coach.id, trajectory_id=trajectory_id, now=now)
@@ -492,4 +498,40 @@ def gas_panel(trajectory_id: int) -> None:
                 errors,
                 "gas.added",
                 clear=("gas_description", "gas_expected"),
+            )
+
+
+def _mail_link(trajectory_id: int, url: str) -> None:
+    """Send the new link to the client the same way as a follow-up mail."""
+    coach = ui.coach()
+    with ui.db_session() as session:
+        email = client_email(session, coach_id=coach.id, trajectory_id=trajectory_id)
+    with st.expander(ui.t("forms.mail_title"), icon=":material/mail:"):
+        to = st.text_input(
+            ui.t("follow_ups.mail_to"), value=email or "", key=f"form_mail_to_{trajectory_id}"
+        )
+        draft = Draft(
+            ui.t("forms.mail_subject"), ui.t("forms.mail_body", url=url, coach=coach.display_name)
+        )
+        smtp = smtp_settings()
+        if smtp is not None and st.button(
+            ui.t("follow_ups.mail_send"), key=f"form_mail_send_{trajectory_id}"
+        ):
+            try:
+                send_mail(
+                    smtp,
+                    to=to,
+                    subject=draft.subject,
+                    body=draft.body,
+                    sender_name=coach.display_name,
+                )
+            except MailFailed as failed:
+                st.error(ui.t(failed.message_key), icon=":material/error:")
+            else:
+                st.success(ui.t("forms.mail_sent"), icon=":material/check:")
+        if to.strip():
+            st.link_button(
+                ui.t("follow_ups.mail_open"),
+                draft.mailto(to.strip()),
+                icon=":material/open_in_new:",
             )

@@ -7,6 +7,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from streamlit.testing.v1 import AppTest
 
+from core.clients import list_client_choices
+from core.config import load_settings
+from core.database import prepare_database
+from tests.conftest import TODAY
 from tests.smtp import Inbox, free_port
 
 PAGE = "pages/follow_ups.py"
@@ -83,3 +87,25 @@ def test_a_refused_address_keeps_the_draft(
     assert "weigert dit adres" in app.error[0].value
     assert app.text_area(key=f"{prefix}_body").value == "Mijn eigen tekst"
     assert smtp_env.messages == []
+
+
+def test_a_form_link_is_mailed_from_the_client_page(
+    open_page: Callable[[str], AppTest], smtp_env: Inbox
+) -> None:
+    app = open_page("pages/clients.py")
+    first = app.dataframe[0].value["Cliënt"].iloc[0]
+    app.query_params["id"] = str(_first_client_id(app, first))
+    app.switch_page("pages/client.py").run()
+    app.segmented_control(key="client_section").set_value("forms").run()
+    next(b for b in app.button if b.label == "Link maken").click().run()
+    assert not app.exception
+    next(b for b in app.button if b.label == "Versturen").click().run()
+    assert any(s.value == "De link is gemaild." for s in app.success)
+    [(_, content)] = smtp_env.messages
+    assert "/formulier?t=" in content and "Subject: Je evaluatieformulier" in content
+
+
+def _first_client_id(app: AppTest, name: str) -> int:
+    with prepare_database(load_settings(), today=TODAY)() as session:
+        choices = list_client_choices(session, coach_id=app.session_state["app_coach"].id)
+    return next(c.client_id for c in choices if c.name == name)
