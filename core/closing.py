@@ -1,6 +1,6 @@
 """Afrondingssessie: run the closing session live, capture it, and end it with follow-ups."""
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
@@ -299,7 +299,6 @@ class ClosingView:
     plan: PlanDraft
     checklist: ChecklistDraft
     ended: bool
-    phases: list[PhaseTimes] = field(default_factory=list)
 
 
 def _evaluation(session: Session, trajectory_id: int) -> EvaluationDraft:
@@ -375,7 +374,6 @@ def read_closing(session: Session, *, coach_id: int, session_id: int, now: datet
         plan=_plan(session, trajectory.id),
         checklist=_checklist(session, trajectory.id),
         ended=timer.ended_at is not None,
-        phases=phases,
     )
 
 
@@ -588,8 +586,3 @@ def end_closing(
         view.plan,
         view.checklist,
     )
-
-
-def draft_fields(draft: object) -> list[str]:
-    """The field names of a draft, for forms that show them one by one."""
-    return [f.name for f in fields(draft)]  # type: ignore[arg-type]

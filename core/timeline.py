@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clients import own_client, own_trajectory
+from core.closing import CHECKLIST_ITEMS
 from core.i18n import translate
 from core.timefmt import format_date, format_moment, local_date, local_midnight
 from db.models import (
@@ -20,17 +21,6 @@ from db.models import (
     RetentionPlan,
     Trajectory,
     TrajectoryStatus,
-)
-
-CHECKLIST_ITEMS = (
-    "relationship_acknowledged",
-    "successes_celebrated",
-    "emotion_room",
-    "feedback_asked",
-    "offered_follow_up",
-    "offered_single_sessions",
-    "offered_new_trajectory",
-    "goodbye_explicit",
 )
 
 

@@ -113,14 +113,6 @@ def credentials(accounts: list[CoachAccount]) -> dict[str, dict[str, dict[str, o
     }
 
 
-def coming_soon(page: str) -> None:
-    """An honest page for what a later version fills: its title and what will be here."""
-    coach()  # the login gate, as on every page
-    st.title(t(f"nav.{page}"))
-    st.info(t(f"coming.{page}"), icon=":material/construction:")
-    st.caption(t("coming.note"))
-
-
 def table(rows: list[dict[str, object]], empty_key: str) -> None:
     """Display rows as a calm, read-only table (plain text: nothing a client typed renders)."""
     if not rows:
