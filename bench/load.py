@@ -16,7 +16,7 @@ import time
 import traceback
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from core.clients import list_clients
 from core.closing import list_closing_candidates, read_clock, save_plan, start_closing
@@ -29,7 +29,7 @@ from core.trends import load_trends
 from db.demo import generate_practice
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade_database
-from db.models import Client, Coach, Trajectory, TrajectoryStatus
+from db.models import Client, Coach, CoachingSession, Trajectory, TrajectoryStatus
 
 NOW = datetime(2026, 11, 26, 8, tzinfo=UTC)
 TODAY = date(2026, 11, 26)
@@ -46,7 +46,7 @@ def _worker(
     factory = make_session_factory(make_engine(url))
     timings: list[float] = []
     errors: list[str] = []
-    with transaction(factory) as session:
+    with transaction(factory, write=True) as session:
         trajectory_id = session.scalars(
             select(Trajectory.id)
             .join(Client, Client.id == Trajectory.client_id)
@@ -73,7 +73,7 @@ def _worker(
                 with transaction(factory) as session:
                     load_trends(session, coach_id=coach_id, coach_ids=[coach_id])
             if writes and trajectory_id is not None:
-                with transaction(factory) as session:
+                with transaction(factory, write=True) as session:
                     log_session(
                         session,
                         coach_id=coach_id,
@@ -83,7 +83,7 @@ def _worker(
                         ),
                         timezone=TZ,
                     )
-                with transaction(factory) as session:
+                with transaction(factory, write=True) as session:
                     plan = session.execute(
                         text("SELECT version FROM retention_plan WHERE trajectory_id = :t"),
                         {"t": trajectory_id},
@@ -148,6 +148,12 @@ def main() -> None:
     )
     for error in sorted(set(errors)):
         print(f"  {errors.count(error)} x {error}")
+    if args.writes:
+        with make_session_factory(engine).begin() as session:
+            logged = session.scalar(
+                select(func.count(CoachingSession.id)).where(CoachingSession.notes.like("load %"))
+            )
+        print(f"  sessions logged by the workers: {logged} of {len(timings)}")
     raise SystemExit(1 if errors else 0)
 
 

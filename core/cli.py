@@ -35,7 +35,7 @@ def _create_coach(settings: Settings, args: argparse.Namespace) -> None:
     factory = prepare_database(settings, today=local_date(utc_now(), "Europe/Amsterdam"))
     password = _read_password(args)
     try:
-        with transaction(factory) as session:
+        with transaction(factory, write=True) as session:
             account = create_coach(
                 session,
                 username=args.username,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.config import ConfigError, Settings
 from core.errors import DatabaseUnavailable
 from db.demo import generate_practice, has_demo_practice
-from db.engine import DEMO_SQLITE_PATH, make_engine, make_session_factory
+from db.engine import DEMO_SQLITE_PATH, make_engine, make_session_factory, transaction_options
 from db.migrate import upgrade_database
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,13 @@ def refresh_statistics(engine: Engine) -> None:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: committed at the end, rolled back whole on any error."""
+def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """One unit of work, committed at the end, rolled back whole on any error; only a `write`
+    transaction may change data (on SQLite it waits its turn for the write lock up front)."""
+    engine = factory.kw["bind"]
     try:
-        with factory.begin() as session:
+        options = transaction_options(engine, write=write)
+        with factory(execution_options=options) as session, session.begin():
             yield session
     except (OperationalError, InterfaceError) as exc:
         log.error("database error: %s", exc)

@@ -14,6 +14,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "afronding.db"
 # The demo lives in its own file, so trying the demo never mixes with a coach's real records.
 DEMO_SQLITE_PATH = PROJECT_ROOT / "data" / "demo.db"
+# Our execution option saying whether a SQLite transaction reads or writes (see make_engine).
+SQLITE_ACCESS = "afronding_sqlite_access"
 
 
 def database_url(*, demo: bool = False, environ: Mapping[str, str] = os.environ) -> str:
@@ -57,9 +59,26 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        access = connection.get_execution_options().get(SQLITE_ACCESS)
+        # query_only is per connection: switch it only when this transaction needs the other.
+        read_only = access == "read"
+        if connection.info.get(SQLITE_ACCESS, False) != read_only:
+            connection.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+            connection.info[SQLITE_ACCESS] = read_only
+        # A writer takes the write lock at BEGIN: a deferred transaction that read first can't
+        # take it later once another writer committed, and fails with "database is locked".
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if access == "write" else "BEGIN")
 
     return engine
+
+
+def transaction_options(engine: Engine, *, write: bool) -> dict[str, Any]:
+    """Execution options for a transaction that only reads, or one that writes."""
+    if engine.dialect.name == "sqlite":
+        return {SQLITE_ACCESS: "write" if write else "read"}
+    if engine.dialect.name == "postgresql":
+        return {"postgresql_readonly": not write}
+    return {}
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

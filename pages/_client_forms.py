@@ -149,7 +149,7 @@ def import_panel() -> None:
     if not (submitted and upload):
         return
     try:
-        with ui.db_session() as session:
+        with ui.db_session(write=True) as session:
             count = import_clients_csv(session, coach_id=ui.coach_id(), data=upload.getvalue())
     except ImportRefused as refused:
         lines = [
@@ -397,7 +397,7 @@ def forms_panel(trajectory_id: int) -> None:
         )
     if submitted:
         try:
-            with ui.db_session() as session:
+            with ui.db_session(write=True) as session:
                 link = create_form_link(
                     session,
                     coach_id=coach.id,
@@ -437,14 +437,14 @@ def forms_panel(trajectory_id: int) -> None:
         if row.state in ("not_opened", "opened") and action.button(
             ui.t("forms.revoke"), key=f"revoke_{row.link_id}"
         ):
-            with ui.db_session() as session:
+            with ui.db_session(write=True) as session:
                 revoke_form_link(session, coach_id=coach.id, link_id=row.link_id, now=utc_now())
             ui.flash("forms.revoked")
             st.rerun()
 
 
 def _set_level(goal_id: int, key: str) -> None:
-    with transaction(ui.session_factory()) as session:
+    with transaction(ui.session_factory(), write=True) as session:
         set_gas_level(session, coach_id=ui.coach_id(), goal_id=goal_id, level=st.session_state[key])
 
 

@@ -92,7 +92,7 @@ def start_form() -> None:
             )
     st.caption(ui.t("closing.minutes_total", total=sum(minutes.values())))
     if st.button(ui.t("closing.start"), type="primary", icon=":material/play_arrow:"):
-        with ui.db_session() as session:
+        with ui.db_session(write=True) as session:
             session_id = start_closing(
                 session,
                 coach_id=coach.id,
@@ -200,22 +200,22 @@ def controls(view: ClosingView) -> None:
         width="stretch",
         disabled=view.timer.current is None or view.timer.current.phase is Phase.BUFFER,
     ):
-        with ui.db_session() as session:
+        with ui.db_session(write=True) as session:
             next_phase(session, coach_id=coach_id, session_id=view.session_id, now=now)
         st.rerun()
     if view.timer.paused:
         if middle.button(ui.t("closing.resume"), icon=":material/play_arrow:", width="stretch"):
-            with ui.db_session() as session:
+            with ui.db_session(write=True) as session:
                 resume_closing(session, coach_id=coach_id, session_id=view.session_id, now=now)
             st.rerun()
     elif middle.button(ui.t("closing.pause"), icon=":material/pause:", width="stretch"):
-        with ui.db_session() as session:
+        with ui.db_session(write=True) as session:
             pause_closing(session, coach_id=coach_id, session_id=view.session_id, now=now)
         st.rerun()
     with right.popover(ui.t("closing.end"), icon=":material/flag:", width="stretch"):
         st.write(ui.t("closing.end_confirm"))
         if st.button(ui.t("closing.end_yes"), type="primary", key="closing_end_yes"):
-            with ui.db_session() as session:
+            with ui.db_session(write=True) as session:
                 summary = end_closing(
                     session,
                     coach_id=coach_id,
@@ -233,7 +233,7 @@ def _save(kind: str, view: ClosingView, key: str, field: str) -> None:
     value: Any = st.session_state[key]
     versions = st.session_state.setdefault("closing_versions", {})
     try:
-        with transaction(ui.session_factory()) as session:
+        with transaction(ui.session_factory(), write=True) as session:
             if kind == "evaluation":
                 save_evaluation(
                     session,
@@ -313,7 +313,7 @@ def capture(view: ClosingView, pillar: Phase) -> None:
 
 
 def _tick(session_id: int, key: str, question: str) -> None:
-    with transaction(ui.session_factory()) as session:
+    with transaction(ui.session_factory(), write=True) as session:
         mark_asked(
             session,
             coach_id=ui.coach_id(),
@@ -391,7 +391,7 @@ def summary(result: ClosingSummary) -> None:
 
 def _hide(keys_before: set[str], widget: str) -> None:
     chosen = set(st.session_state[widget])
-    with transaction(ui.session_factory()) as session:
+    with transaction(ui.session_factory(), write=True) as session:
         for key in keys_before ^ chosen:
             set_question_hidden(session, coach_id=ui.coach_id(), key=key, hidden=key in chosen)
 

@@ -40,10 +40,10 @@ def session_factory() -> Any:
 
 
 @contextmanager
-def db_session() -> Iterator[Any]:
-    """A transaction for this page; a database fault becomes a calm message, not a traceback."""
+def db_session(*, write: bool = False) -> Iterator[Any]:
+    """A page's transaction (`write` to change data); a fault becomes a calm message."""
     try:
-        with transaction(session_factory()) as session:
+        with transaction(session_factory(), write=write) as session:
             yield session
     except DatabaseUnavailable:
         st.error(t("db.unavailable"), icon=":material/cloud_off:")
@@ -123,7 +123,7 @@ def table(rows: list[dict[str, object]], empty_key: str) -> None:
 
 def remember_logout(coach_id: int) -> None:
     """Every login cookie of this coach issued until now stops working."""
-    with db_session() as session:
+    with db_session(write=True) as session:
         record_logout(session, coach_id=coach_id, now=utc_now())
 
 
@@ -205,7 +205,7 @@ def save(
     """Run `action` in one transaction; refused input goes beside its fields and nothing is
     written, success clears the form, says `done` and draws again (or opens page `then`)."""
     try:
-        with db_session() as session:
+        with db_session(write=True) as session:
             action(session)
     except ValidationError as invalid:
         errors.show(invalid.errors)

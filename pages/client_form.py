@@ -35,7 +35,7 @@ def dead_end(language: str = "nl") -> NoReturn:
 
 if not token:
     dead_end()
-with ui.db_session() as session:
+with ui.db_session(write=True) as session:
     form: OpenForm | None = None if done else open_form(session, token=token, now=utc_now())
 language = st.session_state.get("form_language", "nl")
 if done:
@@ -91,7 +91,7 @@ with st.form("client_form"):
 if submitted:
     answers = EvaluationAnswers(**values) if evaluation else HomeworkAnswers(**values)  # type: ignore[arg-type]
     try:
-        with ui.db_session() as session:
+        with ui.db_session(write=True) as session:
             stored = submit_form(session, token=token, answers=answers, now=utc_now())
     except ValidationError as invalid:
         errors.show(invalid.errors, language=form.language)

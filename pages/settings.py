@@ -40,7 +40,7 @@ if st.session_state.pop("settings_saved", False):
 
 if submitted:
     try:
-        with ui.db_session() as session:
+        with ui.db_session(write=True) as session:
             update_preferences(
                 session, coach_id=coach.id, display_name=name, language=language, timezone=timezone
             )

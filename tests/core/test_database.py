@@ -1,0 +1,57 @@
+"""Transactions: a read can't write, and concurrent writers on SQLite wait their turn."""
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import InternalError
+
+from core.database import transaction
+from core.errors import DatabaseUnavailable
+from db.engine import make_engine, make_session_factory
+from db.migrate import upgrade_database
+from db.models import Practice
+
+
+def test_a_read_transaction_refuses_to_write(engine: Engine) -> None:
+    factory = make_session_factory(engine)
+    with transaction(factory) as session:
+        before = session.scalar(select(func.count(Practice.id)))
+    # SQLite says "readonly database" (an OperationalError), PostgreSQL a read-only transaction.
+    with pytest.raises((DatabaseUnavailable, InternalError)), transaction(factory) as session:
+        session.add(Practice(name="Stilletjes erbij"))
+    with transaction(factory, write=True) as session:
+        assert session.scalar(select(func.count(Practice.id))) == before
+
+
+def test_two_writers_that_read_first_both_succeed_on_sqlite(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'writers.db'}")
+    upgrade_database(engine)
+    factory = make_session_factory(engine)
+    first_has_read = threading.Event()
+    errors: list[Exception] = []
+
+    def read_then_write(name: str, pause: float) -> None:
+        try:
+            with transaction(factory, write=True) as session:
+                session.scalar(select(func.count(Practice.id)))
+                first_has_read.set()
+                # Without the write lock taken up front, the other writer commits during
+                # this pause and this transaction's first write fails: "database is locked".
+                time.sleep(pause)
+                session.add(Practice(name=name))
+        except Exception as error:  # the assertion below reports it
+            errors.append(error)
+
+    slow = threading.Thread(target=read_then_write, args=("Eerste praktijk", 0.5))
+    slow.start()
+    first_has_read.wait(5)
+    read_then_write("Tweede praktijk", 0)
+    slow.join(10)
+    assert errors == []
+    with transaction(factory) as session:
+        names = set(session.scalars(select(Practice.name)))
+    assert names == {"Eerste praktijk", "Tweede praktijk"}
+    engine.dispose()
