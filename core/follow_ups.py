@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from core.clients import own_client, own_trajectory
 from core.errors import NotFound, ValidationError
 from core.i18n import translate
-from core.mail import SmtpSettings, send_mail
 from core.timefmt import zone
 from core.validation import score_problem, text_problem
 from db.models import (
@@ -364,22 +363,13 @@ def follow_ups_ics(items: list[QueueItem], *, timezone: str, language: str) -> b
     return ical
 
 
-def send_follow_up_mail(
-    session: Session,
-    *,
-    coach_id: int,
-    follow_up_id: int,
-    smtp: SmtpSettings,
-    to: str,
-    draft: Draft,
-    sender_name: str,
-    now: datetime,
-) -> None:
-    """Send the (edited) draft and record it; when sending fails, nothing is recorded."""
+def record_mail_sent(session: Session, *, coach_id: int, follow_up_id: int, now: datetime) -> None:
+    """Record that the follow-up's mail went out, which completes the follow-up."""
+    # The page sends first, outside any transaction: a slow mail server must not hold the
+    # database's write lock. So a mail that was sent is recorded even if the follow-up closed.
     item = _own_follow_up(session, coach_id, follow_up_id)
-    _open(item)
-    send_mail(smtp, to=to, subject=draft.subject, body=draft.body, sender_name=sender_name)
     item.sent_at = now
-    item.status = FollowUpStatus.DONE
-    item.completed_at = now
+    if item.status is FollowUpStatus.OPEN:
+        item.status = FollowUpStatus.DONE
+        item.completed_at = now
     session.flush()

@@ -14,14 +14,14 @@ from core.follow_ups import (
     add_follow_up,
     complete_follow_up,
     draft_message,
+    record_mail_sent,
     record_referral,
     record_result,
     record_review,
     reschedule_follow_up,
-    send_follow_up_mail,
     skip_follow_up,
 )
-from core.mail import MailFailed, SmtpSettings
+from core.mail import MailFailed, SmtpSettings, send_mail
 from core.timefmt import format_date, utc_now
 from pages import _ui as ui
 
@@ -142,22 +142,14 @@ def _mail(
             st.caption(ui.t("follow_ups.mail_no_smtp"))
         elif st.button(ui.t("follow_ups.mail_send"), type="primary", key=f"{key}_send"):
             try:
-                with ui.db_session() as session:
-                    send_follow_up_mail(
-                        session,
-                        coach_id=coach.id,
-                        follow_up_id=item.follow_up_id,
-                        smtp=smtp,
-                        to=to,
-                        draft=edited,
-                        sender_name=coach.display_name,
-                        now=utc_now(),
-                    )
+                send_mail(smtp, to=to, subject=subject, body=body, sender_name=coach.display_name)
             except MailFailed as failed:
                 st.error(ui.t(failed.message_key), icon=":material/error:")
-            except ValidationError as invalid:
-                st.error(ui.t(next(iter(invalid.errors.values()))))
             else:
+                with ui.db_session(write=True) as session:
+                    record_mail_sent(
+                        session, coach_id=coach.id, follow_up_id=item.follow_up_id, now=utc_now()
+                    )
                 ui.forget(f"{key}_to", f"{key}_subject", f"{key}_body")
                 ui.flash("follow_ups.mail_sent")
                 st.rerun()

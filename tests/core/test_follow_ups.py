@@ -1,7 +1,6 @@
 """Follow-ups: the queue by the coach's calendar, actions, drafts, mail, outcomes, calendar."""
 
 import socket
-import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -14,7 +13,6 @@ from sqlalchemy.orm import Session
 from core.errors import NotFound, ValidationError
 from core.follow_ups import (
     Bucket,
-    Draft,
     add_follow_up,
     bucket_for,
     complete_follow_up,
@@ -22,14 +20,14 @@ from core.follow_ups import (
     follow_ups_ics,
     group_queue,
     list_queue,
+    record_mail_sent,
     record_referral,
     record_result,
     record_review,
     reschedule_follow_up,
-    send_follow_up_mail,
     skip_follow_up,
 )
-from core.mail import MailFailed, SmtpSettings
+from core.mail import MailFailed, SmtpSettings, send_mail
 from core.timefmt import local_date
 from db.models import (
     FollowUp,
@@ -221,17 +219,14 @@ def smtp_server() -> Iterator[tuple[SmtpSettings, Inbox]]:
 def test_a_mail_arrives_and_the_follow_up_is_done(db: Session, smtp_server) -> None:  # type: ignore[no-untyped-def]
     smtp, inbox = smtp_server
     coach, _, item = _one(db)
-    draft = Draft("Even terugkijken", "Beste Iris,\n\nHoe gaat het?")
-    send_follow_up_mail(
-        db,
-        coach_id=coach.id,
-        follow_up_id=item.id,
-        smtp=smtp,
+    send_mail(
+        smtp,
         to="iris@example.org",
-        draft=draft,
+        subject="Even terugkijken",
+        body="Beste Iris,\n\nHoe gaat het?",
         sender_name="Marieke",
-        now=NOW,
     )
+    record_mail_sent(db, coach_id=coach.id, follow_up_id=item.id, now=NOW)
     [(recipients, content)] = inbox.messages
     assert recipients == ["iris@example.org"]
     assert "Subject: Even terugkijken" in content and "Hoe gaat het?" in content
@@ -244,66 +239,41 @@ def test_a_mail_arrives_and_the_follow_up_is_done(db: Session, smtp_server) -> N
     ("to", "message"),
     [("iris@weigert.example", "mail.recipient_refused"), ("geen-adres", "mail.bad_recipient")],
 )
-def test_a_refused_address_sends_nothing_and_leaves_it_open(  # type: ignore[no-untyped-def]
-    db: Session, smtp_server, to: str, message: str
+def test_a_refused_address_sends_nothing(  # type: ignore[no-untyped-def]
+    smtp_server, to: str, message: str
 ) -> None:
     smtp, inbox = smtp_server
-    coach, _, item = _one(db)
     with pytest.raises(MailFailed) as failed:
-        send_follow_up_mail(
-            db,
-            coach_id=coach.id,
-            follow_up_id=item.id,
-            smtp=smtp,
-            to=to,
-            draft=Draft("x", "y"),
-            sender_name="M",
-            now=NOW,
-        )
+        send_mail(smtp, to=to, subject="x", body="y", sender_name="M")
     assert failed.value.message_key == message
     assert inbox.messages == []
-    assert db.get_one(FollowUp, item.id).status is FollowUpStatus.OPEN
 
 
 def test_a_server_that_is_down_or_silent_gives_a_clear_message(
-    db: Session, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    coach, _, item = _one(db)
     down = SmtpSettings(host="127.0.0.1", port=free_port(), sender="c@example.org", starttls=False)
     with pytest.raises(MailFailed) as failed:
-        send_follow_up_mail(
-            db,
-            coach_id=coach.id,
-            follow_up_id=item.id,
-            smtp=down,
-            to="iris@example.org",
-            draft=Draft("x", "y"),
-            sender_name="M",
-            now=NOW,
-        )
+        send_mail(down, to="iris@example.org", subject="x", body="y", sender_name="M")
     assert failed.value.message_key == "mail.unreachable"
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(1)  # accepts the connection, never says hello
     monkeypatch.setattr("core.mail.TIMEOUT_SECONDS", 1)
-    stop = threading.Event()
     try:
         mute = SmtpSettings(
             host="127.0.0.1", port=silent.getsockname()[1], sender="c@example.org", starttls=False
         )
         with pytest.raises(MailFailed) as failed:
-            send_follow_up_mail(
-                db,
-                coach_id=coach.id,
-                follow_up_id=item.id,
-                smtp=mute,
-                to="iris@example.org",
-                draft=Draft("x", "y"),
-                sender_name="M",
-                now=NOW,
-            )
+            send_mail(mute, to="iris@example.org", subject="x", body="y", sender_name="M")
         assert failed.value.message_key == "mail.timeout"
     finally:
-        stop.set()
         silent.close()
-    assert db.get_one(FollowUp, item.id).status is FollowUpStatus.OPEN
+
+
+def test_a_mail_sent_after_the_follow_up_closed_is_still_recorded(db: Session) -> None:
+    coach, _, item = _one(db)
+    skip_follow_up(db, coach_id=coach.id, follow_up_id=item.id, reason="Niet nodig", now=NOW)
+    record_mail_sent(db, coach_id=coach.id, follow_up_id=item.id, now=NOW)
+    stored = db.get_one(FollowUp, item.id)
+    assert stored.status is FollowUpStatus.SKIPPED and stored.sent_at == NOW

@@ -73,6 +73,7 @@ def test_a_mail_is_sent_from_the_page(open_page: Callable[[str], AppTest], smtp_
     assert app.success[0].value == "De mail is verstuurd en de follow-up is afgerond."
     [(recipients, content)] = smtp_env.messages
     assert recipients == [to] and "Beste " in content
+    assert all(b.key != send.key for b in app.button)  # done, so gone from the queue
 
 
 def test_a_refused_address_keeps_the_draft(
@@ -87,6 +88,8 @@ def test_a_refused_address_keeps_the_draft(
     assert "weigert dit adres" in app.error[0].value
     assert app.text_area(key=f"{prefix}_body").value == "Mijn eigen tekst"
     assert smtp_env.messages == []
+    app.run()
+    assert any(b.key == send.key for b in app.button)  # still open in the queue
 
 
 def test_a_form_link_is_mailed_from_the_client_page(
