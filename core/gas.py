@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.clients import own_trajectory
 from core.errors import NotFound, ValidationError
+from core.frames import query_frame
 from core.validation import text_problem
 from db.models import Client, GasGoal, Trajectory
 
@@ -107,14 +108,19 @@ def gas_scores(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
 
     Trusts `coach_ids`: call it through core.trends.load_trends, which checks the scope."""
     ids = coach_ids
-    rows = session.execute(
-        select(GasGoal.trajectory_id, Client.name, GasGoal.attained_level, GasGoal.weight)
+    frame = query_frame(
+        session,
+        select(
+            GasGoal.trajectory_id,
+            Client.name.label("client"),
+            GasGoal.attained_level.label("level"),
+            GasGoal.weight,
+        )
         .join(Trajectory, Trajectory.id == GasGoal.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
         .where(Client.coach_id.in_(ids))
-        .order_by(GasGoal.trajectory_id, GasGoal.id)
-    ).all()
-    frame = pd.DataFrame(rows, columns=["trajectory_id", "client", "level", "weight"])
+        .order_by(GasGoal.trajectory_id, GasGoal.id),
+    )
     scored = []
     for trajectory_id, goals in frame.groupby("trajectory_id"):
         if goals["level"].isna().any():

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.frames import query_frame
 from core.gas import gas_scores
 from core.scope import CoachRef, allowed_coaches
 from db.models import (
@@ -62,7 +63,7 @@ def _scores(
         stmt = stmt.where(Trajectory.started_on >= since)
     if status is not None:
         stmt = stmt.where(Trajectory.status == status)
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=list(stmt.selected_columns.keys()))
+    frame = query_frame(session, stmt)
     for column in ("status", "kind", "source"):
         frame[column] = _plain(frame[column])
     return frame
@@ -142,17 +143,20 @@ def closing_distribution(scores: pd.DataFrame) -> pd.DataFrame:
 
 def _session_ratings(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
     """The after-session ratings (1–10) per week, with their count (one statement)."""
-    rows = session.execute(
-        select(CoachingSession.scheduled_at, CoachingSession.session_rating)
+    frame = query_frame(
+        session,
+        select(
+            CoachingSession.scheduled_at.label("held_at"),
+            CoachingSession.session_rating.label("rating"),
+        )
         .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
         .where(
             Client.coach_id.in_(coach_ids),
             CoachingSession.status == SessionStatus.HELD,
             CoachingSession.session_rating.is_not(None),
-        )
-    ).all()
-    frame = pd.DataFrame(rows, columns=["held_at", "rating"])
+        ),
+    )
     if frame.empty:
         return pd.DataFrame(columns=["week", "rating", "sessions"])
     frame["week"] = (
@@ -238,7 +242,7 @@ def _closed(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
         .outerjoin(Outcome, Outcome.trajectory_id == Trajectory.id)
         .where(Client.coach_id.in_(coach_ids), Trajectory.status == TrajectoryStatus.CLOSED)
     )
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=list(stmt.selected_columns.keys()))
+    frame = query_frame(session, stmt)
     for column in ("kind", "retained"):
         frame[column] = _plain(frame[column])
     return frame

@@ -72,14 +72,11 @@ gain = gain_summary(table)
 
 
 clients = scores.drop_duplicates("client_id").sort_values("client")
+client_names = dict(zip(clients["client_id"], clients["client"], strict=True))
 highlight = st.selectbox(
     ui.t("trends.highlight"),
-    [None, *clients["client_id"]],
-    format_func=lambda c: (
-        ui.t("trends.nobody")
-        if c is None
-        else dict(zip(clients["client_id"], clients["client"], strict=True))[c]
-    ),
+    [None, *client_names],
+    format_func=lambda c: ui.t("trends.nobody") if c is None else client_names[c],
     key="trends_highlight",
 )
 lines = recent_lines(scores, LINES_SHOWN, highlight)
