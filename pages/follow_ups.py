@@ -23,7 +23,8 @@ smtp = smtp_settings()
 
 st.download_button(
     ui.t("follow_ups.calendar"),
-    follow_ups_ics(items, timezone=coach.timezone, language=coach.language),
+    # Built only when clicked: the calendar of a full queue costs more than the rest of the page.
+    lambda: follow_ups_ics(items, timezone=coach.timezone, language=coach.language),
     file_name="afronding-follow-ups.ics",
     mime="text/calendar",
     icon=":material/calendar_add_on:",

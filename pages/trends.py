@@ -1,26 +1,18 @@
 """Evaluatietrends: goal scores across clients, and what the closing protocol brings."""
 
-from datetime import date
-
-import pandas as pd
 import streamlit as st
 
-from core.clients import TRAJECTORY_STATUSES
-from core.numfmt import format_number, format_share
+from core.numfmt import format_number
 from core.scope import coaches_in_view
 from core.trends import (
-    MIN_N,
     closing_distribution,
-    gain_per_coach,
     gain_summary,
     load_trends,
-    nps,
-    protocol_figures,
     recent_lines,
-    retained_share,
     start_and_end,
 )
 from pages import _charts as charts
+from pages import _trends_ui as trends_ui
 from pages import _ui as ui
 
 DUMBBELL_ROWS = 40
@@ -32,34 +24,9 @@ st.caption(ui.t("trends.intro"))
 
 with ui.db_session() as session:
     in_view = coaches_in_view(session, coach_id=coach.id)
-names = {c.coach_id: c.name for c in in_view}
-filters = st.columns([2, 2, 3] if len(in_view) > 1 else [2, 2])
-since = filters[0].date_input(
-    ui.t("trends.period"), value=None, format="DD-MM-YYYY", key="trends_since"
-)
-status = filters[1].selectbox(
-    ui.t("trends.status"),
-    [None, *TRAJECTORY_STATUSES],
-    format_func=lambda s: ui.t(f"trajectory_status.{s}") if s else ui.t("trends.all_statuses"),
-    key="trends_status",
-)
-chosen = list(names)
-if len(in_view) > 1:
-    chosen = filters[2].multiselect(
-        ui.t("trends.coaches"),
-        list(names),
-        default=list(names),
-        format_func=names.get,
-        key="trends_coaches",
-    ) or list(names)
+since, status, chosen = trends_ui.filters(in_view)
 with ui.db_session() as session:
-    data = load_trends(
-        session,
-        coach_id=coach.id,
-        coach_ids=chosen,
-        since=since if isinstance(since, date) else None,
-        status=status,
-    )
+    data = load_trends(session, coach_id=coach.id, coach_ids=chosen, since=since, status=status)
 scores, ratings, answers, closed, gas = (
     data.scores,
     data.ratings,
@@ -153,58 +120,6 @@ charts.section(
     "trends.gas_empty",
 )
 
-left, right = st.columns(2, gap="large")
-with left.container(border=True):
-    st.subheader(ui.t("trends.retained_title"))
-    share, with_result = retained_share(closed)
-    if share is None:
-        st.info(ui.t("trends.retained_empty"), icon=":material/lightbulb:")
-    else:
-        st.metric(
-            ui.t("trends.retained_title"),
-            format_share(share, lang),
-            border=False,
-            label_visibility="collapsed",
-        )
-        st.write(ui.t("trends.retained_reading", share=format_share(share, lang), n=with_result))
-with right.container(border=True):
-    st.subheader(ui.t("trends.nps_title"))
-    result = nps(answers)
-    if result.score is None:
-        st.info(ui.t("trends.nps_empty"), icon=":material/lightbulb:")
-    else:
-        st.altair_chart(
-            charts.nps_bar(result.promoters, result.passives, result.detractors), width="stretch"
-        )
-        st.write(
-            ui.t(
-                "trends.nps_reading",
-                score=format_number(result.score, lang, 0),
-                n=result.n,
-                promoters=result.promoters,
-                passives=result.passives,
-                detractors=result.detractors,
-            )
-        )
-
-with st.container(border=True):
-    st.subheader(ui.t("trends.protocol_title"))
-    st.caption(ui.t("trends.protocol_intro", min_n=MIN_N))
-    rows = charts.protocol_rows(protocol_figures(closed), lang)
-    ui.table(rows, "trends.lines_empty")
-    charts.download(pd.DataFrame(rows), "praktijkcijfers")
-
-if len(in_view) > 1:
-    with st.container(border=True):
-        st.subheader(ui.t("trends.per_coach_title"))
-        per_coach = gain_per_coach(table, [c for c in in_view if c.coach_id in chosen])
-        ui.table(
-            per_coach.rename(
-                columns={
-                    "coach": ui.t("trends.col_coach"),
-                    "trajectories": ui.t("trends.col_trajectories"),
-                    "mean_gain": ui.t("trends.col_gain"),
-                }
-            ).to_dict("records"),
-            "trends.gain_empty",
-        )
+trends_ui.outcome_panels(closed, answers, lang)
+owner_view = [c for c in in_view if c.coach_id in chosen] if len(in_view) > 1 else None
+trends_ui.practice_panels(table, closed, owner_view, lang)

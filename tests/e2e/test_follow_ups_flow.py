@@ -1,8 +1,10 @@
 """A coach completes a follow-up and records an outcome in a real browser."""
 
 import re
+from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import log_in, screenshot, wait_idle
@@ -24,6 +26,11 @@ def test_complete_a_follow_up_and_record_an_outcome(page: Page, app_url: str) ->
     wait_idle(page)
     screenshot(page, "50-follow-ups")
     overdue = _count(page, "Te laat")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="In je agenda zetten (.ics)").click()
+    events = Calendar.from_ical(Path(download.value.path()).read_bytes()).walk("VEVENT")
+    assert len(events) >= overdue and all(str(e["uid"]).endswith("@afronding") for e in events)
 
     page.get_by_role("button", name="Gedaan").first.click()
     page.get_by_label("Wat is er gebeurd? (optioneel)").first.fill("Gebeld; het gaat goed.")

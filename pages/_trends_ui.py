@@ -1,0 +1,104 @@
+"""Evaluatietrends' filters and its figure panels (charts live in pages/_charts.py)."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core.clients import TRAJECTORY_STATUSES
+from core.numfmt import format_number, format_share
+from core.scope import CoachRef
+from core.trends import (
+    MIN_N,
+    TrajectoryStatus,
+    gain_per_coach,
+    nps,
+    protocol_figures,
+    retained_share,
+)
+from pages import _charts as charts
+from pages import _ui as ui
+
+
+def filters(in_view: list[CoachRef]) -> tuple[date | None, TrajectoryStatus | None, list[int]]:
+    """Period, trajectory status and (for a practice owner) coaches to include."""
+    names = {c.coach_id: c.name for c in in_view}
+    columns = st.columns([2, 2, 3] if len(in_view) > 1 else [2, 2])
+    since = columns[0].date_input(
+        ui.t("trends.period"), value=None, format="DD-MM-YYYY", key="trends_since"
+    )
+    status = columns[1].selectbox(
+        ui.t("trends.status"),
+        [None, *TRAJECTORY_STATUSES],
+        format_func=lambda s: ui.t(f"trajectory_status.{s}") if s else ui.t("trends.all_statuses"),
+        key="trends_status",
+    )
+    chosen = list(names)
+    if len(in_view) > 1:
+        chosen = columns[2].multiselect(
+            ui.t("trends.coaches"),
+            list(names),
+            default=list(names),
+            format_func=names.get,
+            key="trends_coaches",
+        ) or list(names)
+    return since if isinstance(since, date) else None, status, chosen
+
+
+def outcome_panels(closed: pd.DataFrame, answers: list[int], language: str) -> None:
+    """Retained after six months, and the NPS, side by side."""
+    left, right = st.columns(2, gap="large")
+    with left.container(border=True):
+        st.subheader(ui.t("trends.retained_title"))
+        share, with_result = retained_share(closed)
+        if share is None:
+            st.info(ui.t("trends.retained_empty"), icon=":material/lightbulb:")
+        else:
+            shown = format_share(share, language)
+            st.metric(
+                ui.t("trends.retained_title"), shown, border=False, label_visibility="collapsed"
+            )
+            st.write(ui.t("trends.retained_reading", share=shown, n=with_result))
+    with right.container(border=True):
+        st.subheader(ui.t("trends.nps_title"))
+        result = nps(answers)
+        if result.score is None:
+            st.info(ui.t("trends.nps_empty"), icon=":material/lightbulb:")
+            return
+        st.altair_chart(
+            charts.nps_bar(result.promoters, result.passives, result.detractors), width="stretch"
+        )
+        st.write(
+            ui.t(
+                "trends.nps_reading",
+                score=format_number(result.score, language, 0),
+                n=result.n,
+                promoters=result.promoters,
+                passives=result.passives,
+                detractors=result.detractors,
+            )
+        )
+
+
+def practice_panels(
+    start_end: pd.DataFrame, closed: pd.DataFrame, coaches: list[CoachRef] | None, language: str
+) -> None:
+    """The figures with and without the full protocol, and gain per coach for an owner."""
+    with st.container(border=True):
+        st.subheader(ui.t("trends.protocol_title"))
+        st.caption(ui.t("trends.protocol_intro", min_n=MIN_N))
+        rows = charts.protocol_rows(protocol_figures(closed), language)
+        ui.table(rows, "trends.lines_empty")
+        charts.download(pd.DataFrame(rows), "praktijkcijfers")
+    if coaches is None:
+        return
+    with st.container(border=True):
+        st.subheader(ui.t("trends.per_coach_title"))
+        per_coach = gain_per_coach(start_end, coaches).rename(
+            columns={
+                "coach": ui.t("trends.col_coach"),
+                "trajectories": ui.t("trends.col_trajectories"),
+                "mean_gain": ui.t("trends.col_gain"),
+            }
+        )
+        ui.table(per_coach.to_dict("records"), "trends.gain_empty")
