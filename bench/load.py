@@ -20,7 +20,7 @@ from sqlalchemy import func, select, text
 
 from core.clients import list_clients
 from core.closing import list_closing_candidates, read_clock, save_plan, start_closing
-from core.database import transaction
+from core.database import refresh_statistics, transaction
 from core.follow_ups import list_queue
 from core.overview import get_overview
 from core.sessions import SessionLog, log_session
@@ -122,6 +122,7 @@ def main() -> None:
             session, today=TODAY, coaches=args.workers, clients_per_coach=args.clients
         )
         coach_ids = list(session.scalars(select(Coach.id).order_by(Coach.id)))
+    refresh_statistics(engine, bulk_loaded=True)
     engine.dispose()
     out: multiprocessing.Queue[tuple[list[float], list[str]]] = multiprocessing.Queue()
     workers = [

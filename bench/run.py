@@ -117,7 +117,7 @@ def _seed(engine: Engine, coaches: int, clients: int) -> tuple[float, int, int, 
                 demo_login=number == 0,
             )
     seeded = time.perf_counter() - start
-    refresh_statistics(engine)
+    refresh_statistics(engine, bulk_loaded=True)
     with factory.begin() as session:
         coach_id = session.scalars(select(Coach.id).where(Coach.username == DEMO_USERNAME)).one()
         client_id = session.scalars(

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core.errors import NotFound, ValidationError
 from core.i18n import translate
@@ -132,20 +132,22 @@ def _client_list_query(
     client_id: int | None,
 ) -> Select[*tuple[Any, ...]]:
     """Every client with their latest trajectory's figures, in one statement."""
-    mine = coach_trajectory_ids(coach_id).scalar_subquery()
-    latest = (
-        select(
-            Trajectory,
-            func.row_number()
-            .over(
-                partition_by=Trajectory.client_id,
-                order_by=(Trajectory.started_on.desc(), Trajectory.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(Trajectory.id.in_(mine))
-        .subquery()
+    trajectories = coach_trajectory_ids(coach_id)
+    if client_id is not None:  # one client's page: aggregate that client's rows only
+        trajectories = trajectories.where(Client.id == client_id)
+    mine = trajectories.scalar_subquery()
+    # The latest trajectory per client as a correlated lookup: one index probe per client,
+    # which both planners estimate well (a window function's "rank = 1" misled PostgreSQL
+    # into a nested loop over every pair of clients).
+    latest_id = (
+        select(Trajectory.id)
+        .where(Trajectory.client_id == Client.id)
+        .order_by(Trajectory.started_on.desc(), Trajectory.id.desc())
+        .limit(1)
+        .correlate(Client)
+        .scalar_subquery()
     )
+    latest = aliased(Trajectory, name="latest")
     s = CoachingSession
     planned_closing = and_(s.status == SessionStatus.PLANNED, s.kind.in_(CLOSING_KINDS))
     sessions = (
@@ -203,10 +205,10 @@ def _client_list_query(
         .subquery()
     )
     client_evaluation = exists().where(
-        Evaluation.trajectory_id == latest.c.id, Evaluation.source == Source.CLIENT
+        Evaluation.trajectory_id == latest.id, Evaluation.source == Source.CLIENT
     )
     form_sent = exists().where(
-        FormLink.trajectory_id == latest.c.id,
+        FormLink.trajectory_id == latest.id,
         FormLink.kind == FormKind.EVALUATION,
         FormLink.revoked_at.is_(None),
     )
@@ -221,13 +223,13 @@ def _client_list_query(
             Client.name,
             Client.email,
             Client.phone,
-            latest.c.id,
-            latest.c.goal,
-            latest.c.started_on,
-            latest.c.status,
-            latest.c.planned_sessions,
-            latest.c.intensive,
-            latest.c.ended_on,
+            latest.id,
+            latest.goal,
+            latest.started_on,
+            latest.status,
+            latest.planned_sessions,
+            latest.intensive,
+            latest.ended_on,
             func.coalesce(sessions.c.held, 0),
             func.coalesce(sessions.c.closings, 0) > 0,
             sessions.c.shortest,
@@ -243,19 +245,19 @@ def _client_list_query(
             func.coalesce(door_open, False),
         )
         .select_from(Client)
-        .outerjoin(latest, and_(latest.c.client_id == Client.id, latest.c.rank == 1))
-        .outerjoin(sessions, sessions.c.trajectory_id == latest.c.id)
-        .outerjoin(scores, scores.c.trajectory_id == latest.c.id)
-        .outerjoin(follow_ups, follow_ups.c.trajectory_id == latest.c.id)
-        .outerjoin(RetentionPlan, RetentionPlan.trajectory_id == latest.c.id)
-        .outerjoin(ClosureChecklist, ClosureChecklist.trajectory_id == latest.c.id)
+        .outerjoin(latest, latest.id == latest_id)
+        .outerjoin(sessions, sessions.c.trajectory_id == latest.id)
+        .outerjoin(scores, scores.c.trajectory_id == latest.id)
+        .outerjoin(follow_ups, follow_ups.c.trajectory_id == latest.id)
+        .outerjoin(RetentionPlan, RetentionPlan.trajectory_id == latest.id)
+        .outerjoin(ClosureChecklist, ClosureChecklist.trajectory_id == latest.id)
         .where(Client.coach_id == coach_id)
         .order_by(Client.name, Client.id)
     )
     if query.strip():
         stmt = stmt.where(Client.name.icontains(query.strip(), autoescape=True))
     if status is not None:
-        stmt = stmt.where(latest.c.status == status)
+        stmt = stmt.where(latest.status == status)
     if client_id is not None:
         stmt = stmt.where(Client.id == client_id)
     return stmt

@@ -47,19 +47,25 @@ def prepare_database(
         log.error("migration failed: %s", exc)
         raise ConfigError("config.migration_failed") from exc
     factory = make_session_factory(engine)
+    seeded = False
     if settings.demo_mode:
         with factory.begin() as session:
-            if not has_demo_practice(session):
+            if seeded := not has_demo_practice(session):
                 generate_practice(session, today=today)
-    refresh_statistics(engine)
+    refresh_statistics(engine, bulk_loaded=seeded)
     return factory
 
 
-def refresh_statistics(engine: Engine) -> None:
-    """Let SQLite's planner know the table sizes, so it starts from the coach's own rows."""
-    if engine.dialect.name == "sqlite":  # PostgreSQL's autovacuum keeps its own statistics
+def refresh_statistics(engine: Engine, *, bulk_loaded: bool) -> None:
+    """Let the planner know the table sizes, so queries start from the coach's own rows."""
+    if engine.dialect.name == "sqlite":  # cheap enough for every start
         with engine.begin() as connection:
             connection.exec_driver_sql("PRAGMA optimize=0x10002")
+    elif bulk_loaded:
+        # PostgreSQL's autovacuum analyzes new rows by itself, but only a while later: until
+        # then the first pages after a bulk load run on plans made for empty tables.
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
 
 
 @contextmanager
