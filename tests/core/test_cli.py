@@ -11,6 +11,12 @@ from db.engine import make_engine, make_session_factory
 from db.passwords import verify_password
 
 KEY = "c" * 40
+# An account with a password on stdin; the tests add options or feed another password.
+CREATE_LOTTE = [
+    "create-coach",
+    *("--username", "lotte", "--name", "Lotte Bos", "--email", "lotte@example.org"),
+    "--password-stdin",
+]
 
 
 @pytest.fixture
@@ -48,20 +54,7 @@ def test_create_coach_makes_an_account_that_logs_in(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("Sterk-wachtwoord-7\n"))
-    args = [
-        "create-coach",
-        "--username",
-        "lotte",
-        "--name",
-        "Lotte Bos",
-        "--email",
-        "lotte@example.org",
-        "--password-stdin",
-        "--practice",
-        "Praktijk Licht",
-        "--owner",
-    ]
-    assert main(args) == 0
+    assert main([*CREATE_LOTTE, "--practice", "Praktijk Licht", "--owner"]) == 0
     with make_session_factory(make_engine(sqlite_url))() as session:
         account = get_account(session, username="lotte")
     assert account is not None and account.role.value == "owner"
@@ -72,17 +65,7 @@ def test_create_coach_with_a_weak_password_says_why(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("zwak\n"))
-    args = [
-        "create-coach",
-        "--username",
-        "lotte",
-        "--name",
-        "Lotte Bos",
-        "--email",
-        "lotte@example.org",
-        "--password-stdin",
-    ]
     with pytest.raises(SystemExit) as exit_:
-        main(args)
+        main(CREATE_LOTTE)
     assert exit_.value.code == 1
     assert "password: Het wachtwoord moet minstens 10 tekens" in capsys.readouterr().err
