@@ -107,7 +107,6 @@ def gas_scores(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
     """The GAS T-score of each trajectory whose goals all have an attained level.
 
     Trusts `coach_ids`: call it through core.trends.load_trends, which checks the scope."""
-    ids = coach_ids
     frame = query_frame(
         session,
         select(
@@ -118,7 +117,7 @@ def gas_scores(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
         )
         .join(Trajectory, Trajectory.id == GasGoal.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
-        .where(Client.coach_id.in_(ids))
+        .where(Client.coach_id.in_(coach_ids))
         .order_by(GasGoal.trajectory_id, GasGoal.id),
     )
     scored = []
