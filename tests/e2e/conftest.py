@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME
 from tests.conftest import require
@@ -117,6 +117,16 @@ def wait_idle(page: Page) -> None:
     page.wait_for_selector(IDLE, timeout=30_000)
     page.wait_for_timeout(300)
     page.wait_for_selector(IDLE, timeout=30_000)
+
+
+def unfold(page: Page, opener: Locator) -> None:
+    """Open an expander or popover and wait until it has finished sliding open."""
+    # While it slides open the form moves under the pointer, and a click there is lost.
+    opener.click()
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running'"
+        " || a.effect.getComputedTiming().endTime === Infinity)"
+    )
 
 
 def log_in(page: Page, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD) -> None:

@@ -6,7 +6,7 @@ import io
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import log_in, screenshot, wait_idle
+from tests.e2e.conftest import log_in, screenshot, unfold, wait_idle
 
 pytestmark = pytest.mark.e2e
 NAME = "Eva Eindhoven"
@@ -29,7 +29,7 @@ def test_add_a_client_log_two_sessions_and_see_them(page: Page, app_url: str) ->
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Cliënten").click()
     expect(page.get_by_role("heading", level=1).first).to_have_text("Cliënten")
     wait_idle(page)
-    page.get_by_text("Nieuwe cliënt en traject").click()
+    unfold(page, page.get_by_text("Nieuwe cliënt en traject"))
     page.get_by_label("Naam", exact=True).fill(NAME)
     page.get_by_label("Doel van het traject").first.fill("Met rust en richting leidinggeven")
     page.get_by_role("button", name="Toevoegen").click()

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import log_in, screenshot, wait_idle
+from tests.e2e.conftest import log_in, screenshot, unfold, wait_idle
 
 pytestmark = pytest.mark.e2e
 TEXT = "Ik plan mijn week nu zelf en zeg eerder nee tegen extra werk."
@@ -54,7 +54,7 @@ def test_a_closing_session_ticks_keeps_what_is_typed_survives_a_reload_and_ends(
     assert remaining - 30 <= after <= remaining  # the same clock, still counting down
     expect(page.get_by_label("Belangrijkste veranderingen")).to_have_value(TEXT)
 
-    page.get_by_role("button", name="Sessie afronden").click()
+    unfold(page, page.get_by_role("button", name="Sessie afronden"))
     page.get_by_role("button", name="Ja, afronden").click()
     expect(page.get_by_text("Geplande follow-ups")).to_be_visible(timeout=15_000)
     expect(page.get_by_text("Persoonlijke mail (week 1)")).to_be_visible()

@@ -7,7 +7,7 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import log_in, screenshot, wait_idle
+from tests.e2e.conftest import log_in, screenshot, unfold, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -32,15 +32,14 @@ def test_complete_a_follow_up_and_record_an_outcome(page: Page, app_url: str) ->
     events = Calendar.from_ical(Path(download.value.path()).read_bytes()).walk("VEVENT")
     assert len(events) >= overdue and all(str(e["uid"]).endswith("@afronding") for e in events)
 
-    page.get_by_role("button", name="Gedaan").first.click()
+    unfold(page, page.get_by_role("button", name="Gedaan").first)
     page.get_by_label("Wat is er gebeurd? (optioneel)").first.fill("Gebeld; het gaat goed.")
     page.get_by_test_id("stPopoverBody").get_by_role("button", name="Gedaan").first.click()
     expect(page.get_by_text("Follow-up afgerond.")).to_be_visible(timeout=15_000)
     wait_idle(page)
     assert _count(page, "Te laat") == overdue - 1
 
-    page.get_by_text("Uitkomst vastleggen").click()
-    wait_idle(page)
+    unfold(page, page.get_by_text("Uitkomst vastleggen"))
     page.get_by_label("Platform (bijv. Google)").fill("Google")
     page.get_by_label("Score (1–5, leeg voor een testimonial zonder score)").fill("5")
     page.get_by_role("button", name="Opslaan").click()
