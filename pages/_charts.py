@@ -26,13 +26,12 @@ def month_axis() -> alt.Axis:
 
 def download(frame: pd.DataFrame, name: str) -> None:
     """The chart's data as a CSV file (UTF-8 with BOM, semicolons, for Excel)."""
-    st.download_button(
+    ui.download(
         ui.t("trends.download"),
         # Built only when clicked: a large practice's CSV would slow every render.
         lambda: "\ufeff" + frame.to_csv(index=False, sep=";"),
         file_name=f"afronding-{name}.csv",
         mime="text/csv",
-        icon=":material/download:",
         key=f"trends_csv_{name}",
     )
 

@@ -134,12 +134,11 @@ def new_client_form(choices: list[ClientChoice]) -> None:
 def import_panel() -> None:
     """Upload a CSV of clients; all or nothing, with line numbers for what is wrong."""
     st.caption(ui.t("clients.import_help"))
-    st.download_button(
+    ui.download(
         ui.t("clients.import_template"),
         import_template().encode(),
         file_name="afronding-clienten-voorbeeld.csv",
         mime="text/csv",
-        icon=":material/download:",
     )
     with st.form("clients_import_form", border=False):
         upload = st.file_uploader(

@@ -121,6 +121,23 @@ def table(rows: list[dict[str, object]], empty_key: str) -> None:
     st.dataframe(rows, hide_index=True, width="stretch", height="content")
 
 
+def download(
+    label: str,
+    data: bytes | str | Callable[[], bytes | str],
+    *,
+    file_name: str,
+    mime: str,
+    icon: str = ":material/download:",
+    **options: Any,
+) -> None:
+    """A download button that leaves the page as it is when clicked."""
+    # A click that reruns the page renews the button while its file is being fetched,
+    # and under load that fetch was never answered: the button kept spinning.
+    st.download_button(
+        label, data, file_name=file_name, mime=mime, icon=icon, on_click="ignore", **options
+    )
+
+
 def remember_logout(coach_id: int) -> None:
     """Every login cookie of this coach issued until now stops working."""
     with db_session(write=True) as session:

@@ -123,11 +123,10 @@ else:
     st.caption(ui.t("client.privacy_intro"))
     with ui.db_session() as session:
         archive = export_client_data(session, coach_id=coach.id, client_id=client_id)
-    st.download_button(
+    ui.download(
         ui.t("client.export"),
         archive,
         file_name=f"afronding-client-{client_id}.zip",
         mime="application/zip",
-        icon=":material/download:",
     )
     forms.delete_form(detail)

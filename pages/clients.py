@@ -50,14 +50,14 @@ with st.expander(ui.t("clients.new_title"), icon=":material/person_add:"):
     forms.new_client_form(choices)
 export, upload = st.columns(2)
 flag_labels = {flag.value: ui.t(f"readiness_short.{flag.value}") for flag in Flag}
-export.download_button(
-    ui.t("clients.export"),
-    lambda: export_clients_csv(rows, flag_labels).encode(),
-    file_name=f"afronding-clienten-{today.isoformat()}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    width="stretch",
-)
+with export:
+    ui.download(
+        ui.t("clients.export"),
+        lambda: export_clients_csv(rows, flag_labels).encode(),
+        file_name=f"afronding-clienten-{today.isoformat()}.csv",
+        mime="text/csv",
+        width="stretch",
+    )
 with upload.popover(ui.t("clients.import"), icon=":material/upload:", width="stretch"):
     forms.import_panel()
 

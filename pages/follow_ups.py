@@ -21,7 +21,7 @@ with ui.db_session() as session:
     choices = list_client_choices(session, coach_id=coach.id)
 smtp = smtp_settings()
 
-st.download_button(
+ui.download(
     ui.t("follow_ups.calendar"),
     # Built only when clicked: the calendar of a full queue costs more than the rest of the page.
     lambda: follow_ups_ics(items, timezone=coach.timezone, language=coach.language),
