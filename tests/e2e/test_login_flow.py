@@ -38,11 +38,26 @@ def test_a_coach_logs_in_visits_every_page_and_stays_logged_out(page: Page, app_
 
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=15_000)
+    _wait_for_login_cookie_gone(page)
     page.reload()
     wait_idle(page)
     expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible()
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
-    assert not [c for c in page.context.cookies() if c["name"] == "afronding_login"]
+    assert not _login_cookies(page)
+
+
+def _login_cookies(page: Page) -> list[object]:
+    return [c for c in page.context.cookies() if c["name"] == "afronding_login"]
+
+
+def _wait_for_login_cookie_gone(page: Page) -> None:
+    """The browser removes the cookie a moment after the logout has been drawn."""
+    # A reload within that moment cancels the removal; a coach never reloads that fast.
+    for _ in range(50):
+        if not _login_cookies(page):
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError("the login cookie is still there 10 s after logging out")
 
 
 def test_a_deep_link_lands_on_its_page_after_logging_in(page: Page, app_url: str) -> None:
