@@ -27,7 +27,8 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def _fresh_postgres(url: str) -> Engine:
+def fresh_postgres(url: str) -> Engine:
+    """An engine on an emptied PostgreSQL database: no tables, no data from earlier runs."""
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -43,7 +44,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     else:
         url = os.environ.get("TEST_DATABASE_URL", "")
         require(bool(url), "TEST_DATABASE_URL is not set: PostgreSQL tests need a server")
-        engine = _fresh_postgres(url)
+        engine = fresh_postgres(url)
     upgrade_database(engine)
     yield engine
     engine.dispose()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import require
+from tests.conftest import fresh_postgres, require
 from tests.e2e.conftest import log_in, start_server, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.e2e
 def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     url = os.environ.get("TEST_DATABASE_URL", "")
     require(bool(url), "TEST_DATABASE_URL is not set: the replica test needs PostgreSQL")
+    fresh_postgres(url).dispose()  # the replicas seed the demo practice into an empty database
     folder = tmp_path_factory.mktemp("replicas")
     first, one = start_server(url, folder / "one.log")
     second, two = start_server(url, folder / "two.log")
