@@ -14,26 +14,22 @@ import statistics
 import tempfile
 import time
 import traceback
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, text
 
+from bench.practice import NOW, TODAY, TZ, start_live_closing
 from core.clients import list_clients
-from core.closing import list_closing_candidates, read_clock, save_plan, start_closing
+from core.closing import read_clock, save_plan
 from core.database import refresh_statistics, transaction
 from core.follow_ups import list_queue
 from core.overview import get_overview
 from core.sessions import SessionLog, log_session
-from core.timer import Agenda
 from core.trends import load_trends
 from db.demo import generate_practice
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade_database
 from db.models import Client, Coach, CoachingSession, Trajectory, TrajectoryStatus
-
-NOW = datetime(2026, 11, 26, 8, tzinfo=UTC)
-TODAY = date(2026, 11, 26)
-TZ = "Europe/Amsterdam"
 
 
 def _worker(
@@ -52,15 +48,7 @@ def _worker(
             .join(Client, Client.id == Trajectory.client_id)
             .where(Client.coach_id == coach_id, Trajectory.status == TrajectoryStatus.ACTIVE)
         ).first()
-        candidate = list_closing_candidates(session, coach_id=coach_id)[0]
-        running = start_closing(
-            session,
-            coach_id=coach_id,
-            agenda=Agenda.SINGLE_90,
-            trajectory_id=candidate.trajectory_id,
-            minutes=None,
-            now=NOW,
-        )
+        running = start_live_closing(session, coach_id=coach_id)
     for number in range(iterations):
         start = time.perf_counter()
         try:

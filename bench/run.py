@@ -17,7 +17,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -25,20 +25,18 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.pages import StatementCounter, measure_pages, peak_memory_mb
+from bench.practice import NOW, TODAY, TZ, start_live_closing
 from core.clients import list_clients
-from core.closing import list_closing_candidates, read_clock, start_closing
+from core.closing import read_clock
 from core.database import refresh_statistics
 from core.overview import get_overview
-from core.timer import Agenda, bar_segments
+from core.timer import bar_segments
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME, generate_practice
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade_database
 from db.models import Client, Coach
 
 RESULTS = Path(__file__).parent / "results"
-NOW = datetime(2026, 11, 26, 8, tzinfo=UTC)
-TODAY = date(2026, 11, 26)
-TZ = "Europe/Amsterdam"
 MAX_STATEMENTS = 15
 MAX_GROWTH = 1.5  # a page's median at full size against a tenth
 MAX_TICK_MS = 20.0
@@ -123,15 +121,7 @@ def _seed(engine: Engine, coaches: int, clients: int) -> tuple[float, int, int, 
         client_id = session.scalars(
             select(Client.id).where(Client.coach_id == coach_id).order_by(Client.id)
         ).first()
-        candidate = list_closing_candidates(session, coach_id=coach_id)[0]
-        running = start_closing(
-            session,
-            coach_id=coach_id,
-            agenda=Agenda.SINGLE_90,
-            trajectory_id=candidate.trajectory_id,
-            minutes=None,
-            now=NOW,
-        )
+        running = start_live_closing(session, coach_id=coach_id)
     return seeded, coach_id, client_id or 0, running
 
 
