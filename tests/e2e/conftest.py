@@ -1,6 +1,7 @@
 """A real `streamlit run` server on a free loopback port, and Debian's chromium."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -143,3 +144,43 @@ def screenshot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(400)  # let charts and tables finish their first paint
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def clock_seconds(clock: str) -> int:
+    """The live clock's text ("12:34" or "+1:05") in seconds."""
+    minutes, seconds = clock.lstrip("+").split(":")[-2:]
+    return int(minutes) * 60 + int(seconds)
+
+
+def start_live_closing(page: Page) -> None:
+    """From the sidebar, start a 90-minute closing for the first candidate."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Afrondingssessie").click()
+    wait_idle(page)
+    page.get_by_label("Eén afrondingssessie van 90 minuten").check(force=True)
+    wait_idle(page)
+    page.get_by_role("button", name="Start de afronding").click()
+    expect(page).to_have_url(re.compile(r"sessie=\d+"), timeout=15_000)
+
+
+def make_form_link(page: Page) -> str:
+    """Open the first client and make an evaluation-form link; returns the link."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Cliënten").click()
+    wait_idle(page)
+    page.get_by_role("link", name="Openen").first.click()
+    wait_idle(page)
+    page.get_by_role("radio", name="Formulieren").click()
+    page.get_by_role("button", name="Link maken").click()
+    code = page.get_by_test_id("stCode").first
+    expect(code).to_contain_text("/formulier?t=", timeout=15_000)
+    return code.inner_text().strip()
+
+
+def fill_in_evaluation(form: Page, *, progress: int, changes: str, recommend: int) -> None:
+    """As the client: answer the evaluation form's required questions (not yet sent)."""
+    expect(form.get_by_role("heading", name="Terugblik op je traject")).to_be_visible(
+        timeout=30_000
+    )
+    wait_idle(form)
+    form.get_by_label("Hoe ver ben je gekomen?", exact=False).fill(str(progress))
+    form.get_by_label("Wat zijn de belangrijkste veranderingen voor jou?").fill(changes)
+    form.get_by_label("Hoe waarschijnlijk is het", exact=False).fill(str(recommend))

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import log_in, screenshot, wait_idle
+from tests.e2e.conftest import fill_in_evaluation, log_in, make_form_link, screenshot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -16,30 +16,19 @@ def test_a_client_fills_in_the_evaluation_form_and_the_coach_sees_it(
     page.goto(app_url)
     wait_idle(page)
     log_in(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Cliënten").click()
-    wait_idle(page)
-    page.get_by_role("link", name="Openen").first.click()
-    wait_idle(page)
+    link = make_form_link(page)
     name = page.get_by_role("heading", level=1).first.inner_text()
-    page.get_by_role("radio", name="Formulieren").click()
-    page.get_by_role("button", name="Link maken").click()
-    code = page.get_by_test_id("stCode").first
-    expect(code).to_contain_text("/formulier?t=", timeout=15_000)
-    link = code.inner_text().strip()
 
     client = browser.new_context(viewport={"width": 390, "height": 844})  # a phone, no cookies
     form = client.new_page()
     form.goto(link)
-    expect(form.get_by_role("heading", name="Terugblik op je traject")).to_be_visible(
-        timeout=30_000
+    fill_in_evaluation(
+        form,
+        progress=8,
+        changes="Ik durf *eerder* nee te zeggen <b>zonder</b> schuldgevoel",
+        recommend=9,
     )
-    wait_idle(form)
     expect(form.get_by_test_id("stSidebarNav")).to_have_count(0)
-    form.get_by_label("Hoe ver ben je gekomen?", exact=False).fill("8")
-    form.get_by_label("Wat zijn de belangrijkste veranderingen voor jou?").fill(
-        "Ik durf *eerder* nee te zeggen <b>zonder</b> schuldgevoel"
-    )
-    form.get_by_label("Hoe waarschijnlijk is het", exact=False).fill("9")
     screenshot(form, "40-client-form")
     form.get_by_role("button", name="Versturen").click()
     expect(form.get_by_role("heading", name="Dank je wel")).to_be_visible(timeout=15_000)

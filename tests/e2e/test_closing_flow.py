@@ -1,19 +1,19 @@
 """The live closing session in a real browser: typing while the clock ticks, reload, ending."""
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import log_in, screenshot, unfold, wait_idle
+from tests.e2e.conftest import (
+    clock_seconds,
+    log_in,
+    screenshot,
+    start_live_closing,
+    unfold,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 TEXT = "Ik plan mijn week nu zelf en zeg eerder nee tegen extra werk."
-
-
-def _seconds(clock: str) -> int:
-    minutes, seconds = clock.lstrip("+").split(":")[-2:]
-    return int(minutes) * 60 + int(seconds)
 
 
 def test_a_closing_session_ticks_keeps_what_is_typed_survives_a_reload_and_ends(
@@ -23,12 +23,7 @@ def test_a_closing_session_ticks_keeps_what_is_typed_survives_a_reload_and_ends(
     page.goto(app_url)
     wait_idle(page)
     log_in(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Afrondingssessie").click()
-    wait_idle(page)
-    page.get_by_label("Eén afrondingssessie van 90 minuten").check(force=True)
-    wait_idle(page)
-    page.get_by_role("button", name="Start de afronding").click()
-    expect(page).to_have_url(re.compile(r"sessie=\d+"), timeout=15_000)
+    start_live_closing(page)
     clock = page.get_by_test_id("closing-time")
     expect(clock).to_be_visible()
     page.get_by_role("button", name="Volgende stap").click()  # opening → evaluation
@@ -45,12 +40,12 @@ def test_a_closing_session_ticks_keeps_what_is_typed_survives_a_reload_and_ends(
     wait_idle(page)
     screenshot(page, "30-closing-live")
 
-    remaining = _seconds(clock.inner_text())
+    remaining = clock_seconds(clock.inner_text())
     page.reload()
     wait_idle(page)
     expect(page.get_by_test_id("closing-time")).to_be_visible(timeout=20_000)
     expect(page.locator(".af-phase")).to_have_text("Evaluatie")
-    after = _seconds(page.get_by_test_id("closing-time").inner_text())
+    after = clock_seconds(page.get_by_test_id("closing-time").inner_text())
     assert remaining - 30 <= after <= remaining  # the same clock, still counting down
     expect(page.get_by_label("Belangrijkste veranderingen")).to_have_value(TEXT)
 

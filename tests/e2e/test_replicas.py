@@ -8,7 +8,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import fresh_postgres, require
-from tests.e2e.conftest import log_in, start_server, wait_idle
+from tests.e2e.conftest import (
+    clock_seconds,
+    fill_in_evaluation,
+    log_in,
+    make_form_link,
+    start_live_closing,
+    start_server,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -35,22 +43,12 @@ def _logged_in(browser: Browser, base: str) -> Page:
     return page
 
 
-def _seconds(clock: str) -> int:
-    minutes, seconds = clock.lstrip("+").split(":")[-2:]
-    return int(minutes) * 60 + int(seconds)
-
-
 def test_a_closing_session_runs_on_both_replicas(
     browser: Browser, replicas: tuple[str, str]
 ) -> None:
     first, second = replicas
     a = _logged_in(browser, first)
-    a.get_by_test_id("stSidebarNav").get_by_role("link", name="Afrondingssessie").click()
-    wait_idle(a)
-    a.get_by_label("Eén afrondingssessie van 90 minuten").check(force=True)
-    wait_idle(a)
-    a.get_by_role("button", name="Start de afronding").click()
-    expect(a).to_have_url(re.compile(r"sessie=\d+"), timeout=15_000)
+    start_live_closing(a)
     a.get_by_role("button", name="Volgende stap").click()
     wait_idle(a)
     expect(a.locator(".af-phase")).to_have_text("Evaluatie")
@@ -59,8 +57,8 @@ def test_a_closing_session_runs_on_both_replicas(
     b = _logged_in(browser, second)
     b.goto(f"{second}/afrondingssessie?sessie={session_id}")
     expect(b.locator(".af-phase")).to_have_text("Evaluatie", timeout=20_000)
-    on_a = _seconds(a.get_by_test_id("closing-time").inner_text())
-    on_b = _seconds(b.get_by_test_id("closing-time").inner_text())
+    on_a = clock_seconds(a.get_by_test_id("closing-time").inner_text())
+    on_b = clock_seconds(b.get_by_test_id("closing-time").inner_text())
     assert abs(on_a - on_b) <= 3  # the same clock, read from the same stored moments
 
 
@@ -69,27 +67,11 @@ def test_a_form_made_on_one_replica_is_filled_in_through_the_other(
 ) -> None:
     first, second = replicas
     coach = _logged_in(browser, first)
-    coach.get_by_test_id("stSidebarNav").get_by_role("link", name="Cliënten").click()
-    wait_idle(coach)
-    coach.get_by_role("link", name="Openen").first.click()
-    wait_idle(coach)
-    coach.get_by_role("radio", name="Formulieren").click()
-    coach.get_by_role("button", name="Link maken").click()
-    code = coach.get_by_test_id("stCode").first
-    expect(code).to_contain_text("/formulier?t=", timeout=15_000)
-    token = code.inner_text().strip().split("t=", 1)[1]
+    token = make_form_link(coach).split("t=", 1)[1]
 
     client = browser.new_context().new_page()
     client.goto(f"{second}/formulier?t={token}")
-    expect(client.get_by_role("heading", name="Terugblik op je traject")).to_be_visible(
-        timeout=30_000
-    )
-    wait_idle(client)
-    client.get_by_label("Hoe ver ben je gekomen?", exact=False).fill("7")
-    client.get_by_label("Wat zijn de belangrijkste veranderingen voor jou?").fill(
-        "Via de tweede server ingevuld"
-    )
-    client.get_by_label("Hoe waarschijnlijk is het", exact=False).fill("8")
+    fill_in_evaluation(client, progress=7, changes="Via de tweede server ingevuld", recommend=8)
     client.get_by_role("button", name="Versturen").click()
     expect(client.get_by_role("heading", name="Dank je wel")).to_be_visible(timeout=15_000)
 
