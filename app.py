@@ -60,6 +60,7 @@ page = st.navigation(
     # A link with a form token never shows the navigation, even to a logged-in coach.
     position="sidebar" if logged_in and "t" not in st.query_params else "hidden",
 )
+ui.apply_style()
 if page.url_path == FORM_PAGE[3]:
     # The client's form runs before the login gate: no accounts loaded, no login cookie read.
     try:

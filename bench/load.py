@@ -20,7 +20,7 @@ from sqlalchemy import func, select, text
 
 from bench.practice import NOW, TODAY, TZ, start_live_closing
 from core.clients import list_clients
-from core.closing import read_clock, save_plan
+from core.closing import ClosingPart, read_clock, save_closing_field
 from core.database import refresh_statistics, transaction
 from core.follow_ups import list_queue
 from core.overview import get_overview
@@ -29,7 +29,7 @@ from core.trends import load_trends
 from db.demo import generate_practice
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade_database
-from db.models import Client, Coach, CoachingSession, Trajectory, TrajectoryStatus
+from db.models import Client, Coach, CoachingSession, RetentionPlan, Trajectory, TrajectoryStatus
 
 
 def _worker(
@@ -72,16 +72,20 @@ def _worker(
                         timezone=TZ,
                     )
                 with transaction(factory, write=True) as session:
-                    plan = session.execute(
-                        text("SELECT version FROM retention_plan WHERE trajectory_id = :t"),
-                        {"t": trajectory_id},
-                    ).scalar()
-                    save_plan(
+                    shown = session.scalar(
+                        select(RetentionPlan.main_change).where(
+                            RetentionPlan.trajectory_id == trajectory_id
+                        )
+                    )
+                    save_closing_field(
                         session,
                         coach_id=coach_id,
                         trajectory_id=trajectory_id,
-                        values={"main_change": f"Versie {number}"},
-                        expected_version=plan or 0,
+                        part=ClosingPart.PLAN,
+                        name="main_change",
+                        value=f"Versie {number}",
+                        seen=shown,
+                        now=NOW,
                     )
         except Exception:
             errors.append(traceback.format_exc(limit=1).strip().splitlines()[-1])

@@ -14,7 +14,7 @@ TZ = "Europe/Amsterdam"
 
 def start_live_closing(session: Session, *, coach_id: int) -> int:
     """Start a 90-minute closing for the coach's first candidate; returns its session id."""
-    candidate = list_closing_candidates(session, coach_id=coach_id)[0]
+    candidate = list_closing_candidates(session, coach_id=coach_id, now=NOW)[0]
     return start_closing(
         session,
         coach_id=coach_id,

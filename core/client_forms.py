@@ -9,7 +9,7 @@ coach id, and an unknown, expired, revoked or used link gets the same neutral an
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit, urlunsplit
@@ -162,6 +162,7 @@ class OpenForm:
     coach_name: str
     client_first_name: str
     goal: str
+    draft: dict[str, object]  # what the client typed so far, kept while they type
 
 
 def _live_link(session: Session, token: str, now: datetime) -> FormLink | None:
@@ -193,7 +194,26 @@ def open_form(session: Session, *, token: str, now: datetime) -> OpenForm | None
     ).one()
     coach_name, language, client_name, goal = row
     session.flush()
-    return OpenForm(link.kind, language.value, coach_name, client_name.split()[0], goal)
+    return OpenForm(
+        link.kind, language.value, coach_name, client_name.split()[0], goal, dict(link.draft or {})
+    )
+
+
+def save_form_draft(
+    session: Session, *, token: str, name: str, value: str | int | bool | None, now: datetime
+) -> bool:
+    """Keep one answer while the client types it; False when the link no longer works."""
+    link = _live_link(session, token, now)
+    if link is None:
+        return False
+    answers = FORM_ANSWERS[link.kind]
+    if name not in {f.name for f in fields(answers)}:
+        raise ValueError(f"{link.kind} has no field {name!r}")
+    if isinstance(value, str) and (problem := text_problem(value)):
+        raise ValidationError({name: problem})
+    link.draft = {**(link.draft or {}), name: value}  # a new dict: the JSON column sees it
+    session.flush()
+    return True
 
 
 @dataclass(frozen=True)
@@ -220,6 +240,12 @@ class HomeworkAnswers:
     relapse_strategy: str
     accountability_person: str
     self_check_method: str
+
+
+FORM_ANSWERS: dict[FormKind, type[EvaluationAnswers] | type[HomeworkAnswers]] = {
+    FormKind.EVALUATION: EvaluationAnswers,
+    FormKind.RETENTION_HOMEWORK: HomeworkAnswers,
+}
 
 
 def _problems(answers: EvaluationAnswers | HomeworkAnswers) -> dict[str, str]:
@@ -273,7 +299,7 @@ def submit_form(
             FormLink.revoked_at.is_(None),
             FormLink.expires_at > now,
         )
-        .values(submitted_at=now)
+        .values(submitted_at=now, draft=None)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]

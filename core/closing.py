@@ -1,10 +1,10 @@
 """Afrondingssessie: run the closing session live, capture it, and end it with follow-ups."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -14,6 +14,7 @@ from core.progress import LONG_TRAJECTORY_SESSIONS
 from core.timer import DEFAULT_MINUTES, Agenda, Phase, PhaseTimes, TimerReading, read_timer
 from core.validation import score_problem, text_problem
 from db.models import (
+    CLOSING_KINDS,
     AgendaKind,
     Client,
     ClosingFormat,
@@ -40,14 +41,18 @@ SESSION_KIND = {
     Agenda.MINUS_1: SessionKind.CLOSING_MINUS_1,
     Agenda.SESSION_0: SessionKind.CLOSING_0,
 }
+PLANNED_AGENDA = {kind: agenda for agenda, kind in SESSION_KIND.items()}
 # After the closing: a personal mail in week 1, a check-in at month 3, the result at month 6.
 FOLLOW_UP_DAYS = {
     FollowUpKind.WEEK1_MAIL: 7,
     FollowUpKind.MONTH3_CHECKIN: 91,
     FollowUpKind.MONTH6_RESULT: 182,
 }
+CLOSING_FOLLOW_UPS = (*FOLLOW_UP_DAYS, FollowUpKind.SELF_CHECK)
 SELF_CHECK_DAYS = 91  # "over drie maanden kijk ik terug", when the plan names no date
 EVALUATION_FIELDS = ("main_changes", "key_insight", "most_valuable", "could_be_better")
+# The evaluation as the closing holds it: the score, its note and the four answers.
+EVALUATION_CAPTURE = ("goal_score", "goal_score_note", *EVALUATION_FIELDS)
 PLAN_FIELDS = (
     "main_change",
     "relapse_situations",
@@ -68,8 +73,24 @@ CHECKLIST_ITEMS = (
 )
 
 
+class ClosingPart(StrEnum):
+    """The three records a closing session fills in."""
+
+    EVALUATION = "evaluation"  # evaluatie
+    PLAN = "plan"  # borgingsplan
+    CHECKLIST = "checklist"  # afsluiting
+
+
+# Every field the live page may save, per part: a name outside these is a programming error.
+PART_FIELDS: dict[ClosingPart, tuple[str, ...]] = {
+    ClosingPart.EVALUATION: EVALUATION_CAPTURE,
+    ClosingPart.PLAN: (*PLAN_FIELDS, "self_check_on"),
+    ClosingPart.CHECKLIST: (*CHECKLIST_ITEMS, "coach_notes"),
+}
+
+
 class StaleEdit(Exception):
-    """Another tab saved this record since it was loaded; nothing was overwritten."""
+    """Another tab changed this field since this tab saw it; nothing was overwritten."""
 
 
 @dataclass(frozen=True)
@@ -83,24 +104,55 @@ class ClosingCandidate:
     planned_sessions: int
     intensive: bool
     session_id: int | None  # a closing session already started and not ended
+    held_sessions: int = 0
+    planned_closing_at: datetime | None = None  # the nearest closing session planned
+    planned_closing_kind: SessionKind | None = None
 
     @property
     def advise_two_sessions(self) -> bool:
         return self.planned_sessions >= LONG_TRAJECTORY_SESSIONS or self.intensive
 
     @property
+    def in_last_sessions(self) -> bool:
+        """In its last two planned sessions, or already in afronding."""
+        return (
+            self.status is TrajectoryStatus.CLOSING
+            or self.held_sessions >= self.planned_sessions - 2
+        )
+
+    @property
     def suggested_agenda(self) -> Agenda:
         if self.status is TrajectoryStatus.CLOSING:
             return Agenda.SESSION_0  # session −1 was held: now borging and afsluiting
+        if self.planned_closing_kind is not None:
+            return PLANNED_AGENDA[self.planned_closing_kind]
         return Agenda.MINUS_1 if self.advise_two_sessions else Agenda.SINGLE_90
 
 
-def list_closing_candidates(session: Session, *, coach_id: int) -> list[ClosingCandidate]:
-    """Active trajectories and those in afronding, with any closing session still running."""
+def list_closing_candidates(
+    session: Session, *, coach_id: int, now: datetime
+) -> list[ClosingCandidate]:
+    """Active trajectories and those in afronding: a running closing first, then the closing
+    planned nearest to `now` (today's first), then the rest by name."""
+    s = CoachingSession
     running = (
-        select(CoachingSession.trajectory_id, CoachingSession.id)
-        .join(SessionTimer, SessionTimer.session_id == CoachingSession.id)
+        select(s.trajectory_id, s.id)
+        .join(SessionTimer, SessionTimer.session_id == s.id)
         .where(SessionTimer.ended_at.is_(None))
+        .subquery()
+    )
+    held = (
+        select(func.count(s.id))
+        .where(
+            s.trajectory_id == Trajectory.id,
+            s.status == SessionStatus.HELD,
+            s.kind.in_((SessionKind.REGULAR, SessionKind.INTERMEDIATE)),
+        )
+        .scalar_subquery()
+    )
+    planned = (
+        select(s.trajectory_id, s.scheduled_at, s.kind)
+        .where(s.status == SessionStatus.PLANNED, s.kind.in_(CLOSING_KINDS))
         .subquery()
     )
     rows = session.execute(
@@ -112,16 +164,36 @@ def list_closing_candidates(session: Session, *, coach_id: int) -> list[ClosingC
             Trajectory.planned_sessions,
             Trajectory.intensive,
             running.c.id,
+            held,
+            planned.c.scheduled_at,
+            planned.c.kind,
         )
         .join(Client, Client.id == Trajectory.client_id)
         .outerjoin(running, running.c.trajectory_id == Trajectory.id)
+        .outerjoin(planned, planned.c.trajectory_id == Trajectory.id)
         .where(
             Client.coach_id == coach_id,
             Trajectory.status.in_((TrajectoryStatus.ACTIVE, TrajectoryStatus.CLOSING)),
         )
-        .order_by(running.c.id.is_(None), Client.name)
+        .order_by(Client.name)
     )
-    return [ClosingCandidate(*row) for row in rows]
+    nearest: dict[int, ClosingCandidate] = {}
+    for row in rows:
+        candidate = ClosingCandidate(*row)
+        known = nearest.get(candidate.trajectory_id)
+        if known is None or _distance(candidate, now) < _distance(known, now):
+            nearest[candidate.trajectory_id] = candidate
+    return sorted(
+        nearest.values(),
+        key=lambda c: (c.session_id is None, _distance(c, now), c.client_name.casefold()),
+    )
+
+
+def _distance(candidate: ClosingCandidate, now: datetime) -> float:
+    """How far the planned closing is from now, before or after; none planned: last."""
+    if candidate.planned_closing_at is None:
+        return float("inf")
+    return abs((candidate.planned_closing_at - now).total_seconds())
 
 
 def start_closing(
@@ -228,6 +300,23 @@ def next_phase(session: Session, *, coach_id: int, session_id: int, now: datetim
     session.flush()
 
 
+def previous_phase(session: Session, *, coach_id: int, session_id: int, now: datetime) -> None:
+    """Undo "next": back to the previous phase, its time as it was when it was left."""
+    timer = _timer(session, coach_id, session_id)
+    current = _current(timer)
+    if timer.ended_at is not None or current is None or current.position == 0:
+        return
+    _resume(timer, now)
+    previous = next(p for p in timer.phases if p.position == current.position - 1)
+    assert previous.ended_at is not None  # phases run in order: the one before has ended
+    # The seconds since it was left don't count for it: its clock stands where it stopped.
+    previous.paused_seconds += (now - previous.ended_at).total_seconds()
+    previous.ended_at = None
+    current.started_at = None
+    current.paused_seconds = 0.0
+    session.flush()
+
+
 def pause_closing(session: Session, *, coach_id: int, session_id: int, now: datetime) -> None:
     """Stop the clock, e.g. for a moment of emotion or an interruption."""
     timer = _timer(session, coach_id, session_id)
@@ -244,7 +333,7 @@ def resume_closing(session: Session, *, coach_id: int, session_id: int, now: dat
 
 @dataclass(frozen=True)
 class EvaluationDraft:
-    """Evaluatie in the session; pre-filled from the client's form when one came in."""
+    """Evaluatie in the session: the client's form answers with the coach's changes on top."""
 
     goal_score: int | None = None
     goal_score_note: str = ""
@@ -252,12 +341,54 @@ class EvaluationDraft:
     key_insight: str = ""
     most_valuable: str = ""
     could_be_better: str = ""
-    from_client_form: bool = False
+    from_client_form: bool = False  # at least one field still shows the client's answer
+    # What the client wrote, for each field the coach changed: shown beside the coach's text.
+    client_wrote: dict[str, str | int] = field(default_factory=dict)
+
+
+def merge_evaluation(client: Evaluation | None, coach: Evaluation | None) -> EvaluationDraft:
+    """Field by field: the coach's value where the coach saved one, else the client's answer.
+
+    The coach's record holds only the fields the coach touched (NULL = untouched, "" = the
+    coach emptied it), so a partial coach record never hides a whole client form.
+    """
+    merged: dict[str, str | int | None] = {}
+    client_wrote: dict[str, str | int] = {}
+    from_client = False
+    for name in EVALUATION_CAPTURE:
+        theirs = getattr(client, name) if client is not None else None
+        ours = getattr(coach, name) if coach is not None else None
+        if ours is None:
+            merged[name] = theirs
+            from_client = from_client or theirs not in (None, "")
+        else:
+            merged[name] = ours
+            if theirs not in (None, "") and theirs != ours:
+                client_wrote[name] = theirs
+    score = merged.pop("goal_score")
+    return EvaluationDraft(
+        goal_score=score if isinstance(score, int) else None,
+        **{name: str(value or "") for name, value in merged.items()},
+        from_client_form=from_client,
+        client_wrote=client_wrote,
+    )
+
+
+def read_evaluation(session: Session, trajectory_id: int) -> EvaluationDraft:
+    """The trajectory's merged evaluation: the newest client form under the coach's record."""
+    evaluations = session.scalars(
+        select(Evaluation)
+        .where(Evaluation.trajectory_id == trajectory_id)
+        .order_by(Evaluation.submitted_at, Evaluation.id)
+    ).all()
+    coach = next((e for e in evaluations if e.source is Source.COACH), None)
+    client = next((e for e in reversed(evaluations) if e.source is Source.CLIENT), None)
+    return merge_evaluation(client, coach)
 
 
 @dataclass(frozen=True)
 class PlanDraft:
-    """Borgingsplan as it stands, with the version a save must match."""
+    """Borgingsplan as it stands."""
 
     main_change: str = ""
     relapse_situations: str = ""
@@ -266,12 +397,11 @@ class PlanDraft:
     self_check_method: str = ""
     concrete_actions: str = ""
     self_check_on: date | None = None
-    version: int = 0
 
 
 @dataclass(frozen=True)
 class ChecklistDraft:
-    """Afsluiting as it stands, with the version a save must match."""
+    """Afsluiting as it stands."""
 
     relationship_acknowledged: bool = False
     successes_celebrated: bool = False
@@ -282,7 +412,6 @@ class ChecklistDraft:
     feedback_asked: bool = False
     emotion_room: bool = False
     coach_notes: str = ""
-    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -301,25 +430,6 @@ class ClosingView:
     ended: bool
 
 
-def _evaluation(session: Session, trajectory_id: int) -> EvaluationDraft:
-    evaluations = session.scalars(
-        select(Evaluation)
-        .where(Evaluation.trajectory_id == trajectory_id)
-        .order_by(Evaluation.submitted_at)
-    ).all()
-    own = next((e for e in evaluations if e.source is Source.COACH), None)
-    form = next((e for e in reversed(evaluations) if e.source is Source.CLIENT), None)
-    source = own or form
-    if source is None:
-        return EvaluationDraft()
-    return EvaluationDraft(
-        goal_score=source.goal_score,
-        goal_score_note=source.goal_score_note or "",
-        **{name: getattr(source, name) or "" for name in EVALUATION_FIELDS},
-        from_client_form=own is None,
-    )
-
-
 def _plan(session: Session, trajectory_id: int) -> PlanDraft:
     plan = session.scalar(select(RetentionPlan).where(RetentionPlan.trajectory_id == trajectory_id))
     if plan is None:
@@ -327,7 +437,6 @@ def _plan(session: Session, trajectory_id: int) -> PlanDraft:
     return PlanDraft(
         **{name: getattr(plan, name) or "" for name in PLAN_FIELDS},
         self_check_on=plan.self_check_on,
-        version=plan.version,
     )
 
 
@@ -340,7 +449,6 @@ def _checklist(session: Session, trajectory_id: int) -> ChecklistDraft:
     return ChecklistDraft(
         **{name: getattr(checklist, name) for name in CHECKLIST_ITEMS},
         coach_notes=checklist.coach_notes or "",
-        version=checklist.version,
     )
 
 
@@ -370,7 +478,7 @@ def read_closing(session: Session, *, coach_id: int, session_id: int, now: datet
         goal=trajectory.goal,
         agenda=Agenda(timer.agenda.value),
         timer=read_timer(phases, paused_at=timer.paused_at, now=now),
-        evaluation=_evaluation(session, trajectory.id),
+        evaluation=read_evaluation(session, trajectory.id),
         plan=_plan(session, trajectory.id),
         checklist=_checklist(session, trajectory.id),
         ended=timer.ended_at is not None,
@@ -383,102 +491,75 @@ def read_clock(session: Session, *, coach_id: int, session_id: int, now: datetim
     return read_timer(_phase_times(timer), paused_at=timer.paused_at, now=now)
 
 
-def save_evaluation(
-    session: Session, *, coach_id: int, trajectory_id: int, values: dict[str, object], now: datetime
-) -> None:
-    """Save evaluation fields as the coach types them (the coach's own evaluation record)."""
-    own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
-    errors = {
-        name: problem
-        for name, value in values.items()
-        if (problem := score_problem(value) if name == "goal_score" else text_problem(str(value)))  # type: ignore[arg-type]
-    }
-    if errors:
-        raise ValidationError(errors)
-    record = session.scalar(
-        select(Evaluation).where(
-            Evaluation.trajectory_id == trajectory_id, Evaluation.source == Source.COACH
-        )
-    )
-    if record is None:
-        record = Evaluation(trajectory_id=trajectory_id, source=Source.COACH, submitted_at=now)
-        session.add(record)
-    for name, value in values.items():
-        setattr(record, name, value if name == "goal_score" else (str(value).strip() or None))
-    session.flush()
+def _shown(name: str, value: object) -> object:
+    """A field's value as the page shows it: text stripped and never None."""
+    if name in CHECKLIST_ITEMS:
+        return bool(value)
+    if name in ("goal_score", "self_check_on"):
+        return value
+    return str(value or "").strip()
 
 
-Versioned = TypeVar("Versioned", RetentionPlan, ClosureChecklist)
+def _problem(name: str, value: object) -> str | None:
+    if name == "goal_score":
+        return score_problem(value) if value is not None else None  # type: ignore[arg-type]
+    if isinstance(value, str):
+        return text_problem(value)
+    return None
 
 
-def _save_versioned(
+def save_closing_field(
     session: Session,
-    model: type[Versioned],
     *,
     coach_id: int,
     trajectory_id: int,
-    values: dict[str, object],
-    expected_version: int,
-) -> int:
+    part: ClosingPart,
+    name: str,
+    value: object,
+    seen: object,
+    now: datetime,
+) -> object:
+    """Save one field while the coach types; returns the value as it now shows.
+
+    `seen` is what this tab last showed for the field. When another tab changed the field
+    since, StaleEdit is raised and nothing is written; changes to other fields never clash.
+    The evaluation's edits go to the coach's own record, on top of the client's answers.
+    """
+    if name not in PART_FIELDS[part]:
+        raise ValueError(f"{part} has no field {name!r}")
     own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
-    errors = {
-        name: problem
-        for name, value in values.items()
-        if isinstance(value, str) and (problem := text_problem(value))
-    }
-    if errors:
-        raise ValidationError(errors)
-    record = session.scalar(select(model).where(model.trajectory_id == trajectory_id))
-    if (record.version if record is not None else 0) != expected_version:
+    if problem := _problem(name, value):
+        raise ValidationError({name: problem})
+    record: Evaluation | RetentionPlan | ClosureChecklist | None
+    if part is ClosingPart.EVALUATION:
+        current: object = getattr(read_evaluation(session, trajectory_id), name)
+        record = session.scalar(
+            select(Evaluation).where(
+                Evaluation.trajectory_id == trajectory_id, Evaluation.source == Source.COACH
+            )
+        ) or Evaluation(trajectory_id=trajectory_id, source=Source.COACH, submitted_at=now)
+    else:
+        if part is ClosingPart.PLAN:
+            record = session.scalar(
+                select(RetentionPlan).where(RetentionPlan.trajectory_id == trajectory_id)
+            ) or RetentionPlan(trajectory_id=trajectory_id)
+        else:
+            record = session.scalar(
+                select(ClosureChecklist).where(ClosureChecklist.trajectory_id == trajectory_id)
+            ) or ClosureChecklist(trajectory_id=trajectory_id)
+        current = getattr(record, name)
+    if _shown(name, current) != _shown(name, seen):
         raise StaleEdit
-    if record is None:
-        record = model(trajectory_id=trajectory_id)
-        session.add(record)
-    for name, value in values.items():
-        setattr(record, name, value.strip() or None if isinstance(value, str) else value)
+    shown = _shown(name, value)
+    # The coach's evaluation keeps "" for an emptied answer, so the client's doesn't return.
+    keep_empty = part is ClosingPart.EVALUATION
+    setattr(record, name, shown if shown != "" or keep_empty else None)
+    session.add(record)
     try:
         session.flush()
     except StaleDataError as stale:  # another tab won the race between our read and write
         raise StaleEdit from stale
-    return record.version
-
-
-def save_plan(
-    session: Session,
-    *,
-    coach_id: int,
-    trajectory_id: int,
-    values: dict[str, object],
-    expected_version: int,
-) -> int:
-    """Save borgingsplan fields; StaleEdit when another tab saved first. Returns the version."""
-    return _save_versioned(
-        session,
-        RetentionPlan,
-        coach_id=coach_id,
-        trajectory_id=trajectory_id,
-        values=values,
-        expected_version=expected_version,
-    )
-
-
-def save_checklist(
-    session: Session,
-    *,
-    coach_id: int,
-    trajectory_id: int,
-    values: dict[str, object],
-    expected_version: int,
-) -> int:
-    """Save afsluiting items; StaleEdit when another tab saved first. Returns the version."""
-    return _save_versioned(
-        session,
-        ClosureChecklist,
-        coach_id=coach_id,
-        trajectory_id=trajectory_id,
-        values=values,
-        expected_version=expected_version,
-    )
+    return shown
 
 
 def protocol_completed(
@@ -528,13 +609,41 @@ class ClosingSummary:
         return sum(bool(getattr(self.checklist, item)) for item in CHECKLIST_ITEMS)
 
 
+def read_closing_summary(
+    session: Session, *, coach_id: int, session_id: int, now: datetime
+) -> ClosingSummary:
+    """What an ended closing session recorded, as the summary shows it (also after a reload)."""
+    view = read_closing(session, coach_id=coach_id, session_id=session_id, now=now)
+    trajectory = own_trajectory(session, coach_id=coach_id, trajectory_id=view.trajectory_id)
+    if view.agenda is Agenda.MINUS_1:
+        status, full_protocol, follow_ups = TrajectoryStatus.CLOSING, None, []
+    else:
+        status, full_protocol = trajectory.status, trajectory.full_protocol
+        follow_ups = [
+            (kind, due)
+            for kind, due in session.execute(
+                select(FollowUp.kind, FollowUp.due_on)
+                .where(
+                    FollowUp.trajectory_id == trajectory.id, FollowUp.kind.in_(CLOSING_FOLLOW_UPS)
+                )
+                .order_by(FollowUp.due_on, FollowUp.id)
+            )
+        ]
+    return ClosingSummary(
+        status, full_protocol, follow_ups, view.evaluation, view.plan, view.checklist
+    )
+
+
 def end_closing(
     session: Session, *, coach_id: int, session_id: int, now: datetime, today: date
 ) -> ClosingSummary:
     """Stop the clock and close: session −1 leaves the trajectory in afronding; otherwise it is
-    afgerond, with whether the full protocol was done, and the follow-ups are scheduled."""
+    afgerond, with whether the full protocol was done, and the follow-ups are scheduled.
+    Ending an ended session changes nothing and returns what it recorded."""
     view = read_closing(session, coach_id=coach_id, session_id=session_id, now=now)
     timer = _timer(session, coach_id, session_id)
+    if timer.ended_at is not None:
+        return read_closing_summary(session, coach_id=coach_id, session_id=session_id, now=now)
     _resume(timer, now)
     if (current := _current(timer)) is not None:
         current.ended_at = now
@@ -561,9 +670,7 @@ def end_closing(
     if view.agenda is Agenda.MINUS_1:
         trajectory.status = TrajectoryStatus.CLOSING
         session.flush()
-        return ClosingSummary(
-            TrajectoryStatus.CLOSING, None, [], view.evaluation, view.plan, view.checklist
-        )
+        return read_closing_summary(session, coach_id=coach_id, session_id=session_id, now=now)
     trajectory.status = TrajectoryStatus.CLOSED
     trajectory.ended_on = max(today, trajectory.started_on)
     trajectory.full_protocol = protocol_completed(view.evaluation, view.plan, view.checklist)
@@ -578,11 +685,4 @@ def end_closing(
         if kind not in existing:
             session.add(FollowUp(trajectory_id=trajectory.id, kind=kind, due_on=due))
     session.flush()
-    return ClosingSummary(
-        TrajectoryStatus.CLOSED,
-        trajectory.full_protocol,
-        sorted(scheduled.items(), key=lambda item: item[1]),
-        view.evaluation,
-        view.plan,
-        view.checklist,
-    )
+    return read_closing_summary(session, coach_id=coach_id, session_id=session_id, now=now)

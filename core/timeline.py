@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from core.clients import own_client, own_trajectory
-from core.closing import CHECKLIST_ITEMS
+from core.closing import CHECKLIST_ITEMS, EVALUATION_FIELDS, EvaluationDraft, read_evaluation
 from core.i18n import translate
 from core.timefmt import format_date, format_moment, local_date, local_midnight
 from db.models import (
@@ -19,6 +19,7 @@ from db.models import (
     Outcome,
     OutcomeKind,
     RetentionPlan,
+    Source,
     Trajectory,
     TrajectoryStatus,
 )
@@ -149,18 +150,18 @@ def get_timeline(
                 },
             )
         )
+    merged = read_evaluation(session, tid)
     for evaluation in session.scalars(select(Evaluation).where(Evaluation.trajectory_id == tid)):
-        answers = (
-            evaluation.main_changes,
-            evaluation.key_insight,
-            evaluation.most_valuable,
-            evaluation.could_be_better,
+        # The session's evaluation is the client's answers with the coach's changes on top.
+        shown: Evaluation | EvaluationDraft = (
+            merged if evaluation.source is Source.COACH else evaluation
         )
+        answers = tuple(getattr(shown, name) for name in EVALUATION_FIELDS)
         events.append(
             TimelineEvent(
                 evaluation.submitted_at,
                 f"timeline.evaluation_{evaluation.source.value}",
-                {"score": evaluation.goal_score or "–"},
+                {"score": shown.goal_score or "–"},
                 tuple(a for a in answers if a),
             )
         )

@@ -6,8 +6,10 @@ services in core/ scope every query by that coach.
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -610,6 +612,9 @@ class FormLink(Base):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The answers while the client types them (saved every few seconds), until submitted:
+    # a reload, a closed tab or a lost connection loses nothing.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class FormAttempt(Base):

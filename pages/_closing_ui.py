@@ -1,29 +1,25 @@
-"""The live closing page's parts: start form, ticking clock, controls, questions, capture."""
-
-from datetime import date
-from typing import Any
+"""The live closing page's parts: start form, the clock bar, questions and the summary."""
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.closing import (
     CHECKLIST_ITEMS,
-    EVALUATION_FIELDS,
+    ClosingCandidate,
     ClosingSummary,
     ClosingView,
-    StaleEdit,
     end_closing,
     list_closing_candidates,
     next_phase,
     pause_closing,
+    previous_phase,
     read_clock,
     resume_closing,
-    save_checklist,
-    save_evaluation,
-    save_plan,
     start_closing,
 )
 from core.database import transaction
-from core.errors import DatabaseUnavailable, ValidationError
+from core.errors import DatabaseUnavailable
+from core.progress import MINIMUM_CLOSING_MINUTES
 from core.question_bank import (
     PHASE_GROUPS,
     Question,
@@ -33,39 +29,38 @@ from core.question_bank import (
     mark_asked,
     set_question_hidden,
 )
-from core.timefmt import format_date, local_date, utc_now
+from core.timefmt import format_date, format_moment, local_date, utc_now
 from core.timer import DEFAULT_MINUTES, Agenda, Phase, TimerReading, bar_segments, format_clock
 from pages import _ui as ui
 
 PILLARS = (Phase.EVALUATION, Phase.RETENTION, Phase.GOODBYE)
-PLAN_TEXT_FIELDS = (
-    "main_change",
-    "relapse_situations",
-    "relapse_strategy",
-    "accountability_person",
-    "self_check_method",
-    "concrete_actions",
-)
 AGENDAS = tuple(Agenda)
 
 
+def _candidate_label(candidate: ClosingCandidate, timezone: str) -> str:
+    if candidate.session_id:
+        return ui.t("closing.running_label", name=candidate.client_name)
+    label = ui.t("closing.candidate", name=candidate.client_name, goal=candidate.goal[:70])
+    if candidate.planned_closing_at is not None:
+        when = format_moment(candidate.planned_closing_at, timezone, ui.language())
+        label = ui.t("closing.candidate_planned", label=label, when=when)
+    return label
+
+
 def start_form() -> None:
-    """Pick the trajectory and the closing's form, adjust minutes, and start the clock."""
+    """Pick the trajectory (today's planned closing first) and the form, and start the clock."""
     coach = ui.coach()
     st.caption(ui.t("closing.intro"))
     with ui.db_session() as session:
-        candidates = list_closing_candidates(session, coach_id=coach.id)
+        candidates = list_closing_candidates(session, coach_id=coach.id, now=utc_now())
     if not candidates:
         st.info(ui.t("closing.no_candidates"), icon=":material/info:")
         return
+    labels = {c.trajectory_id: _candidate_label(c, coach.timezone) for c in candidates}
     chosen = st.selectbox(
         ui.t("closing.choose"),
         candidates,
-        format_func=lambda c: (
-            ui.t("closing.running_label", name=c.client_name)
-            if c.session_id
-            else ui.t("closing.candidate", name=c.client_name, goal=c.goal[:70])
-        ),
+        format_func=lambda c: labels[c.trajectory_id],
         key="closing_choice",
     )
     if chosen.session_id:
@@ -74,6 +69,15 @@ def start_form() -> None:
         return
     if chosen.advise_two_sessions:
         st.info(ui.t("closing.advise_two"), icon=":material/lightbulb:")
+    if not chosen.in_last_sessions:
+        st.warning(
+            ui.t(
+                "closing.not_last_sessions",
+                held=chosen.held_sessions,
+                planned=chosen.planned_sessions,
+            ),
+            icon=":material/warning:",
+        )
     agenda = st.radio(
         ui.t("closing.agenda"),
         AGENDAS,
@@ -90,7 +94,10 @@ def start_form() -> None:
                     ui.t(f"phase.{phase}"), 1, 240, default, key=f"closing_min_{agenda}_{phase}"
                 )
             )
-    st.caption(ui.t("closing.minutes_total", total=sum(minutes.values())))
+    total = sum(minutes.values())
+    st.caption(ui.t("closing.minutes_total", total=total))
+    if total < MINIMUM_CLOSING_MINUTES:
+        st.warning(ui.t("closing.too_short", total=total), icon=":material/timer_off:")
     if st.button(ui.t("closing.start"), type="primary", icon=":material/play_arrow:"):
         with ui.db_session(write=True) as session:
             session_id = start_closing(
@@ -110,50 +117,47 @@ def _open(session_id: int) -> None:
     st.rerun()
 
 
-CLOCK_CSS = """
-<style>
-.af-clock { font-family: inherit; margin: .2rem 0 1rem; }
-.af-phase { font-size: 1.6rem; color: #2E6B5E; font-weight: 600; }
-.af-big { font-size: 5.2rem; line-height: 1.05; font-weight: 700;
-          font-variant-numeric: tabular-nums; letter-spacing: .02em; color: #1E2A2D; }
-.af-left, .af-paused, .af-over { font-size: 1.25rem; margin-left: .6rem; color: #5b6b6e; }
-.af-over { color: #9a6a16; }
-.af-paused { font-style: italic; }
-.af-meta { font-size: 1.15rem; color: #45555a; margin-top: .3rem; }
-.af-bar { display: flex; gap: 4px; margin-top: 1rem; height: 2.6rem; }
-.af-seg { position: relative; background: #EFECE5; border-radius: .45rem; overflow: hidden;
-          border: 1px solid #DAD5CB; }
-.af-seg span { position: absolute; left: .5rem; top: .55rem; font-size: .95rem;
-               color: #1E2A2D; white-space: nowrap; }
-.af-fill { position: absolute; left: 0; top: 0; bottom: 0; background: #b9d5cc; }
-.af-current .af-fill { background: #8fc0b2; }
-.af-current { border: 2px solid #2E6B5E; }
-.af-overrun .af-fill { background: #e9cf95; }
-.af-eaten { position: absolute; left: 0; top: 0; bottom: 0;
-            background: repeating-linear-gradient(45deg, #e9cf95 0 6px, #f3e3bf 6px 12px); }
-</style>
-"""
+def header(view: ClosingView) -> None:
+    """Client and goal in one line, with ending the session at the right."""
+    left, right = st.columns([5, 2], vertical_alignment="center")
+    left.markdown(
+        f"#### {ui.plain(view.client_name)} <small>· {ui.plain(view.goal)}</small>",
+        unsafe_allow_html=True,
+    )
+    if view.ended:
+        return
+    with right.popover(ui.t("closing.end"), icon=":material/flag:", width="stretch"):
+        st.write(ui.t("closing.end_confirm"))
+        if st.button(ui.t("closing.end_yes"), type="primary", key="closing_end_yes"):
+            now = utc_now()
+            with ui.db_session(write=True) as session:
+                end_closing(
+                    session,
+                    coach_id=ui.coach_id(),
+                    session_id=view.session_id,
+                    now=now,
+                    today=local_date(now, ui.coach().timezone),
+                )
+            st.rerun()  # the same URL now shows the summary
 
 
 def _clock_html(reading: TimerReading) -> str:
     current = reading.current
     phase = ui.t(f"phase.{current.phase}") if current else ui.t("closing.summary_title")
-    if reading.paused:
-        status = f'<span class="af-paused">{ui.t("closing.paused")}</span>'
-    elif current and current.overtime_seconds:
-        over = ui.t("closing.over", time=format_clock(current.overtime_seconds))
-        status = f'<span class="af-over">{over}</span>'
-    else:
-        status = f'<span class="af-left">{ui.t("closing.left")}</span>'
     big = format_clock(current.remaining_seconds if current else 0)
-    if current and current.overtime_seconds:
+    before = after = ""
+    if reading.paused:
+        after = f'<span class="af-paused">{ui.t("closing.paused")}</span>'
+    elif current and current.overtime_seconds:
         big = "+" + format_clock(current.overtime_seconds)
+        after = f'<span class="af-over">{ui.t("closing.overtime")}</span>'
+    else:
+        before = f'<span class="af-left">{ui.t("closing.left")}</span>'
     bar = "".join(
         f'<div class="af-seg af-{s.state}{" af-overrun" if s.over else ""}"'
-        f' style="flex:{s.share:.2f}">'
+        f' style="flex:{s.share:.2f}" title="{ui.t(f"phase.{s.phase}")}">'
         f'<div class="af-fill" style="width:{s.filled:.1f}%"></div>'
-        f'<div class="af-eaten" style="width:{s.eaten:.1f}%"></div>'
-        f"<span>{ui.t(f'phase.{s.phase}')}</span></div>"
+        f'<div class="af-eaten" style="width:{s.eaten:.1f}%"></div></div>'
         for s in bar_segments(reading)
     )
     buffer = reading.buffer_left_seconds
@@ -167,17 +171,23 @@ def _clock_html(reading: TimerReading) -> str:
         elapsed=format_clock(reading.elapsed_seconds),
         planned=format_clock(reading.planned_seconds),
     )
-    return f"""{CLOCK_CSS}<div class="af-clock" data-testid="closing-clock">
-  <div class="af-phase">{phase}</div>
-  <div><span class="af-big" data-testid="closing-time">{big}</span>{status}</div>
-  <div class="af-meta">{elapsed} · {buffer_text}</div>
-  <div class="af-bar">{bar}</div>
+    return f"""<div class="af-clock" data-testid="closing-clock">
+  <div class="af-line"><span class="af-phase">{phase}</span>{before}
+  <span class="af-big" data-testid="closing-time">{big}</span>{after}</div>
+  <div class="af-meta">{buffer_text} · {elapsed}</div>
+  <div class="af-bar" aria-hidden="true">{bar}</div>
 </div>"""
 
 
+def clock_bar(view: ClosingView) -> None:
+    """The compact clock with the next-step buttons; it stays in view while typing."""
+    with st.container(key="closing_bar"):
+        _ticking_bar(view.session_id)
+
+
 @st.fragment(run_every=1)
-def clock(session_id: int) -> None:
-    """The ticking clock: every second it reads the stored moments again (zero drift)."""
+def _ticking_bar(session_id: int) -> None:
+    """Every second it reads the stored moments again (zero drift)."""
     try:
         with transaction(ui.session_factory()) as session:
             reading = read_clock(
@@ -186,130 +196,51 @@ def clock(session_id: int) -> None:
     except DatabaseUnavailable:
         st.caption(ui.t("db.unavailable"))
         return
-    st.html(_clock_html(reading))
+    clock, buttons = st.columns([3, 2], vertical_alignment="center")
+    clock.html(_clock_html(reading))
+    _controls(buttons, session_id, reading)
 
 
-def controls(view: ClosingView) -> None:
-    """Next part, pause or resume, and ending the session."""
-    coach_id = ui.coach_id()
-    now = utc_now()
-    left, middle, right = st.columns([4, 3, 4])
-    if left.button(
+def _controls(column: DeltaGenerator, session_id: int, reading: TimerReading) -> None:
+    """Back, next and pause: each changes the stored moments, then the whole page follows."""
+    current = reading.current
+    first = current is None or current is reading.phases[0]
+    action = None
+    if column.button(
         ui.t("closing.next"),
         icon=":material/skip_next:",
+        type="primary",
+        key="closing_next",
+        disabled=current is None or current.phase is Phase.BUFFER,
         width="stretch",
-        disabled=view.timer.current is None or view.timer.current.phase is Phase.BUFFER,
     ):
+        action = next_phase
+    back, pause = column.columns([2, 3])
+    if back.button(
+        ui.t("closing.back_short"),
+        icon=":material/undo:",
+        help=ui.t("closing.back"),
+        key="closing_back",
+        disabled=first,
+        width="stretch",
+    ):
+        action = previous_phase
+    if reading.paused:
+        if pause.button(
+            ui.t("closing.resume"),
+            icon=":material/play_arrow:",
+            key="closing_resume",
+            width="stretch",
+        ):
+            action = resume_closing
+    elif pause.button(
+        ui.t("closing.pause"), icon=":material/pause:", key="closing_pause", width="stretch"
+    ):
+        action = pause_closing
+    if action is not None:
         with ui.db_session(write=True) as session:
-            next_phase(session, coach_id=coach_id, session_id=view.session_id, now=now)
+            action(session, coach_id=ui.coach_id(), session_id=session_id, now=utc_now())
         st.rerun()
-    if view.timer.paused:
-        if middle.button(ui.t("closing.resume"), icon=":material/play_arrow:", width="stretch"):
-            with ui.db_session(write=True) as session:
-                resume_closing(session, coach_id=coach_id, session_id=view.session_id, now=now)
-            st.rerun()
-    elif middle.button(ui.t("closing.pause"), icon=":material/pause:", width="stretch"):
-        with ui.db_session(write=True) as session:
-            pause_closing(session, coach_id=coach_id, session_id=view.session_id, now=now)
-        st.rerun()
-    with right.popover(ui.t("closing.end"), icon=":material/flag:", width="stretch"):
-        st.write(ui.t("closing.end_confirm"))
-        if st.button(ui.t("closing.end_yes"), type="primary", key="closing_end_yes"):
-            with ui.db_session(write=True) as session:
-                summary = end_closing(
-                    session,
-                    coach_id=coach_id,
-                    session_id=view.session_id,
-                    now=now,
-                    today=local_date(now, ui.coach().timezone),
-                )
-            st.session_state["closing_summary"] = summary
-            st.query_params.pop("sessie", None)
-            st.rerun()
-
-
-def _save(kind: str, view: ClosingView, key: str, field: str) -> None:
-    """on_change: store one field; a stale tab or a fault is told, and the text stays."""
-    value: Any = st.session_state[key]
-    versions = st.session_state.setdefault("closing_versions", {})
-    try:
-        with transaction(ui.session_factory(), write=True) as session:
-            if kind == "evaluation":
-                save_evaluation(
-                    session,
-                    coach_id=ui.coach_id(),
-                    trajectory_id=view.trajectory_id,
-                    values={field: value},
-                    now=utc_now(),
-                )
-                return
-            save = save_plan if kind == "plan" else save_checklist
-            expected = versions.get(kind, getattr(view, kind).version)
-            versions[kind] = save(
-                session,
-                coach_id=ui.coach_id(),
-                trajectory_id=view.trajectory_id,
-                values={field: value},
-                expected_version=expected,
-            )
-    except StaleEdit:
-        st.session_state["closing_stale"] = kind
-    except ValidationError as invalid:
-        st.session_state["closing_invalid"] = invalid.errors
-    except DatabaseUnavailable:
-        st.session_state["closing_failed"] = True
-
-
-def _field(kind: str, view: ClosingView, name: str, value: Any, *, area: bool = True) -> None:
-    key = f"closing_{view.session_id}_{kind}_{name}"
-    common: dict[str, Any] = {"key": key, "on_change": _save, "args": (kind, view, key, name)}
-    label = ui.t(f"closing.{name}")
-    if isinstance(value, bool):
-        st.checkbox(label, value=value, **common)
-    elif isinstance(value, date) or name == "self_check_on":
-        st.date_input(label, value=value, format="DD-MM-YYYY", **common)
-    elif name == "goal_score":
-        st.number_input(label, 1, 10, value, **common)
-    elif area:
-        st.text_area(label, value=value, height=90, **common)
-    else:
-        st.text_input(label, value=value, **common)
-
-
-def _warnings(view: ClosingView) -> None:
-    if stale := st.session_state.get("closing_stale"):
-        st.warning(ui.t("closing.stale"), icon=":material/sync_problem:")
-        if st.button(ui.t("closing.reload"), key="closing_reload"):
-            prefix = f"closing_{view.session_id}_{stale}_"
-            ui.forget(*(k for k in st.session_state if str(k).startswith(prefix)))
-            st.session_state.pop("closing_versions", None)
-            st.session_state.pop("closing_stale", None)
-            st.rerun()
-    if st.session_state.pop("closing_failed", False):
-        st.error(ui.t("closing.save_failed"), icon=":material/cloud_off:")
-    for key in st.session_state.pop("closing_invalid", {}).values():
-        st.error(ui.t(key))
-
-
-def capture(view: ClosingView, pillar: Phase) -> None:
-    """The fields of one pillar, each saved as the coach leaves it."""
-    _warnings(view)
-    if pillar is Phase.EVALUATION:
-        if view.evaluation.from_client_form:
-            st.info(ui.t("closing.from_form"), icon=":material/description:")
-        _field("evaluation", view, "goal_score", view.evaluation.goal_score)
-        _field("evaluation", view, "goal_score_note", view.evaluation.goal_score_note, area=False)
-        for name in EVALUATION_FIELDS:
-            _field("evaluation", view, name, getattr(view.evaluation, name))
-    elif pillar is Phase.RETENTION:
-        for name in PLAN_TEXT_FIELDS:
-            _field("plan", view, name, getattr(view.plan, name))
-        _field("plan", view, "self_check_on", view.plan.self_check_on)
-    else:
-        for name in CHECKLIST_ITEMS:
-            _field("checklist", view, name, getattr(view.checklist, name))
-        _field("checklist", view, "coach_notes", view.checklist.coach_notes)
-    st.caption(ui.t("closing.saved_hint"))
 
 
 def _tick(session_id: int, key: str, question: str) -> None:
@@ -365,6 +296,7 @@ def summary(result: ClosingSummary) -> None:
         (ui.t("closing.goal_score"), result.evaluation.goal_score),
         (ui.t("closing.main_changes"), result.evaluation.main_changes),
         (ui.t("closing.key_insight"), result.evaluation.key_insight),
+        (ui.t("closing.most_valuable"), result.evaluation.most_valuable),
         (ui.t("closing.main_change"), result.plan.main_change),
         (ui.t("closing.relapse_strategy"), result.plan.relapse_strategy),
         (ui.t("closing.accountability_person"), result.plan.accountability_person),
@@ -384,8 +316,8 @@ def summary(result: ClosingSummary) -> None:
                 f"- {format_date(due, coach.language, year=True)} · "
                 f"{ui.t(f'follow_up_kind.{kind}')}"
             )
-    if st.button(ui.t("closing.summary_new")):
-        st.session_state.pop("closing_summary", None)
+    if st.button(ui.t("closing.summary_new"), icon=":material/add:"):
+        st.query_params.pop("sessie", None)
         st.rerun()
 
 

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NoReturn
 
 import streamlit as st
@@ -20,7 +21,13 @@ from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import DEFAULT_LANGUAGE, translate
 from core.timefmt import local_date, utc_now
 
+STYLE = (Path(__file__).parent / "_style.css").read_text(encoding="utf-8")
 COACH_KEY = "app_coach"  # the logged-in CoachAccount, refreshed on every run by app.py
+
+
+def apply_style() -> None:
+    """The app's own CSS: the live clock bar, and no English hints from Streamlit."""
+    st.html(f"<style>{STYLE}</style>")
 
 
 def settings() -> Settings:

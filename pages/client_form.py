@@ -1,26 +1,31 @@
 """Formulier: the client's own form, opened by a personal link — no login, nothing else.
 
 app.py runs this page before its login gate and without loading any account. It must
-never depend on a coach being logged in: everything comes from the link's token.
+never depend on a coach being logged in: everything comes from the link's token. Every
+answer is kept in the database while it is typed, so a reload or a lost connection on a
+phone loses nothing; sending stores the answers for good.
 """
 
+from dataclasses import fields
 from typing import NoReturn
 
 import streamlit as st
 
 from core.client_forms import (
-    EvaluationAnswers,
+    FORM_ANSWERS,
     FormKind,
-    HomeworkAnswers,
     OpenForm,
     open_form,
+    save_form_draft,
     submit_form,
     token_hash,
 )
-from core.errors import ValidationError
+from core.database import transaction
+from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import translate
 from core.timefmt import utc_now
 from pages import _ui as ui
+from pages._live_text import live_text
 
 token = str(st.query_params.get("t", ""))[:200]
 done = st.session_state.get("form_done") == token_hash(token)
@@ -52,6 +57,48 @@ def text(key: str, **values: object) -> str:
     return translate(f"forms.{key}", form.language, coach=form.coach_name, **values)
 
 
+def keep(name: str, value: str | int | bool | None) -> None:
+    """Store one answer as a draft while the client types; a fault keeps it in the form."""
+    try:
+        with transaction(ui.session_factory(), write=True) as session:
+            save_form_draft(session, token=token, name=name, value=value, now=utc_now())
+    except (DatabaseUnavailable, ValidationError):
+        st.session_state["form_unsaved"] = True  # sending later still sends every answer
+
+
+def answer(name: str, default: str | int | bool | None = None) -> str | int | bool | None:
+    """One question of the form, filled with what the client typed before; returns its value."""
+    stored = form.draft.get(name, default)
+    key = f"form_{name}"
+    if name in ("goal_score", "recommend_score"):
+        low = 0 if name == "recommend_score" else 1
+        value = st.number_input(
+            text(name),
+            low,
+            10,
+            stored if isinstance(stored, int) else None,
+            key=key,
+            on_change=lambda: keep(name, st.session_state[key]),
+        )
+    elif name == "testimonial_consent":
+        value = st.checkbox(
+            text(name),
+            value=bool(stored),
+            key=key,
+            on_change=lambda: keep(name, st.session_state[key]),
+        )
+    else:
+        value = live_text(
+            text(name),
+            key=key,
+            value=str(stored or ""),
+            rows=4,
+            on_text=lambda typed: keep(name, typed),
+        )
+    errors.slot(name)
+    return value
+
+
 evaluation = form.kind is FormKind.EVALUATION
 st.title(text("evaluation_title" if evaluation else "homework_title"))
 st.write(
@@ -59,37 +106,17 @@ st.write(
         text("evaluation_intro" if evaluation else "homework_intro", name=form.client_first_name)
     )
 )
+st.caption(text("kept_while_typing"))
 
 errors = ui.FieldErrors()
-with st.form("client_form"):
-    values: dict[str, object] = {}
-    if evaluation:
-        values["goal_at_start"] = st.text_area(text("goal_at_start"), value=form.goal, height=80)
-        errors.slot("goal_at_start")
-        values["goal_score"] = st.number_input(text("goal_score"), 1, 10, None)
-        errors.slot("goal_score")
-        for name in ("main_changes", "key_insight", "most_valuable", "could_be_better"):
-            values[name] = st.text_area(text(name), height=100, max_chars=5000)
-            errors.slot(name)
-        values["recommend_score"] = st.number_input(text("recommend_score"), 0, 10, None)
-        errors.slot("recommend_score")
-        values["testimonial"] = st.text_area(text("testimonial"), height=80, max_chars=5000)
-        errors.slot("testimonial")
-        values["testimonial_consent"] = st.checkbox(text("testimonial_consent"))
-    else:
-        for name in (
-            "main_change",
-            "relapse_situations",
-            "relapse_strategy",
-            "accountability_person",
-            "self_check_method",
-        ):
-            values[name] = st.text_area(text(name), height=90, max_chars=5000)
-            errors.slot(name)
-    submitted = st.form_submit_button(text("submit"), type="primary")
-
-if submitted:
-    answers = EvaluationAnswers(**values) if evaluation else HomeworkAnswers(**values)  # type: ignore[arg-type]
+values = {
+    f.name: answer(f.name, form.goal if f.name == "goal_at_start" else None)
+    for f in fields(FORM_ANSWERS[form.kind])
+}
+if st.session_state.pop("form_unsaved", False):
+    st.warning(text("not_kept"), icon=":material/cloud_off:")
+if st.button(text("submit"), type="primary", key="form_submit"):
+    answers = FORM_ANSWERS[form.kind](**values)  # type: ignore[arg-type]
     try:
         with ui.db_session(write=True) as session:
             stored = submit_form(session, token=token, answers=answers, now=utc_now())

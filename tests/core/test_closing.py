@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from core.closing import (
     ChecklistDraft,
+    ClosingPart,
     EvaluationDraft,
     PlanDraft,
     StaleEdit,
@@ -15,13 +16,13 @@ from core.closing import (
     list_closing_candidates,
     next_phase,
     pause_closing,
+    previous_phase,
     protocol_completed,
     read_clock,
     read_closing,
+    read_closing_summary,
     resume_closing,
-    save_checklist,
-    save_evaluation,
-    save_plan,
+    save_closing_field,
     start_closing,
 )
 from core.errors import NotFound
@@ -35,10 +36,15 @@ from core.question_bank import (
 )
 from core.timer import Agenda, Phase
 from db.models import (
+    CoachingSession,
     Evaluation,
     FollowUp,
     FollowUpKind,
+    GoalScore,
     QuestionGroup,
+    ScoreKind,
+    SessionKind,
+    SessionStatus,
     Source,
     Trajectory,
     TrajectoryStatus,
@@ -65,6 +71,44 @@ FULL_CHECKLIST = {
 
 def minutes(n: float) -> datetime:
     return START + timedelta(minutes=n)
+
+
+def save(
+    db: Session,
+    coach_id: int,
+    trajectory_id: int,
+    part: ClosingPart,
+    values: dict[str, object],
+    seen: dict[str, object] | None = None,
+) -> None:
+    """Save fields as one tab does, each checked against what that tab showed."""
+    for name, value in values.items():
+        save_closing_field(
+            db,
+            coach_id=coach_id,
+            trajectory_id=trajectory_id,
+            part=part,
+            name=name,
+            value=value,
+            seen=(seen or {}).get(name),
+            now=START,
+        )
+
+
+def client_form(db: Session, trajectory_id: int) -> None:
+    """The client's evaluation form: a score and four answers."""
+    db.add(
+        Evaluation(
+            trajectory_id=trajectory_id,
+            source=Source.CLIENT,
+            goal_score=7,
+            main_changes="Ik plan mijn week zelf",
+            key_insight="Nee zeggen mag",
+            most_valuable="De rust in de sessies",
+            could_be_better="Meer huiswerk",
+        )
+    )
+    db.flush()
 
 
 def started(db: Session, agenda: Agenda = Agenda.SINGLE_90) -> tuple[int, int, Trajectory]:
@@ -126,62 +170,90 @@ def test_the_coach_adjusts_the_phase_minutes(db: Session) -> None:
 
 def test_the_evaluation_is_prefilled_from_the_clients_form(db: Session) -> None:
     coach_id, session_id, trajectory = started(db)
-    db.add(
-        Evaluation(
-            trajectory_id=trajectory.id,
-            source=Source.CLIENT,
-            goal_score=8,
-            main_changes="Ik plan mijn week zelf",
-        )
-    )
-    db.flush()
+    client_form(db, trajectory.id)
     view = read_closing(db, coach_id=coach_id, session_id=session_id, now=START)
-    assert view.evaluation.from_client_form and view.evaluation.goal_score == 8
-    save_evaluation(
-        db,
-        coach_id=coach_id,
-        trajectory_id=trajectory.id,
-        values={"goal_score": 7, "key_insight": "Eerst vragen"},
-        now=START,
-    )
-    view = read_closing(db, coach_id=coach_id, session_id=session_id, now=START)
-    assert not view.evaluation.from_client_form
-    assert (view.evaluation.goal_score, view.evaluation.key_insight) == (7, "Eerst vragen")
+    assert view.evaluation.from_client_form and view.evaluation.goal_score == 7
 
 
-def test_a_stale_tab_cannot_overwrite_the_plan(db: Session) -> None:
-    coach_id, _, trajectory = started(db)
-    version = save_plan(
+def test_one_coach_edit_keeps_every_other_answer_of_the_client(db: Session) -> None:
+    coach_id, session_id, trajectory = started(db)
+    client_form(db, trajectory.id)
+    save(
         db,
-        coach_id=coach_id,
-        trajectory_id=trajectory.id,
-        values={"main_change": "Tab één"},
-        expected_version=0,
+        coach_id,
+        trajectory.id,
+        ClosingPart.EVALUATION,
+        {"could_be_better": "Meer huiswerk, en eerder aan de borging"},
+        seen={"could_be_better": "Meer huiswerk"},
     )
-    assert version == 1
-    save_plan(
+    evaluation = read_closing(db, coach_id=coach_id, session_id=session_id, now=START).evaluation
+    assert evaluation.goal_score == 7
+    assert evaluation.main_changes == "Ik plan mijn week zelf"
+    assert evaluation.key_insight == "Nee zeggen mag"
+    assert evaluation.most_valuable == "De rust in de sessies"
+    assert evaluation.could_be_better == "Meer huiswerk, en eerder aan de borging"
+    assert evaluation.client_wrote == {"could_be_better": "Meer huiswerk"}
+    # An answer the coach empties stays empty: the client's text does not come back.
+    save(
         db,
-        coach_id=coach_id,
-        trajectory_id=trajectory.id,
-        values={"relapse_situations": "Deadlines"},
-        expected_version=1,
+        coach_id,
+        trajectory.id,
+        ClosingPart.EVALUATION,
+        {"most_valuable": ""},
+        seen={"most_valuable": "De rust in de sessies"},
     )
-    with pytest.raises(StaleEdit):  # the other tab still holds version 1
-        save_plan(
-            db,
-            coach_id=coach_id,
-            trajectory_id=trajectory.id,
-            values={"main_change": "Tab twee"},
-            expected_version=1,
+    evaluation = read_closing(db, coach_id=coach_id, session_id=session_id, now=START).evaluation
+    assert evaluation.most_valuable == ""
+    assert evaluation.client_wrote["most_valuable"] == "De rust in de sessies"
+
+
+def test_a_closing_with_one_edit_on_a_full_form_counts_as_full_protocol(db: Session) -> None:
+    coach_id, session_id, trajectory = started(db)
+    client_form(db, trajectory.id)
+    save(
+        db,
+        coach_id,
+        trajectory.id,
+        ClosingPart.EVALUATION,
+        {"could_be_better": "Eerder de borging"},
+        seen={"could_be_better": "Meer huiswerk"},
+    )
+    save(db, coach_id, trajectory.id, ClosingPart.PLAN, FULL_PLAN)
+    save(db, coach_id, trajectory.id, ClosingPart.CHECKLIST, FULL_CHECKLIST)
+    summary = end_closing(
+        db, coach_id=coach_id, session_id=session_id, now=minutes(90), today=TODAY
+    )
+    assert summary.full_protocol and summary.evaluation.goal_score == 7
+    assert summary.evaluation.main_changes == "Ik plan mijn week zelf"
+    closing_scores = db.scalars(
+        select(GoalScore.score).where(
+            GoalScore.session_id == session_id, GoalScore.kind == ScoreKind.CLOSING
         )
+    ).all()
+    assert closing_scores == [7]
+
+
+def test_a_stale_tab_cannot_overwrite_a_field_changed_elsewhere(db: Session) -> None:
+    coach_id, session_id, trajectory = started(db)
+    save(db, coach_id, trajectory.id, ClosingPart.PLAN, {"main_change": "Tab één"})
+    # The other tab still shows the empty field: its save is refused, nothing overwritten.
     with pytest.raises(StaleEdit):
-        save_checklist(
+        save(db, coach_id, trajectory.id, ClosingPart.PLAN, {"main_change": "Tab twee"})
+    # A field nobody else changed saves fine from that same tab.
+    save(db, coach_id, trajectory.id, ClosingPart.PLAN, {"relapse_situations": "Deadlines"})
+    plan = read_closing(db, coach_id=coach_id, session_id=session_id, now=START).plan
+    assert (plan.main_change, plan.relapse_situations) == ("Tab één", "Deadlines")
+    with pytest.raises(StaleEdit):
+        save(
             db,
-            coach_id=coach_id,
-            trajectory_id=trajectory.id,
-            values={"feedback_asked": True},
-            expected_version=3,
+            coach_id,
+            trajectory.id,
+            ClosingPart.CHECKLIST,
+            {"feedback_asked": False},
+            seen={"feedback_asked": True},
         )
+    with pytest.raises(ValueError, match="no field"):
+        save(db, coach_id, trajectory.id, ClosingPart.PLAN, {"main_chnage": "typo"})
 
 
 def test_the_full_protocol_needs_all_three_pillars() -> None:
@@ -197,27 +269,21 @@ def test_the_full_protocol_needs_all_three_pillars() -> None:
 
 def test_ending_closes_the_trajectory_and_schedules_the_follow_ups(db: Session) -> None:
     coach_id, session_id, trajectory = started(db)
-    save_evaluation(
+    save(
         db,
-        coach_id=coach_id,
-        trajectory_id=trajectory.id,
-        values={"goal_score": 8, "main_changes": "Rust"},
-        now=START,
+        coach_id,
+        trajectory.id,
+        ClosingPart.EVALUATION,
+        {"goal_score": 8, "main_changes": "Rust"},
     )
-    save_plan(
+    save(
         db,
-        coach_id=coach_id,
-        trajectory_id=trajectory.id,
-        values={**FULL_PLAN, "self_check_on": date(2027, 3, 1)},
-        expected_version=0,
+        coach_id,
+        trajectory.id,
+        ClosingPart.PLAN,
+        {**FULL_PLAN, "self_check_on": date(2027, 3, 1)},
     )
-    save_checklist(
-        db,
-        coach_id=coach_id,
-        trajectory_id=trajectory.id,
-        values=FULL_CHECKLIST,
-        expected_version=0,
-    )
+    save(db, coach_id, trajectory.id, ClosingPart.CHECKLIST, FULL_CHECKLIST)
     summary = end_closing(
         db, coach_id=coach_id, session_id=session_id, now=minutes(92), today=TODAY
     )
@@ -234,6 +300,13 @@ def test_ending_closes_the_trajectory_and_schedules_the_follow_ups(db: Session) 
         FollowUpKind.SELF_CHECK: date(2027, 3, 1),
     }
     assert read_closing(db, coach_id=coach_id, session_id=session_id, now=minutes(200)).ended
+    # Ending again (a second tab, a double click) changes nothing and shows the same summary.
+    again = end_closing(db, coach_id=coach_id, session_id=session_id, now=minutes(95), today=TODAY)
+    assert again == summary
+    assert len(db.scalars(select(GoalScore).where(GoalScore.session_id == session_id)).all()) == 1
+    assert summary == read_closing_summary(
+        db, coach_id=coach_id, session_id=session_id, now=minutes(300)
+    )
 
 
 def test_session_minus_one_leaves_the_trajectory_in_closing(db: Session) -> None:
@@ -242,7 +315,7 @@ def test_session_minus_one_leaves_the_trajectory_in_closing(db: Session) -> None
         db, coach_id=coach_id, session_id=session_id, now=minutes(60), today=TODAY
     )
     assert summary.status is TrajectoryStatus.CLOSING and summary.follow_ups == []
-    [candidate] = list_closing_candidates(db, coach_id=coach_id)
+    [candidate] = list_closing_candidates(db, coach_id=coach_id, now=minutes(60))
     assert candidate.suggested_agenda is Agenda.SESSION_0
 
 
@@ -254,13 +327,7 @@ def test_another_coach_cannot_drive_or_read_the_session(db: Session) -> None:
     with pytest.raises(NotFound):
         next_phase(db, coach_id=intruder.id, session_id=session_id, now=START)
     with pytest.raises(NotFound):
-        save_plan(
-            db,
-            coach_id=intruder.id,
-            trajectory_id=trajectory.id,
-            values={"main_change": "x"},
-            expected_version=0,
-        )
+        save(db, intruder.id, trajectory.id, ClosingPart.PLAN, {"main_change": "x"})
 
 
 def test_the_bank_has_five_groups_of_five_in_both_languages(db: Session) -> None:
@@ -298,3 +365,48 @@ def test_questions_are_ticked_per_session(db: Session) -> None:
         db, coach_id=coach_id, session_id=session_id, key="questions.feedback.2", asked=False
     )
     assert asked_questions(db, coach_id=coach_id, session_id=session_id) == set()
+
+
+def test_one_step_back_restores_the_previous_phase_and_its_time(db: Session) -> None:
+    coach_id, session_id, _ = started(db)
+    next_phase(db, coach_id=coach_id, session_id=session_id, now=minutes(5))  # → evaluation
+    next_phase(db, coach_id=coach_id, session_id=session_id, now=minutes(20))  # tapped by mistake
+    previous_phase(db, coach_id=coach_id, session_id=session_id, now=minutes(21))
+    clock = read_clock(db, coach_id=coach_id, session_id=session_id, now=minutes(21))
+    assert clock.current is not None and clock.current.phase is Phase.EVALUATION
+    assert clock.current.elapsed_seconds == 15 * 60  # where it stood when it was left
+    retention = next(p for p in clock.phases if p.phase is Phase.RETENTION)
+    assert retention.elapsed_seconds == 0 and not retention.done
+    later = read_clock(db, coach_id=coach_id, session_id=session_id, now=minutes(31))
+    assert later.current is not None and later.current.elapsed_seconds == 25 * 60
+    # Back from the first phase does nothing.
+    for _ in range(3):
+        previous_phase(db, coach_id=coach_id, session_id=session_id, now=minutes(32))
+    first = read_clock(db, coach_id=coach_id, session_id=session_id, now=minutes(32))
+    assert first.current is not None and first.current.phase is Phase.OPENING
+
+
+def test_the_start_form_offers_todays_planned_closing_first(db: Session) -> None:
+    coach = make_coach(db)
+    make_trajectory(db, coach, name="Anna Eerst", held=7)
+    planned = make_trajectory(db, coach, name="Zoë Vandaag", held=3)
+    later = make_trajectory(db, coach, name="Bram Later", held=6)
+    for trajectory, when, kind in (
+        (planned, START + timedelta(hours=2), SessionKind.CLOSING_90),
+        (later, START + timedelta(days=6), SessionKind.CLOSING_MINUS_1),
+    ):
+        db.add(
+            CoachingSession(
+                trajectory_id=trajectory.id,
+                kind=kind,
+                status=SessionStatus.PLANNED,
+                scheduled_at=when,
+                duration_minutes=90,
+            )
+        )
+    db.flush()
+    candidates = list_closing_candidates(db, coach_id=coach.id, now=START)
+    assert [c.client_name for c in candidates] == ["Zoë Vandaag", "Bram Later", "Anna Eerst"]
+    first, second, third = candidates
+    assert first.suggested_agenda is Agenda.SINGLE_90 and not first.in_last_sessions
+    assert second.suggested_agenda is Agenda.MINUS_1 and third.in_last_sessions

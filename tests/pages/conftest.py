@@ -1,10 +1,13 @@
 """AppTest fixtures: the real app.py on a fresh demo database per test."""
 
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import UnknownElement
 
 from core.accounts import create_coach
 from core.clients import TrajectoryInput, add_client
@@ -57,6 +60,22 @@ def open_page(logged_in: AppTest) -> Callable[[str], AppTest]:
         return logged_in.switch_page(path).run()
 
     return switch
+
+
+def live_texts(app: AppTest) -> dict[str, str]:
+    """The page's live text fields, label → text shown (AppTest can't type in a component:
+    tests store the typed text the way the browser's field does, then run the page)."""
+    found: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        for child in getattr(node, "children", {}).values():
+            if isinstance(child, UnknownElement) and child.type == "bidi_component":
+                data = json.loads(child.proto.json)
+                found[data["label"]] = data["value"]
+            walk(child)
+
+    walk(app._tree)
+    return found
 
 
 def other_coachs_client() -> tuple[int, int, int]:

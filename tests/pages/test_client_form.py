@@ -7,15 +7,17 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from core.client_forms import create_form_link, revoke_form_link
+from core.client_forms import create_form_link, revoke_form_link, save_form_draft
 from core.config import load_settings
 from core.database import prepare_database
 from core.timefmt import utc_now
 from db.demo import DEMO_USERNAME
 from db.models import Client, Coach, Evaluation, FormKind, Source, Trajectory, TrajectoryStatus
 from tests.conftest import TODAY
-from tests.pages.conftest import APP
+from tests.pages.conftest import APP, live_texts
 
+GOAL_AT_START = "Wat was je doel toen je begon?"
+MAIN_CHANGES = "Wat zijn de belangrijkste veranderingen voor jou?"
 DEAD = (
     "Deze link werkt niet",
     "Deze link is niet (meer) geldig. Wil je het formulier toch invullen? "
@@ -60,14 +62,22 @@ def _open(token: str) -> AppTest:
     return app.run()
 
 
-def _fill(app: AppTest, **answers: object) -> AppTest:
+def _type(token: str, name: str, text: str) -> None:
+    """What the form's text field does while the client types: keep the text as a draft."""
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory.begin() as session:
+        assert save_form_draft(session, token=token, name=name, value=text, now=utc_now())
+
+
+def _fill(token: str, **answers: object) -> AppTest:
     defaults: dict[str, object] = {"score": 8, "main": "Ik plan mijn week zelf", "recommend": 9}
     values = defaults | answers
+    _type(token, "main_changes", str(values["main"]))
+    app = _open(token)
     if values["score"] is not None:
         app.number_input[0].set_value(values["score"])
     if values["recommend"] is not None:
         app.number_input[1].set_value(values["recommend"])
-    app.text_area[1].input(str(values["main"]))
     app.button[0].click()
     return app.run()
 
@@ -80,14 +90,14 @@ def test_a_valid_link_opens_the_form_without_any_login(app_env: Path) -> None:
     factory = prepare_database(load_settings(), today=TODAY)
     with factory() as session:
         goal = session.get_one(Trajectory, trajectory_id).goal
-    assert app.text_area[0].value == goal  # the goal at the start, pre-filled
+    assert live_texts(app)[GOAL_AT_START] == goal  # the goal at the start, pre-filled
     assert "Gebruikersnaam" not in [t.label for t in app.text_input]  # no login form
     assert "app_coach" not in app.session_state  # the login gate loaded no account
 
 
 def test_the_answers_arrive_once_and_the_client_is_thanked(app_env: Path) -> None:
     token, trajectory_id = _make_link()
-    app = _fill(_open(token))
+    app = _fill(token)
     assert not app.exception
     assert app.title[0].value == "Dank je wel"
     factory = prepare_database(load_settings(), today=TODAY)
@@ -114,7 +124,7 @@ def test_every_dead_link_gets_the_same_neutral_page(app_env: Path, dead: str) ->
     app = _open(token)
     assert not app.exception
     assert (app.title[0].value, app.info[0].value) == DEAD
-    assert not app.text_area
+    assert not live_texts(app)
 
 
 @pytest.mark.parametrize(
@@ -129,15 +139,25 @@ def test_a_missing_answer_is_refused_beside_the_field_and_kept(
     app_env: Path, answers: dict[str, object], message: str
 ) -> None:
     token, _ = _make_link()
-    app = _fill(_open(token), **answers)
+    app = _fill(token, **answers)
     assert not app.exception
     assert [e.value for e in app.error] == [message]
     assert app.title[0].value == "Terugblik op je traject"  # still the form, link still usable
-    assert app.text_area[1].value == answers.get("main", "Ik plan mijn week zelf")
+    assert live_texts(app)[MAIN_CHANGES] == answers.get("main", "Ik plan mijn week zelf")
 
 
 def test_the_homework_form_asks_the_five_plan_fields(app_env: Path) -> None:
     token, _ = _make_link(FormKind.RETENTION_HOMEWORK)
     app = _open(token)
     assert app.title[0].value == "Je borgingsplan"
-    assert len(app.text_area) == 5
+    assert len(live_texts(app)) == 5
+
+
+def test_what_the_client_typed_is_there_again_after_a_reload(app_env: Path) -> None:
+    token, _ = _make_link()
+    _type(token, "main_changes", "Ik zeg vaker nee, ook als het spannend is")
+    first = _open(token)
+    first.number_input[0].set_value(6).run()  # the score, kept as it changes
+    again = _open(token)  # a reload, or the same link on another device
+    assert live_texts(again)[MAIN_CHANGES] == "Ik zeg vaker nee, ook als het spannend is"
+    assert again.number_input[0].value == 6

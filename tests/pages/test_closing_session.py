@@ -4,11 +4,12 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
-from core.closing import read_closing, save_plan, start_closing
+from core.closing import ClosingPart, read_closing, save_closing_field, start_closing
 from core.config import load_settings
 from core.database import prepare_database
 from core.timefmt import utc_now
 from core.timer import Agenda
+from db.models import Evaluation, Source
 from tests.conftest import TODAY
 from tests.pages.conftest import other_coachs_client
 
@@ -38,26 +39,56 @@ def test_starting_puts_the_session_in_the_url_and_shows_the_clock(
     assert [c.label for c in app.checkbox][:1]  # the question bank for the phase in focus
 
 
-def test_a_field_is_saved_when_the_coach_leaves_it(open_page: Callable[[str], AppTest]) -> None:
+def test_the_clients_answers_fill_the_evaluation_and_a_changed_one_shows_the_original(
+    open_page: Callable[[str], AppTest],
+) -> None:
     app, session_id = _started(open_page)
-    _button(app, "Volgende stap").click().run()  # opening → evaluation
-    key = next(t.key for t in app.text_area if t.label == "Belangrijkste veranderingen")
-    app.text_area(key=key).input("Ik zeg eerder nee").run()
-    assert not app.exception
     factory = prepare_database(load_settings(), today=TODAY)
-    with factory() as session:
-        coach_id = app.session_state["app_coach"].id
+    coach_id = app.session_state["app_coach"].id
+    with factory.begin() as session:
         view = read_closing(session, coach_id=coach_id, session_id=session_id, now=utc_now())
-    assert view.evaluation.main_changes == "Ik zeg eerder nee"
+        session.add(
+            Evaluation(
+                trajectory_id=view.trajectory_id,
+                source=Source.CLIENT,
+                goal_score=7,
+                main_changes="Ik plan mijn week zelf",
+                could_be_better="Meer huiswerk",
+            )
+        )
+        save_closing_field(
+            session,
+            coach_id=coach_id,
+            trajectory_id=view.trajectory_id,
+            part=ClosingPart.EVALUATION,
+            name="could_be_better",
+            value="Meer huiswerk en eerder borgen",
+            seen="Meer huiswerk",  # the newest client form is what the coach saw
+            now=utc_now(),
+        )
+    # The form came in while the page was open: looking at another part and back shows it.
+    app.button_group[0].set_value("retention").run()
+    app.button_group[0].set_value("evaluation").run()
+    assert not app.exception
+    assert app.number_input[0].value == 7  # the client's score, not hidden by the coach's edit
+    captions = [c.value for c in app.caption]
+    assert "Cliënt schreef: Meer huiswerk" in captions
 
 
-def test_ending_shows_what_was_done_and_the_follow_ups(open_page: Callable[[str], AppTest]) -> None:
-    app, _ = _started(open_page)
+def test_ending_shows_what_was_done_and_a_reload_shows_it_again(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app, session_id = _started(open_page)
     _button(app, "Ja, afronden").click().run()
     assert not app.exception
-    assert "sessie" not in app.query_params
     texts = [m.value for m in app.markdown] + [s.value for s in app.success]
     assert any("afgerond" in t or "in afronding" in t for t in texts)
+    app.run()  # a reload of the same address: the summary, not the controls
+    assert app.query_params["sessie"] == str(session_id)
+    assert not [b for b in app.button if b.label in ("Volgende stap", "Ja, afronden")]
+    assert any("afgerond" in s.value for s in app.success)
+    _button(app, "Nieuwe afronding starten").click().run()
+    assert "sessie" not in app.query_params
 
 
 def test_another_coachs_session_is_not_reachable_by_url(
@@ -97,27 +128,30 @@ def test_an_own_question_joins_the_bank_and_a_hidden_one_leaves(
     assert first not in [c.label for c in app.checkbox]
 
 
-def test_a_stale_tab_is_told_and_keeps_its_text(open_page: Callable[[str], AppTest]) -> None:
+def test_a_stale_tab_is_told_and_keeps_what_it_entered(open_page: Callable[[str], AppTest]) -> None:
     app, session_id = _started(open_page)
-    for _ in range(2):
-        _button(app, "Volgende stap").click().run()  # to borging
+    _button(app, "Volgende stap").click().run()  # to the evaluation
     factory = prepare_database(load_settings(), today=TODAY)
     coach_id = app.session_state["app_coach"].id
-    with factory.begin() as session:  # another tab saves the plan first
+    with factory.begin() as session:  # another tab enters the score first
         view = read_closing(session, coach_id=coach_id, session_id=session_id, now=utc_now())
-        save_plan(
+        save_closing_field(
             session,
             coach_id=coach_id,
             trajectory_id=view.trajectory_id,
-            values={"main_change": "Uit het andere tabblad"},
-            expected_version=view.plan.version,
+            part=ClosingPart.EVALUATION,
+            name="goal_score",
+            value=9,
+            seen=view.evaluation.goal_score,
+            now=utc_now(),
         )
-    key = next(t.key for t in app.text_area if t.label == "Situaties waarin terugval kan gebeuren")
-    app.text_area(key=key).input("Deadlines en drukte thuis").run()
+    app.number_input[0].set_value(6).run()
     assert not app.exception
     assert "ander tabblad" in app.warning[0].value
-    assert app.text_area(key=key).value == "Deadlines en drukte thuis"
+    assert [c.value for c in app.code] == ["6"]  # what this tab entered stays in view
     with factory() as session:
         stored = read_closing(session, coach_id=coach_id, session_id=session_id, now=utc_now())
-    assert stored.plan.main_change == "Uit het andere tabblad"
-    assert stored.plan.relapse_situations == ""  # nothing silently overwritten
+    assert stored.evaluation.goal_score == 9  # nothing silently overwritten
+    _button(app, "Laad de nieuwste versie").click().run()
+    assert app.number_input[0].value == 9
+    assert [c.value for c in app.code] == ["6"]  # kept beside the newest version
