@@ -57,7 +57,7 @@ focus = (
 )
 help_text.caption(ui.t(f"phase_help.{focus}"))
 fields, questions = st.columns([3, 2], gap="medium")
-with fields.container(border=True):
+with fields.container(border=True, key="closing_capture"):
     st.markdown(f"**{ui.t('closing.capture')}**")
     capture.capture(view, focus)
 with questions.container(border=True):

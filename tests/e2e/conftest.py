@@ -139,11 +139,11 @@ def log_in(page: Page, username: str = DEMO_USERNAME, password: str = DEMO_PASSW
     wait_idle(page)
 
 
-def screenshot(page: Page, name: str) -> None:
-    """Save a full-page screenshot under test-artifacts/screenshots/."""
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Save a screenshot (the whole page, or what the screen shows) under test-artifacts/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(400)  # let charts and tables finish their first paint
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def clock_seconds(clock: str) -> int:
@@ -153,12 +153,17 @@ def clock_seconds(clock: str) -> int:
 
 
 def start_live_closing(page: Page) -> None:
-    """From the sidebar, start a 90-minute closing for the first candidate."""
+    """From the sidebar, start a 90-minute closing for the first candidate (or go on with
+    the closing that runs: an earlier test in the same server may have started it)."""
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Afrondingssessie").click()
     wait_idle(page)
-    page.get_by_label("Eén afrondingssessie van 90 minuten").check(force=True)
-    wait_idle(page)
-    page.get_by_role("button", name="Start de afronding").click()
+    running = page.get_by_role("button", name="Verder met de lopende sessie")
+    if running.count():
+        running.click()
+    else:
+        page.get_by_label("Eén afrondingssessie van 90 minuten").check(force=True)
+        wait_idle(page)
+        page.get_by_role("button", name="Start de afronding").click()
     expect(page).to_have_url(re.compile(r"sessie=\d+"), timeout=15_000)
 
 

@@ -31,6 +31,7 @@ def test_a_closing_session_ticks_keeps_what_is_typed_survives_a_reload_and_ends(
     expect(page.get_by_text("Evaluatie", exact=True).first).to_be_visible()
 
     field = page.get_by_label("Belangrijkste veranderingen")
+    field.fill("")  # an earlier test in this server may have typed here
     field.click()
     before = clock.inner_text()
     field.press_sequentially(TEXT, delay=110)  # about six seconds of typing while it ticks
