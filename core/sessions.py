@@ -24,6 +24,14 @@ from db.models import (
 )
 
 SESSION_KINDS = tuple(SessionKind)
+# The length a kind of session usually has: a closing of 90, the two closings of 60.
+USUAL_MINUTES = {
+    SessionKind.REGULAR: 60,
+    SessionKind.INTERMEDIATE: 60,
+    SessionKind.CLOSING_MINUS_1: 60,
+    SessionKind.CLOSING_0: 60,
+    SessionKind.CLOSING_90: 90,
+}
 
 
 @dataclass(frozen=True)

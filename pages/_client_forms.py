@@ -31,7 +31,7 @@ from core.mail import MailFailed, send_mail, smtp_settings
 from core.numfmt import format_number
 from core.progress import TrajectoryProgress
 from core.question_bank import QuestionGroup, list_questions
-from core.sessions import SESSION_KINDS, SessionLog, log_session, plan_session
+from core.sessions import SESSION_KINDS, USUAL_MINUTES, SessionLog, log_session, plan_session
 from core.timefmt import format_date, utc_now, zone
 from core.timeline import ClientDetail, TrajectorySummary
 from pages import _ui as ui
@@ -236,24 +236,27 @@ def plan_session_form(trajectory_id: int, timezone: str) -> None:
     st.caption(ui.t("client.plan_intro"))
     errors = ui.FieldErrors()
     tomorrow = utc_now().astimezone(zone(timezone)).date() + timedelta(days=1)
-    with st.form(f"plan_form_{trajectory_id}"):
-        left, middle, right = st.columns(3)
-        day = left.date_input(
-            ui.t("client.log_date"), value=tomorrow, key="plan_date", format="DD-MM-YYYY"
-        )
-        at = middle.time_input(ui.t("client.log_time"), value=time(10), key="plan_time", step=900)
-        duration = right.number_input(
-            ui.t("client.log_duration"), 5, 480, 60, step=15, key="plan_duration"
-        )
-        errors.slot("duration_minutes")
-        kind = st.selectbox(
-            ui.t("client.log_kind"),
-            SESSION_KINDS,
-            format_func=lambda k: ui.t(f"session_kind.{k}"),
-            key="plan_kind",
-        )
-        errors.slot("at")
-        submitted = st.form_submit_button(ui.t("client.plan_submit"), type="primary")
+    # No st.form here: choosing the kind sets its usual length at once (the coach may change it).
+    kind = st.selectbox(
+        ui.t("client.log_kind"),
+        SESSION_KINDS,
+        format_func=lambda k: ui.t(f"session_kind.{k}"),
+        key="plan_kind",
+        on_change=lambda: st.session_state.update(
+            plan_duration=USUAL_MINUTES[st.session_state["plan_kind"]]
+        ),
+    )
+    left, middle, right = st.columns(3)
+    day = left.date_input(
+        ui.t("client.log_date"), value=tomorrow, key="plan_date", format="DD-MM-YYYY"
+    )
+    at = middle.time_input(ui.t("client.log_time"), value=time(10), key="plan_time", step=900)
+    duration = right.number_input(
+        ui.t("client.log_duration"), 5, 480, USUAL_MINUTES[kind], step=15, key="plan_duration"
+    )
+    errors.slot("duration_minutes")
+    errors.slot("at")
+    submitted = st.button(ui.t("client.plan_submit"), type="primary", key="plan_submit")
     if not submitted:
         return
     ui.save(

@@ -5,7 +5,7 @@ whose field was changed by another tab since is refused and the text is kept bes
 newest version, so nothing typed is ever lost and nothing is silently overwritten.
 """
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import streamlit as st
@@ -14,6 +14,7 @@ from core.closing import (
     CHECKLIST_ITEMS,
     EVALUATION_FIELDS,
     PLAN_FIELDS,
+    SELF_CHECK_DAYS,
     ClosingPart,
     ClosingView,
     StaleEdit,
@@ -21,7 +22,7 @@ from core.closing import (
 )
 from core.database import transaction
 from core.errors import DatabaseUnavailable, ValidationError
-from core.timefmt import utc_now
+from core.timefmt import local_date, utc_now
 from core.timer import Phase
 from pages import _ui as ui
 from pages._live_text import live_text
@@ -62,8 +63,11 @@ def _store(view: ClosingView, part: ClosingPart, name: str, value: object) -> No
         st.session_state.get(UNSAVED, {}).pop(field, None)
 
 
-def _field(view: ClosingView, part: ClosingPart, name: str, value: Any) -> None:
-    """One capture field, saved as it changes; text fields while they are typed."""
+def _field(
+    view: ClosingView, part: ClosingPart, name: str, value: Any, *, shown: Any = None
+) -> None:
+    """One capture field, saved as it changes; text fields while they are typed. `shown` is
+    a suggestion the field displays while nothing is stored."""
     key = _key(view, part, name)
     if key not in st.session_state:
         # A field drawn anew shows the stored value: the base a later save is checked against.
@@ -85,7 +89,7 @@ def _field(view: ClosingView, part: ClosingPart, name: str, value: Any) -> None:
     if isinstance(value, bool):
         st.checkbox(label, value=value, key=key, on_change=changed)
     elif name == "self_check_on":
-        st.date_input(label, value=value, format="DD-MM-YYYY", key=key, on_change=changed)
+        st.date_input(label, value=value or shown, format="DD-MM-YYYY", key=key, on_change=changed)
     else:
         st.number_input(label, 1, 10, value, key=key, on_change=changed)
 
@@ -157,8 +161,9 @@ def capture(view: ClosingView, pillar: Phase) -> None:
     elif pillar is Phase.RETENTION:
         for name in PLAN_FIELDS:
             _field(view, ClosingPart.PLAN, name, getattr(view.plan, name))
-        self_check: date | None = view.plan.self_check_on
-        _field(view, ClosingPart.PLAN, "self_check_on", self_check)
+        # Nothing chosen: the closing plans the self-check about three months on; show that.
+        suggested = local_date(utc_now(), ui.coach().timezone) + timedelta(days=SELF_CHECK_DAYS)
+        _field(view, ClosingPart.PLAN, "self_check_on", view.plan.self_check_on, shown=suggested)
     else:
         for name in CHECKLIST_ITEMS:
             _field(view, ClosingPart.CHECKLIST, name, getattr(view.checklist, name))

@@ -26,6 +26,7 @@ from core.closing import (
     start_closing,
 )
 from core.errors import NotFound
+from core.timeline import get_timeline
 from core.question_bank import (
     PHASE_GROUPS,
     add_question,
@@ -193,6 +194,12 @@ def test_one_coach_edit_keeps_every_other_answer_of_the_client(db: Session) -> N
     assert evaluation.most_valuable == "De rust in de sessies"
     assert evaluation.could_be_better == "Meer huiswerk, en eerder aan de borging"
     assert evaluation.client_wrote == {"could_be_better": "Meer huiswerk"}
+    timeline = get_timeline(
+        db, coach_id=coach_id, trajectory_id=trajectory.id, timezone="Europe/Amsterdam"
+    )
+    in_session = next(e for e in timeline if e.what == "timeline.evaluation_coach")
+    assert in_session.values["score"] == 7
+    assert "Ik plan mijn week zelf" in in_session.details
     # An answer the coach empties stays empty: the client's text does not come back.
     save(
         db,

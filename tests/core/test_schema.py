@@ -11,9 +11,13 @@ from sqlalchemy.orm import Session
 
 from db.migrate import downgrade_database, is_up_to_date, upgrade_database
 from db.models import (
+    AgendaKind,
     Base,
     Client,
+    ClosureChecklist,
+    Coach,
     CoachingSession,
+    Evaluation,
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
@@ -23,7 +27,12 @@ from db.models import (
     OutcomeKind,
     RetentionPlan,
     ScoreKind,
+    SessionKind,
+    SessionStatus,
+    SessionTimer,
+    Source,
     Trajectory,
+    TrajectoryStatus,
 )
 from tests.conftest import NOW, TODAY
 from tests.factories import make_coach, make_practice, make_trajectory
@@ -127,3 +136,70 @@ def test_deleting_a_client_removes_everything_about_them(db: Session) -> None:
             select(func.count()).select_from(model).where(model.trajectory_id.in_(trajectory_ids))
         )
         assert left == 0, model.__name__
+
+
+def test_the_upgrade_repairs_a_closing_recorded_with_a_partial_coach_evaluation(
+    engine: Engine,
+) -> None:
+    downgrade_database(engine, "0006")
+    with Session(engine) as session, session.begin():
+        coach = make_coach(session, "herstel")
+        trajectory = make_trajectory(session, coach, held=7)
+        trajectory.status = TrajectoryStatus.CLOSED
+        trajectory.full_protocol = False  # judged on the coach's partial record
+        closing = CoachingSession(
+            trajectory=trajectory,
+            kind=SessionKind.CLOSING_90,
+            status=SessionStatus.HELD,
+            scheduled_at=NOW,
+            duration_minutes=90,
+        )
+        session.add(closing)
+        session.flush()
+        session.add(
+            SessionTimer(
+                session_id=closing.id, agenda=AgendaKind.SINGLE_90, started_at=NOW, ended_at=NOW
+            )
+        )
+        session.add_all(
+            [
+                Evaluation(
+                    trajectory=trajectory,
+                    source=Source.CLIENT,
+                    goal_score=7,
+                    main_changes="Ik plan mijn week zelf",
+                ),
+                Evaluation(trajectory=trajectory, source=Source.COACH, could_be_better="Eerder"),
+                RetentionPlan(
+                    trajectory=trajectory,
+                    main_change="Nee zeggen",
+                    relapse_situations="Deadlines",
+                    relapse_strategy="Lijstje erbij",
+                    accountability_person="Partner",
+                    self_check_method="Plan teruglezen",
+                ),
+                ClosureChecklist(
+                    trajectory=trajectory,
+                    relationship_acknowledged=True,
+                    successes_celebrated=True,
+                    goodbye_explicit=True,
+                    feedback_asked=True,
+                    offered_follow_up=True,
+                ),
+            ]
+        )
+        trajectory_id, coach_id = trajectory.id, coach.id
+    upgrade_database(engine)
+    with Session(engine) as session, session.begin():
+        repaired = session.get_one(Trajectory, trajectory_id)
+        scores = session.scalars(
+            select(GoalScore.score).where(
+                GoalScore.trajectory_id == trajectory_id, GoalScore.kind == ScoreKind.CLOSING
+            )
+        ).all()
+        full_protocol = repaired.full_protocol
+        session.delete(repaired.client)
+        session.flush()
+        session.delete(session.get_one(Coach, coach_id))
+    assert full_protocol is True
+    assert scores == [7]

@@ -160,3 +160,21 @@ def test_gas_goals_are_set_and_scored_on_the_client_page(
     level.set_value(1).run()
     assert not app.exception
     assert any(s.value == "GAS T-score: 60" for s in app.success)
+
+
+def test_planning_a_closing_of_90_minutes_sets_its_length(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = _add(open_page(LIST), new_name="Pim Plan")
+    app.query_params["id"] = str(_client_id(app, "Pim Plan"))
+    app.switch_page(CLIENT).run()
+    app.segmented_control(key="client_section").set_value("plan").run()
+    assert app.number_input(key="plan_duration").value == 60
+    app.selectbox(key="plan_kind").set_value("closing_90").run()
+    assert app.number_input(key="plan_duration").value == 90
+    app.selectbox(key="plan_kind").set_value("closing_minus_1").run()
+    assert app.number_input(key="plan_duration").value == 60
+    app.selectbox(key="plan_kind").set_value("closing_90").run()
+    next(b for b in app.button if b.label == "Inplannen").click().run()
+    assert not app.exception
+    assert app.success[0].value == "Sessie ingepland."
