@@ -78,6 +78,8 @@ try:
 except ConfigError as error:
     ui.stop_with_config_error(error)
 
+if logged_in:
+    ui.claim_session_state(st.session_state["username"])
 accounts = ui.login_accounts(st.session_state.get("username") if logged_in else None)
 authenticator = stauth.Authenticate(
     ui.credentials(accounts),
@@ -130,6 +132,7 @@ if not st.session_state.get("authentication_status"):
         st.stop()
     # Logged in by the form: let this run finish so the cookie component can store the
     # login; it reruns the app once it has, and that run shows the navigation.
+    ui.claim_session_state(st.session_state["username"])
     ui.login_accounts(st.session_state["username"])
 
 page.run()

@@ -145,10 +145,44 @@ def download(
     )
 
 
+# What the login library and its cookie component keep in the session: everything else is
+# the pages' own state (a coach's drafts, choices, search text) and belongs to one coach.
+AUTH_KEYS = frozenset(
+    {
+        "authentication_status",
+        "username",
+        "name",
+        "email",
+        "roles",
+        "logout",
+        "password_hint",
+        "init",
+        "set",
+        "delete",
+        "get_all",
+    }
+)
+OWNER_KEY = "app_owner"  # the username whose state the session holds
+
+
+def forget_session_state() -> None:
+    """Drop every page's state: on a shared laptop, nothing of one coach reaches the next."""
+    for key in [k for k in st.session_state if k not in AUTH_KEYS]:
+        del st.session_state[key]
+
+
+def claim_session_state(username: str) -> None:
+    """A login as another coach than the one whose state this tab holds starts clean."""
+    if st.session_state.get(OWNER_KEY) != username:
+        forget_session_state()
+        st.session_state[OWNER_KEY] = username
+
+
 def remember_logout(coach_id: int) -> None:
-    """Every login cookie of this coach issued until now stops working."""
+    """Every login cookie of this coach issued until now stops working; the tab forgets all."""
     with db_session(write=True) as session:
         record_logout(session, coach_id=coach_id, now=utc_now())
+    forget_session_state()
 
 
 def ignore_revoked_cookie(

@@ -26,7 +26,6 @@ from core.closing import (
     start_closing,
 )
 from core.errors import NotFound
-from core.timeline import get_timeline
 from core.question_bank import (
     PHASE_GROUPS,
     add_question,
@@ -35,6 +34,7 @@ from core.question_bank import (
     mark_asked,
     set_question_hidden,
 )
+from core.timeline import get_timeline
 from core.timer import Agenda, Phase
 from db.models import (
     CoachingSession,

@@ -103,10 +103,16 @@ def start_server(
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The database URL of the demo app the browser tests share."""
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_database: str) -> Iterator[str]:
     """The demo app on a temp SQLite file."""
-    folder = tmp_path_factory.mktemp("e2e")
-    url, process = start_server(f"sqlite:///{folder / 'e2e.db'}", folder / "streamlit.log")
+    folder = Path(app_database.removeprefix("sqlite:///")).parent
+    url, process = start_server(app_database, folder / "streamlit.log")
     yield url
     process.terminate()
     process.wait(timeout=15)

@@ -2,8 +2,18 @@
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session
 
-from tests.e2e.conftest import log_in, screenshot, start_server, wait_idle
+from core.accounts import create_coach
+from db.engine import make_engine
+from tests.e2e.conftest import (
+    log_in,
+    screenshot,
+    start_live_closing,
+    start_server,
+    unfold,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -96,3 +106,44 @@ def test_a_deep_link_to_a_fresh_server_still_meets_the_login_gate(
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_the_next_coach_on_a_shared_laptop_sees_nothing_of_the_previous_one(
+    page: Page, app_url: str, app_database: str
+) -> None:
+    page.goto(app_url)  # the first visit migrates and fills the demo database
+    wait_idle(page)
+    engine = make_engine(app_database)
+    with Session(engine) as session, session.begin():
+        create_coach(
+            session,
+            username="bram",
+            display_name="Bram Tweede",
+            email="bram@example.org",
+            password="Tweede-coach-77",
+        )
+    engine.dispose()
+    log_in(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Cliënten").click()
+    wait_idle(page)
+    page.get_by_label("Zoek op naam").fill("Vera")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    start_live_closing(page)
+    wait_idle(page)
+    client = page.get_by_role("heading", level=4).first.inner_text().split("·")[0].strip()
+    unfold(page, page.get_by_role("button", name="Sessie afronden"))
+    page.get_by_role("button", name="Ja, afronden").click()
+    expect(page.get_by_text("Geplande follow-ups")).to_be_visible(timeout=15_000)
+
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=15_000)
+    wait_idle(page)
+    log_in(page, "bram", "Tweede-coach-77")
+    for title in ("Afrondingssessie", "Cliënten", "Vandaag"):
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+        wait_idle(page)
+        expect(page.get_by_text(client)).to_have_count(0)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Cliënten").click()
+    wait_idle(page)
+    expect(page.get_by_label("Zoek op naam")).to_have_value("")

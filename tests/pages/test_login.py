@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages.conftest import log_in, new_app
+from tests.pages.conftest import log_in, new_app, other_coachs_client
 
 PAGES = [
     "pages/overview.py",
@@ -95,3 +95,22 @@ def test_an_unreachable_database_is_a_message_not_a_traceback(
     assert not app.exception
     assert app.error[0].value.startswith("De database is niet bereikbaar")
     assert "geheim" not in app.error[0].value
+
+
+def test_the_next_coach_in_the_same_tab_starts_clean(app_env: Path) -> None:
+    app = log_in(new_app())
+    app.switch_page("pages/clients.py").run()
+    app.text_input(key="clients_query").input("Vera").run()
+    app.switch_page("pages/closing_session.py").run()
+    assert app.selectbox(key="closing_choice").value is not None
+    other_id, _, _ = other_coachs_client()
+    app.sidebar.button[0].click().run()  # Uitloggen
+    leftovers = [k for k in app.session_state if str(k).startswith(("clients_", "closing_"))]
+    assert leftovers == []
+    app = log_in(app, "ander", "Sterk-wachtwoord-7")
+    assert app.session_state["app_coach"].id == other_id
+    app.switch_page("pages/clients.py").run()
+    assert app.text_input(key="clients_query").value == ""
+    app.switch_page("pages/closing_session.py").run()
+    assert not app.exception
+    assert "Vera" not in " ".join(str(o) for o in app.selectbox(key="closing_choice").options)
