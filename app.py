@@ -106,7 +106,10 @@ if st.session_state.get("authentication_status"):
         )
 
 if not st.session_state.get("authentication_status"):
-    _, middle, _ = st.columns([1, 2, 1])
+    # A calm, centred login of readable width on any screen; no sidebar while logged out
+    # (right after a logout, this run's navigation was already drawn in it).
+    st.html("<style>[data-testid='stSidebar'] { display: none; }</style>")
+    middle = st.container(key="login_box")
     middle.title(ui.t("app.name"))
     middle.caption(ui.t("app.tagline"))
     if current.demo_mode:

@@ -562,35 +562,43 @@ def save_closing_field(
     return shown
 
 
+RETENTION_REQUIRED = (
+    "main_change",
+    "relapse_situations",
+    "relapse_strategy",
+    "accountability_person",
+    "self_check_method",
+)
+GOODBYE_REQUIRED = (
+    "relationship_acknowledged",
+    "successes_celebrated",
+    "goodbye_explicit",
+    "feedback_asked",
+)
+DOOR_OPEN = ("offered_follow_up", "offered_single_sessions", "offered_new_trajectory")
+
+
+def protocol_gaps(
+    evaluation: EvaluationDraft, plan: PlanDraft, checklist: ChecklistDraft
+) -> list[str]:
+    """What the full protocol still misses, as field names (`door_open`: no option offered)."""
+    gaps = []
+    if evaluation.goal_score is None:
+        gaps.append("goal_score")
+    if not (evaluation.main_changes or evaluation.key_insight):
+        gaps.append("main_changes")
+    gaps += [name for name in RETENTION_REQUIRED if not getattr(plan, name)]
+    gaps += [name for name in GOODBYE_REQUIRED if not getattr(checklist, name)]
+    if not any(getattr(checklist, name) for name in DOOR_OPEN):
+        gaps.append("door_open")
+    return gaps
+
+
 def protocol_completed(
     evaluation: EvaluationDraft, plan: PlanDraft, checklist: ChecklistDraft
 ) -> bool:
     """Evaluatie, borging and afsluiting all done — the full closing protocol."""
-    evaluated = evaluation.goal_score is not None and bool(
-        evaluation.main_changes or evaluation.key_insight
-    )
-    secured = all(
-        getattr(plan, name)
-        for name in (
-            "main_change",
-            "relapse_situations",
-            "relapse_strategy",
-            "accountability_person",
-            "self_check_method",
-        )
-    )
-    said_goodbye = (
-        checklist.relationship_acknowledged
-        and checklist.successes_celebrated
-        and checklist.goodbye_explicit
-        and checklist.feedback_asked
-        and (
-            checklist.offered_follow_up
-            or checklist.offered_single_sessions
-            or checklist.offered_new_trajectory
-        )
-    )
-    return evaluated and secured and said_goodbye
+    return not protocol_gaps(evaluation, plan, checklist)
 
 
 @dataclass(frozen=True)
@@ -607,6 +615,13 @@ class ClosingSummary:
     @property
     def checklist_done(self) -> int:
         return sum(bool(getattr(self.checklist, item)) for item in CHECKLIST_ITEMS)
+
+    @property
+    def gaps(self) -> list[str]:
+        """What the full protocol missed (nothing for session −1, which only evaluates)."""
+        if self.status is TrajectoryStatus.CLOSING:
+            return []
+        return protocol_gaps(self.evaluation, self.plan, self.checklist)
 
 
 def read_closing_summary(

@@ -29,18 +29,29 @@ from pages._live_text import live_text
 
 SEEN = "closing_seen"  # {(trajectory, part, field): value this tab last showed}
 UNSAVED = "closing_unsaved"  # {(trajectory, part, field): text another tab's change refused}
-GENERATION = "closing_generation"  # {trajectory: n}: new widgets after "load the newest"
+KEPT = "closing_kept"  # {(trajectory, part, field): refused text, kept beside the newest}
+PROBLEM = "closing_problem"  # {(trajectory, part, field): message key of a failed save}
+GENERATION = "closing_generation"  # {(trajectory, part, field): n}: a fresh widget on reload
+
+Field = tuple[int, str, str]
 
 
-def _key(view: ClosingView, part: ClosingPart, name: str) -> str:
-    generation = st.session_state.get(GENERATION, {}).get(view.trajectory_id, 0)
-    return f"closing_{view.trajectory_id}_{part}_{name}_{generation}"
+def _field_id(view: ClosingView, part: ClosingPart, name: str) -> Field:
+    return (view.trajectory_id, part.value, name)
+
+
+def _key(field: Field) -> str:
+    generation = st.session_state.get(GENERATION, {}).get(field, 0)
+    return "closing_{}_{}_{}_{}".format(*field, generation)
 
 
 def _store(view: ClosingView, part: ClosingPart, name: str, value: object) -> None:
-    """Save one field; a field changed elsewhere, bad input or a fault is told, text kept."""
-    seen: dict[tuple[int, str, str], object] = st.session_state.setdefault(SEEN, {})
-    field = (view.trajectory_id, part.value, name)
+    """Save one field; a field changed elsewhere, bad input or a fault is told there, and
+    what was typed stays."""
+    seen: dict[Field, object] = st.session_state.setdefault(SEEN, {})
+    field = _field_id(view, part, name)
+    problems: dict[Field, str] = st.session_state.setdefault(PROBLEM, {})
+    problems.pop(field, None)
     try:
         with transaction(ui.session_factory(), write=True) as session:
             seen[field] = save_closing_field(
@@ -56,9 +67,9 @@ def _store(view: ClosingView, part: ClosingPart, name: str, value: object) -> No
     except StaleEdit:
         st.session_state.setdefault(UNSAVED, {})[field] = value
     except ValidationError as invalid:
-        st.session_state["closing_invalid"] = invalid.errors
+        problems[field] = invalid.errors[name]
     except DatabaseUnavailable:
-        st.session_state["closing_failed"] = True
+        problems[field] = "closing.save_failed"
     else:
         st.session_state.get(UNSAVED, {}).pop(field, None)
 
@@ -68,10 +79,11 @@ def _field(
 ) -> None:
     """One capture field, saved as it changes; text fields while they are typed. `shown` is
     a suggestion the field displays while nothing is stored."""
-    key = _key(view, part, name)
+    field = _field_id(view, part, name)
+    key = _key(field)
     if key not in st.session_state:
         # A field drawn anew shows the stored value: the base a later save is checked against.
-        st.session_state.setdefault(SEEN, {})[(view.trajectory_id, part.value, name)] = value
+        st.session_state.setdefault(SEEN, {})[field] = value
     label = ui.t(f"closing.{name}")
     if isinstance(value, str):
         live_text(
@@ -81,17 +93,20 @@ def _field(
             rows=2 if name == "goal_score_note" else 3,
             on_text=lambda text: _store(view, part, name, text),
         )
-        return
-
-    def changed() -> None:
-        _store(view, part, name, st.session_state[key])
-
-    if isinstance(value, bool):
-        st.checkbox(label, value=value, key=key, on_change=changed)
-    elif name == "self_check_on":
-        st.date_input(label, value=value or shown, format="DD-MM-YYYY", key=key, on_change=changed)
     else:
-        st.number_input(label, 1, 10, value, key=key, on_change=changed)
+
+        def changed() -> None:
+            _store(view, part, name, st.session_state[key])
+
+        if isinstance(value, bool):
+            st.checkbox(label, value=value, key=key, on_change=changed)
+        elif name == "self_check_on":
+            st.date_input(
+                label, value=value or shown, format="DD-MM-YYYY", key=key, on_change=changed
+            )
+        else:
+            st.number_input(label, 1, 10, value, key=key, on_change=changed)
+    _beside(field)
 
 
 def _client_wrote(view: ClosingView, name: str) -> None:
@@ -99,56 +114,38 @@ def _client_wrote(view: ClosingView, name: str) -> None:
         st.caption(ui.t("closing.client_wrote", text=ui.plain(str(original))))
 
 
-def _warnings(view: ClosingView) -> None:
-    unsaved = {
-        field: text
-        for field, text in st.session_state.get(UNSAVED, {}).items()
-        if field[0] == view.trajectory_id
-    }
-    if unsaved:
+def _beside(field: Field) -> None:
+    """Under the field: why it was not saved, and the text that was not saved."""
+    if problem := st.session_state.get(PROBLEM, {}).get(field):
+        st.error(ui.t(problem), icon=":material/error:")
+    if (refused := st.session_state.get(UNSAVED, {}).get(field)) is not None:
         st.warning(ui.t("closing.stale"), icon=":material/sync_problem:")
-        for (_, _, name), text in unsaved.items():
-            st.caption(ui.t("closing.unsaved_text", field=ui.t(f"closing.{name}")))
-            st.code(str(text), language=None, wrap_lines=True)
-        if st.button(ui.t("closing.reload"), key=f"closing_reload_{view.trajectory_id}"):
-            _load_newest(view)
-    if st.session_state.pop("closing_failed", False):
-        st.error(ui.t("closing.save_failed"), icon=":material/cloud_off:")
-    for key in st.session_state.pop("closing_invalid", {}).values():
-        st.error(ui.t(key), icon=":material/error:")
+        st.code(str(refused), language=None, wrap_lines=True)
+        if st.button(ui.t("closing.reload"), key=f"{_key(field)}_newest"):
+            _load_newest(field)
+    elif (kept := st.session_state.get(KEPT, {}).get(field)) is not None:
+        st.caption(ui.t("closing.unsaved_text"))
+        st.code(str(kept), language=None, wrap_lines=True)
+        if st.button(ui.t("closing.unsaved_done"), key=f"{_key(field)}_done"):
+            st.session_state[KEPT].pop(field, None)
+            st.rerun()
 
 
-def _load_newest(view: ClosingView) -> None:
-    """Show the stored version in fresh fields; the refused text stays visible until saved."""
+def _load_newest(field: Field) -> None:
+    """Show the stored version in a fresh field; the refused text stays beside it."""
     generations = st.session_state.setdefault(GENERATION, {})
-    generations[view.trajectory_id] = generations.get(view.trajectory_id, 0) + 1
-    seen = st.session_state.setdefault(SEEN, {})
-    for field in [f for f in seen if f[0] == view.trajectory_id]:
-        del seen[field]
-    st.session_state[f"closing_keep_{view.trajectory_id}"] = {
-        f: t for f, t in st.session_state.pop(UNSAVED, {}).items() if f[0] == view.trajectory_id
-    }
+    generations[field] = generations.get(field, 0) + 1
+    st.session_state.setdefault(KEPT, {})[field] = st.session_state[UNSAVED].pop(field)
     st.rerun()
 
 
-def _kept(view: ClosingView) -> None:
-    """Text a stale tab could not save, kept beside the newest version until dismissed."""
-    key = f"closing_keep_{view.trajectory_id}"
-    if not (kept := st.session_state.get(key)):
-        return
-    with st.container(border=True):
-        for (_, _, name), text in kept.items():
-            st.caption(ui.t("closing.unsaved_text", field=ui.t(f"closing.{name}")))
-            st.code(str(text), language=None, wrap_lines=True)
-        if st.button(ui.t("closing.unsaved_done"), key=f"closing_keep_done_{view.trajectory_id}"):
-            st.session_state.pop(key, None)
-            st.rerun()
+def unsaved_fields(view: ClosingView) -> int:
+    """How many fields of this closing hold text another tab's change kept from saving."""
+    return sum(1 for field in st.session_state.get(UNSAVED, {}) if field[0] == view.trajectory_id)
 
 
 def capture(view: ClosingView, pillar: Phase) -> None:
     """The fields of one pillar, each saved while it is typed or changed."""
-    _warnings(view)
-    _kept(view)
     if pillar is Phase.EVALUATION:
         evaluation = view.evaluation
         if evaluation.from_client_form:

@@ -5,6 +5,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 from core.closing import (
     CHECKLIST_ITEMS,
+    EVALUATION_CAPTURE,
+    PLAN_FIELDS,
     ClosingCandidate,
     ClosingSummary,
     ClosingView,
@@ -40,7 +42,8 @@ AGENDAS = tuple(Agenda)
 def _candidate_label(candidate: ClosingCandidate, timezone: str) -> str:
     if candidate.session_id:
         return ui.t("closing.running_label", name=candidate.client_name)
-    label = ui.t("closing.candidate", name=candidate.client_name, goal=candidate.goal[:70])
+    goal = candidate.goal if len(candidate.goal) <= 45 else candidate.goal[:44].rstrip() + "…"
+    label = ui.t("closing.candidate", name=candidate.client_name, goal=goal)
     if candidate.planned_closing_at is not None:
         when = format_moment(candidate.planned_closing_at, timezone, ui.language())
         label = ui.t("closing.candidate_planned", label=label, when=when)
@@ -117,7 +120,7 @@ def _open(session_id: int) -> None:
     st.rerun()
 
 
-def header(view: ClosingView) -> None:
+def header(view: ClosingView, *, unsaved: int = 0) -> None:
     """Client and goal in one line, with ending the session at the right."""
     left, right = st.columns([5, 2], vertical_alignment="center")
     left.markdown(
@@ -128,6 +131,8 @@ def header(view: ClosingView) -> None:
         return
     with right.popover(ui.t("closing.end"), icon=":material/flag:", width="stretch"):
         st.write(ui.t("closing.end_confirm"))
+        if unsaved:
+            st.warning(ui.t("closing.end_unsaved", count=unsaved), icon=":material/sync_problem:")
         if st.button(ui.t("closing.end_yes"), type="primary", key="closing_end_yes"):
             now = utc_now()
             with ui.db_session(write=True) as session:
@@ -145,14 +150,15 @@ def _clock_html(reading: TimerReading) -> str:
     current = reading.current
     phase = ui.t(f"phase.{current.phase}") if current else ui.t("closing.summary_title")
     big = format_clock(current.remaining_seconds if current else 0)
-    before = after = ""
+    # "nog 04:57" in Dutch, "04:57 left" in English: the catalog places the time.
+    before, _, after = ui.t("closing.left", time="\x00").partition("\x00")
+    before = f'<span class="af-left">{before}</span>' if before.strip() else ""
+    after = f'<span class="af-left">{after}</span>' if after.strip() else ""
+    if current and current.overtime_seconds:
+        big = "+" + format_clock(current.overtime_seconds)
+        before, after = "", f'<span class="af-over">{ui.t("closing.overtime")}</span>'
     if reading.paused:
         after = f'<span class="af-paused">{ui.t("closing.paused")}</span>'
-    elif current and current.overtime_seconds:
-        big = "+" + format_clock(current.overtime_seconds)
-        after = f'<span class="af-over">{ui.t("closing.overtime")}</span>'
-    else:
-        before = f'<span class="af-left">{ui.t("closing.left")}</span>'
     bar = "".join(
         f'<div class="af-seg af-{s.state}{" af-overrun" if s.over else ""}"'
         f' style="flex:{s.share:.2f}" title="{ui.t(f"phase.{s.phase}")}">'
@@ -168,8 +174,8 @@ def _clock_html(reading: TimerReading) -> str:
     )
     elapsed = ui.t(
         "closing.elapsed",
-        elapsed=format_clock(reading.elapsed_seconds),
-        planned=format_clock(reading.planned_seconds),
+        elapsed=int(reading.elapsed_seconds // 60),
+        planned=round(reading.planned_seconds / 60),
     )
     return f"""<div class="af-clock" data-testid="closing-clock">
   <div class="af-line"><span class="af-phase">{phase}</span>{before}
@@ -196,6 +202,8 @@ def _ticking_bar(session_id: int) -> None:
     except DatabaseUnavailable:
         st.caption(ui.t("db.unavailable"))
         return
+    if reading.finished:  # ended in another tab or on another device: show its summary here
+        st.rerun(scope="app")
     clock, buttons = st.columns([3, 2], vertical_alignment="center")
     clock.html(_clock_html(reading))
     _controls(buttons, session_id, reading)
@@ -240,6 +248,8 @@ def _controls(column: DeltaGenerator, session_id: int, reading: TimerReading) ->
     if action is not None:
         with ui.db_session(write=True) as session:
             action(session, coach_id=ui.coach_id(), session_id=session_id, now=utc_now())
+        if action in (next_phase, previous_phase):
+            st.query_params.pop("deel", None)  # the part in focus follows the clock again
         st.rerun()
 
 
@@ -292,23 +302,24 @@ def summary(result: ClosingSummary) -> None:
             "closing.summary_closed_full" if result.full_protocol else "closing.summary_closed"
         )
     st.success(ui.t(message), icon=":material/celebration:")
+    if gaps := result.gaps:
+        missing = ", ".join(ui.t(f"closing.{gap}") for gap in gaps)
+        st.info(ui.t("closing.summary_gaps", missing=missing), icon=":material/checklist:")
+    self_check = result.plan.self_check_on
     captured = [
-        (ui.t("closing.goal_score"), result.evaluation.goal_score),
-        (ui.t("closing.main_changes"), result.evaluation.main_changes),
-        (ui.t("closing.key_insight"), result.evaluation.key_insight),
-        (ui.t("closing.most_valuable"), result.evaluation.most_valuable),
-        (ui.t("closing.main_change"), result.plan.main_change),
-        (ui.t("closing.relapse_strategy"), result.plan.relapse_strategy),
-        (ui.t("closing.accountability_person"), result.plan.accountability_person),
-        (
-            ui.t("phase.goodbye"),
-            ui.t("closing.checklist_done", done=result.checklist_done, total=len(CHECKLIST_ITEMS)),
-        ),
+        *((name, getattr(result.evaluation, name)) for name in EVALUATION_CAPTURE),
+        *((name, getattr(result.plan, name)) for name in PLAN_FIELDS),
+        ("self_check_on", format_date(self_check, coach.language, year=True) if self_check else ""),
+        ("coach_notes", result.checklist.coach_notes),
     ]
     with st.container(border=True):
-        for label, value in captured:
+        for name, value in captured:
             if value not in (None, ""):
-                st.markdown(f"**{label}** · {ui.plain(str(value))}")
+                st.markdown(f"**{ui.t(f'closing.{name}')}** · {ui.plain(str(value))}")
+        done = ui.t(
+            "closing.checklist_done", done=result.checklist_done, total=len(CHECKLIST_ITEMS)
+        )
+        st.markdown(f"**{ui.t('phase.goodbye')}** · {done}")
     if result.follow_ups:
         st.markdown(f"**{ui.t('closing.summary_follow_ups')}**")
         for kind, due in result.follow_ups:

@@ -33,16 +33,20 @@ except (NotFound, ValidationError):
     st.warning(ui.t("client.not_found"), icon=":material/person_off:")
     st.stop()
 
-live.header(view)
+live.header(view, unsaved=capture.unsaved_fields(view))
 if summary is not None:  # an ended closing shows what it recorded, also after a reload
     live.summary(summary)
     st.stop()
 live.clock_bar(view)
 
-# The part in focus follows the clock; the coach can look at another one at any time.
+# The part in focus follows the clock; the coach can look at another one at any time, and
+# that choice is in the URL, so a reload opens the part the coach was typing in.
 current = view.timer.current.phase if view.timer.current else Phase.GOODBYE
 pillars = [p for p in live.PILLARS if p in {r.phase for r in view.timer.phases}]
-default = current if current in pillars else pillars[0]
+chosen = st.query_params.get("deel", "")
+following = current if current in pillars else pillars[0]
+default = next((p for p in pillars if p.value == chosen), following)
+focus_key = f"closing_focus_{view.session_id}_{following}"
 pick, help_text = st.columns([3, 2], vertical_alignment="center")
 focus = (
     pick.segmented_control(
@@ -50,8 +54,9 @@ focus = (
         pillars,
         default=default,
         format_func=lambda p: ui.t(f"phase.{p}"),
-        key=f"closing_focus_{view.session_id}_{default}",
+        key=focus_key,
         label_visibility="collapsed",
+        on_change=lambda: st.query_params.update(deel=str(st.session_state[focus_key] or "")),
     )
     or default
 )

@@ -1,16 +1,20 @@
 """The closing in the room, in chromium: nothing typed is lost, the clock stays in view."""
 
+import os
 import re
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.conftest import fresh_postgres, require
 from tests.e2e.conftest import (
     fill_in_evaluation,
     log_in,
     make_form_link,
     screenshot,
     start_live_closing,
+    start_server,
     unfold,
     wait_idle,
 )
@@ -23,6 +27,32 @@ PARAGRAPH = (
 )[:200]
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def room_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo app on SQLite (the shared server) and on an emptied PostgreSQL of its own."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("app_url")
+        return
+    database = os.environ.get("TEST_DATABASE_URL", "")
+    require(bool(database), "TEST_DATABASE_URL is not set: these browser tests need PostgreSQL")
+    fresh_postgres(database).dispose()
+    folder = tmp_path_factory.mktemp("room-postgres")
+    url, process = start_server(database, folder / "streamlit.log")
+    yield url
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def _logged_in(page: Page, url: str, width: int = 1024, height: int = 768) -> None:
+    """Open the app at a laptop's 1024×768 and log in as the demo coach."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(url)
+    wait_idle(page)
+    log_in(page)
+
+
 def _choose_client(page: Page, name: str) -> None:
     """On the start form, pick the client by name."""
     page.get_by_label("Cliënt en traject").click()
@@ -31,12 +61,9 @@ def _choose_client(page: Page, name: str) -> None:
 
 
 def test_the_clients_answers_survive_a_coach_edit_a_reload_and_the_ending(
-    page: Page, browser: Browser, app_url: str
+    page: Page, browser: Browser, room_url: str
 ) -> None:
-    page.set_viewport_size({"width": 1024, "height": 768})
-    page.goto(app_url)
-    wait_idle(page)
-    log_in(page)
+    _logged_in(page, room_url)
     link = make_form_link(page)
     name = page.get_by_role("heading", level=1).first.inner_text()
 
@@ -92,12 +119,9 @@ def test_the_clients_answers_survive_a_coach_edit_a_reload_and_the_ending(
 
 
 def test_a_reload_keeps_what_was_typed_without_leaving_the_field(
-    page: Page, browser: Browser, app_url: str
+    page: Page, browser: Browser, room_url: str
 ) -> None:
-    page.set_viewport_size({"width": 1024, "height": 768})
-    page.goto(app_url)
-    wait_idle(page)
-    log_in(page)
+    _logged_in(page, room_url)
     link = make_form_link(page)
     start_live_closing(page)
     wait_idle(page)
@@ -139,12 +163,9 @@ def test_a_reload_keeps_what_was_typed_without_leaving_the_field(
     ("width", "height"), [(1024, 768), (1280, 800), (768, 1024)], ids=["laptop", "wide", "tablet"]
 )
 def test_the_clock_stays_in_view_whatever_field_the_coach_types_in(
-    page: Page, app_url: str, width: int, height: int
+    page: Page, room_url: str, width: int, height: int
 ) -> None:
-    page.set_viewport_size({"width": 1024, "height": 768})
-    page.goto(app_url)
-    wait_idle(page)
-    log_in(page)
+    _logged_in(page, room_url)
     start_live_closing(page)
     wait_idle(page)
     page.set_viewport_size({"width": width, "height": height})  # a tablet hides the sidebar
