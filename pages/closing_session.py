@@ -56,7 +56,8 @@ focus = (
         format_func=lambda p: ui.t(f"phase.{p}"),
         key=focus_key,
         label_visibility="collapsed",
-        on_change=lambda: st.query_params.update(deel=str(st.session_state[focus_key] or "")),
+        required=True,  # a tap on the part in view keeps it in view
+        on_change=lambda: st.query_params.update(deel=str(st.session_state[focus_key])),
     )
     or default
 )
