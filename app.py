@@ -90,9 +90,11 @@ authenticator = stauth.Authenticate(
     login_sleep_time=0,
 )
 
-if logged_in and not accounts:
-    # The account was removed while logged in: forget the session and ask for a login.
+if logged_in and (not accounts or ui.logged_out_since_login(accounts[0])):
+    # The account was removed, or the coach logged out on another tab or device since this
+    # tab logged in: forget the session and ask for a login.
     authenticator.logout(location="unrendered")
+    ui.forget_session_state()
 
 if st.session_state.get("authentication_status"):
     with st.sidebar:

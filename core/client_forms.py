@@ -227,6 +227,7 @@ class EvaluationAnswers:
     most_valuable: str = ""
     could_be_better: str = ""
     recommend_score: int | None = None  # 0–10
+    recommend_reason: str = ""
     testimonial: str = ""
     testimonial_consent: bool = False
 
@@ -265,6 +266,7 @@ def _problems(answers: EvaluationAnswers | HomeworkAnswers) -> dict[str, str]:
             "recommend_score": "validation.required"
             if answers.recommend_score is None
             else score_problem(answers.recommend_score, low=0, high=10),
+            "recommend_reason": text_problem(answers.recommend_reason),
             "testimonial": text_problem(answers.testimonial),
         }
     return {field: key for field, key in checks.items() if key}
@@ -308,7 +310,7 @@ def submit_form(
         score = answers.goal_score or 0  # never 0 here: a missing score was refused above
         _store_evaluation(session, link.trajectory_id, answers, score, now)
     else:
-        _store_homework(session, link.trajectory_id, answers)
+        _store_homework(session, link, answers)
     session.flush()
     return True
 
@@ -328,6 +330,7 @@ def _store_evaluation(
             most_valuable=answers.most_valuable.strip() or None,
             could_be_better=answers.could_be_better.strip() or None,
             recommend_score=answers.recommend_score,
+            recommend_reason=answers.recommend_reason.strip() or None,
             testimonial=answers.testimonial.strip() or None,
             testimonial_consent=answers.testimonial_consent,
         )
@@ -353,13 +356,19 @@ def _store_evaluation(
         )
 
 
-def _store_homework(session: Session, trajectory_id: int, answers: HomeworkAnswers) -> None:
+def _store_homework(session: Session, link: FormLink, answers: HomeworkAnswers) -> None:
+    """Keep the client's answers apart and fill only the plan fields still empty: what the
+    coach already wrote stays, and the coach sees the client's version beside it."""
+    given = {name: value.strip() for name, value in vars(answers).items()}
+    link.answers = given
+    trajectory_id = link.trajectory_id
     plan = session.scalar(select(RetentionPlan).where(RetentionPlan.trajectory_id == trajectory_id))
     if plan is None:
         plan = RetentionPlan(trajectory_id=trajectory_id)
         session.add(plan)
-    for name, value in vars(answers).items():
-        setattr(plan, name, value.strip())
+    for name, value in given.items():
+        if not getattr(plan, name):
+            setattr(plan, name, value)
 
 
 def form_url(base: str, token: str) -> str:

@@ -23,6 +23,8 @@ from db.models import (
     Evaluation,
     FollowUp,
     FollowUpKind,
+    FormKind,
+    FormLink,
     GoalScore,
     PhaseKind,
     RetentionPlan,
@@ -52,7 +54,10 @@ CLOSING_FOLLOW_UPS = (*FOLLOW_UP_DAYS, FollowUpKind.SELF_CHECK)
 SELF_CHECK_DAYS = 91  # "over drie maanden kijk ik terug", when the plan names no date
 EVALUATION_FIELDS = ("main_changes", "key_insight", "most_valuable", "could_be_better")
 # The evaluation as the closing holds it: the score, its note and the four answers.
-EVALUATION_CAPTURE = ("goal_score", "goal_score_note", *EVALUATION_FIELDS)
+# The client's feedback for the coach: would they recommend the coach, and why (not).
+FEEDBACK_FIELDS = ("recommend_score", "recommend_reason")
+EVALUATION_CAPTURE = ("goal_score", "goal_score_note", *EVALUATION_FIELDS, *FEEDBACK_FIELDS)
+SCORE_FIELDS = {"goal_score": (1, 10), "recommend_score": (0, 10)}
 PLAN_FIELDS = (
     "main_change",
     "relapse_situations",
@@ -70,6 +75,7 @@ CHECKLIST_ITEMS = (
     "goodbye_explicit",
     "feedback_asked",
     "emotion_room",
+    "symbolic_gesture",
 )
 
 
@@ -85,7 +91,7 @@ class ClosingPart(StrEnum):
 PART_FIELDS: dict[ClosingPart, tuple[str, ...]] = {
     ClosingPart.EVALUATION: EVALUATION_CAPTURE,
     ClosingPart.PLAN: (*PLAN_FIELDS, "self_check_on"),
-    ClosingPart.CHECKLIST: (*CHECKLIST_ITEMS, "coach_notes"),
+    ClosingPart.CHECKLIST: (*CHECKLIST_ITEMS, "coach_notes", "buffer_notes"),
 }
 
 
@@ -341,6 +347,8 @@ class EvaluationDraft:
     key_insight: str = ""
     most_valuable: str = ""
     could_be_better: str = ""
+    recommend_score: int | None = None  # 0–10: would the client recommend the coach
+    recommend_reason: str = ""
     from_client_form: bool = False  # at least one field still shows the client's answer
     # What the client wrote, for each field the coach changed: shown beside the coach's text.
     client_wrote: dict[str, str | int] = field(default_factory=dict)
@@ -365,9 +373,10 @@ def merge_evaluation(client: Evaluation | None, coach: Evaluation | None) -> Eva
             merged[name] = ours
             if theirs not in (None, "") and theirs != ours:
                 client_wrote[name] = theirs
-    score = merged.pop("goal_score")
+    goal, recommend = (merged.pop(name) for name in SCORE_FIELDS)
     return EvaluationDraft(
-        goal_score=score if isinstance(score, int) else None,
+        goal_score=goal if isinstance(goal, int) else None,
+        recommend_score=recommend if isinstance(recommend, int) else None,
         **{name: str(value or "") for name, value in merged.items()},
         from_client_form=from_client,
         client_wrote=client_wrote,
@@ -397,6 +406,8 @@ class PlanDraft:
     self_check_method: str = ""
     concrete_actions: str = ""
     self_check_on: date | None = None
+    # The client's homework answer, for each field where the plan now says something else.
+    client_wrote: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -411,7 +422,9 @@ class ChecklistDraft:
     goodbye_explicit: bool = False
     feedback_asked: bool = False
     emotion_room: bool = False
+    symbolic_gesture: bool = False
     coach_notes: str = ""
+    buffer_notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -430,13 +443,31 @@ class ClosingView:
     ended: bool
 
 
-def _plan(session: Session, trajectory_id: int) -> PlanDraft:
+def read_plan(session: Session, trajectory_id: int) -> PlanDraft:
+    """The borgingsplan, with the client's homework answers where the plan differs."""
     plan = session.scalar(select(RetentionPlan).where(RetentionPlan.trajectory_id == trajectory_id))
-    if plan is None:
-        return PlanDraft()
+    homework: dict[str, object] = (
+        session.scalar(
+            select(FormLink.answers)
+            .where(
+                FormLink.trajectory_id == trajectory_id,
+                FormLink.kind == FormKind.RETENTION_HOMEWORK,
+                FormLink.answers.is_not(None),
+            )
+            .order_by(FormLink.submitted_at.desc(), FormLink.id.desc())
+            .limit(1)
+        )
+        or {}
+    )
+    values = {name: (getattr(plan, name) if plan else None) or "" for name in PLAN_FIELDS}
     return PlanDraft(
-        **{name: getattr(plan, name) or "" for name in PLAN_FIELDS},
-        self_check_on=plan.self_check_on,
+        **values,
+        self_check_on=plan.self_check_on if plan else None,
+        client_wrote={
+            name: str(answer)
+            for name, answer in homework.items()
+            if name in values and str(answer or "").strip() not in ("", values[name])
+        },
     )
 
 
@@ -449,6 +480,7 @@ def _checklist(session: Session, trajectory_id: int) -> ChecklistDraft:
     return ChecklistDraft(
         **{name: getattr(checklist, name) for name in CHECKLIST_ITEMS},
         coach_notes=checklist.coach_notes or "",
+        buffer_notes=checklist.buffer_notes or "",
     )
 
 
@@ -479,7 +511,7 @@ def read_closing(session: Session, *, coach_id: int, session_id: int, now: datet
         agenda=Agenda(timer.agenda.value),
         timer=read_timer(phases, paused_at=timer.paused_at, now=now),
         evaluation=read_evaluation(session, trajectory.id),
-        plan=_plan(session, trajectory.id),
+        plan=read_plan(session, trajectory.id),
         checklist=_checklist(session, trajectory.id),
         ended=timer.ended_at is not None,
     )
@@ -495,14 +527,15 @@ def _shown(name: str, value: object) -> object:
     """A field's value as the page shows it: text stripped and never None."""
     if name in CHECKLIST_ITEMS:
         return bool(value)
-    if name in ("goal_score", "self_check_on"):
+    if name in SCORE_FIELDS or name == "self_check_on":
         return value
     return str(value or "").strip()
 
 
 def _problem(name: str, value: object) -> str | None:
-    if name == "goal_score":
-        return score_problem(value) if value is not None else None  # type: ignore[arg-type]
+    if name in SCORE_FIELDS:
+        low, high = SCORE_FIELDS[name]
+        return score_problem(value, low=low, high=high) if isinstance(value, int) else None
     if isinstance(value, str):
         return text_problem(value)
     return None
@@ -611,6 +644,16 @@ class ClosingSummary:
     evaluation: EvaluationDraft
     plan: PlanDraft
     checklist: ChecklistDraft
+    buffer_used_seconds: float = 0.0
+
+    @property
+    def no_room_for_emotion(self) -> bool:
+        """The buffer went unused, emotion was not ticked and nothing came up in notes."""
+        return (
+            self.buffer_used_seconds < 60
+            and not self.checklist.emotion_room
+            and not self.checklist.buffer_notes
+        )
 
     @property
     def checklist_done(self) -> int:
@@ -644,8 +687,9 @@ def read_closing_summary(
                 .order_by(FollowUp.due_on, FollowUp.id)
             )
         ]
+    buffer = sum(p.elapsed_seconds for p in view.timer.phases if p.phase is Phase.BUFFER)
     return ClosingSummary(
-        status, full_protocol, follow_ups, view.evaluation, view.plan, view.checklist
+        status, full_protocol, follow_ups, view.evaluation, view.plan, view.checklist, buffer
     )
 
 

@@ -18,9 +18,10 @@ from db.models import AskedQuestion, CustomQuestion, HiddenQuestion, QuestionGro
 __all__ = ["QuestionGroup"]  # the pages choose groups by it; they never import db
 
 BANK_SIZES = {
+    QuestionGroup.CORE: 4,  # the four core themes: goals, change, insights, value
     QuestionGroup.LOOKING_BACK: 5,
     QuestionGroup.REFLECTING: 5,
-    QuestionGroup.SECURING: 5,
+    QuestionGroup.SECURING: 8,  # the method's five, and what could hold back, triggers, habits
     QuestionGroup.CLOSING: 5,
     QuestionGroup.FEEDBACK: 5,
     QuestionGroup.AFTER_SESSION: 3,
@@ -29,11 +30,21 @@ BANK_SIZES = {
 QUESTION_GROUPS = tuple(QuestionGroup)
 # Which groups the live session offers in each phase.
 PHASE_GROUPS: dict[Phase, tuple[QuestionGroup, ...]] = {
-    Phase.EVALUATION: (QuestionGroup.LOOKING_BACK, QuestionGroup.REFLECTING),
+    Phase.EVALUATION: (QuestionGroup.CORE, QuestionGroup.LOOKING_BACK, QuestionGroup.REFLECTING),
     Phase.RETENTION: (QuestionGroup.SECURING,),
     Phase.GOODBYE: (QuestionGroup.CLOSING, QuestionGroup.FEEDBACK),
 }
 CUSTOM_PREFIX = "custom."
+# The method's own 25 evaluation questions: five groups of five, each asking what the source
+# article asks, in our own words. The other bank questions come from the rest of the method.
+ARTICLE_GROUPS = (
+    QuestionGroup.LOOKING_BACK,
+    QuestionGroup.REFLECTING,
+    QuestionGroup.SECURING,
+    QuestionGroup.CLOSING,
+    QuestionGroup.FEEDBACK,
+)
+ARTICLE_SET = frozenset(f"questions.{g.value}.{n}" for g in ARTICLE_GROUPS for n in range(1, 6))
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,11 @@ class Question:
     text: str
     custom: bool
     hidden: bool
+
+    @property
+    def in_article_set(self) -> bool:
+        """One of the method's 25 evaluation questions."""
+        return self.key in ARTICLE_SET
 
 
 def list_questions(

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -356,6 +357,7 @@ class Evaluation(Base):
     most_valuable: Mapped[str | None] = mapped_column(Text)
     could_be_better: Mapped[str | None] = mapped_column(Text)
     recommend_score: Mapped[int | None] = mapped_column(Integer)  # 0–10, for the NPS
+    recommend_reason: Mapped[str | None] = mapped_column(Text)  # waarom wel of niet
     testimonial: Mapped[str | None] = mapped_column(Text)
     testimonial_consent: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -404,7 +406,11 @@ class ClosureChecklist(Base):
     offered_single_sessions: Mapped[bool] = mapped_column(Boolean, default=False)
     offered_new_trajectory: Mapped[bool] = mapped_column(Boolean, default=False)
     goodbye_explicit: Mapped[bool] = mapped_column(Boolean, default=False)
+    symbolic_gesture: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )  # een symbolisch gebaar: een kaartje, laatste woorden
     coach_notes: Mapped[str | None] = mapped_column(Text)
+    buffer_notes: Mapped[str | None] = mapped_column(Text)  # wat er in de buffer nog opkwam
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -502,6 +508,7 @@ class QuestionGroup(StrEnum):
     FEEDBACK = "feedback"  # feedback voor de coach
     AFTER_SESSION = "after_session"  # 2–3 minuten na elke sessie
     INTERMEDIATE = "intermediate"  # tussentijdse evaluatie
+    CORE = "core"  # kernvragen: doelen, verandering, inzichten, waarde
 
 
 class SessionTimer(Base):
@@ -615,6 +622,9 @@ class FormLink(Base):
     # The answers while the client types them (saved every few seconds), until submitted:
     # a reload, a closed tab or a lost connection loses nothing.
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The submitted homework (borgingsplan) answers, kept apart from the coach's plan: the
+    # plan shows them field by field under whatever the coach wrote.
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class FormAttempt(Base):

@@ -8,6 +8,7 @@ from core.client_data import ImportRefused, delete_client, import_clients_csv, i
 from core.client_forms import (
     DEFAULT_VALID_DAYS,
     FORM_KINDS,
+    FormKind,
     create_form_link,
     form_url,
     list_form_links,
@@ -382,7 +383,34 @@ def delete_form(detail: ClientDetail) -> None:
     )
 
 
-def forms_panel(trajectory_id: int) -> None:
+def make_form_link(
+    trajectory_id: int,
+    kind: FormKind,
+    days: int = DEFAULT_VALID_DAYS,
+    errors: ui.FieldErrors | None = None,
+) -> None:
+    """Make a link and show it once; it stays at hand (for mailing) for this page visit."""
+    try:
+        with ui.db_session(write=True) as session:
+            link = create_form_link(
+                session,
+                coach_id=ui.coach_id(),
+                trajectory_id=trajectory_id,
+                kind=kind,
+                valid_days=days,
+                now=utc_now(),
+            )
+    except ValidationError as invalid:
+        if errors is not None:
+            errors.show(invalid.errors)
+        return
+    base = ui.settings().public_url or st.context.url or "http://localhost:8501"
+    st.success(ui.t("forms.created"), icon=":material/link:")
+    st.code(form_url(base, link.token), language=None)
+    st.session_state[f"form_link_url_{trajectory_id}"] = (form_url(base, link.token), kind)
+
+
+def forms_panel(trajectory_id: int, client_name: str) -> None:
     """Make a personal form link for the client, and see and revoke the links made."""
     coach = ui.coach()
     st.caption(ui.t("forms.intro"))
@@ -398,25 +426,9 @@ def forms_panel(trajectory_id: int) -> None:
             ui.t("forms.create"), type="primary", icon=":material/add_link:"
         )
     if submitted:
-        try:
-            with ui.db_session(write=True) as session:
-                link = create_form_link(
-                    session,
-                    coach_id=coach.id,
-                    trajectory_id=trajectory_id,
-                    kind=kind,
-                    valid_days=int(days),
-                    now=utc_now(),
-                )
-        except ValidationError as invalid:
-            errors.show(invalid.errors)
-        else:
-            base = ui.settings().public_url or st.context.url or "http://localhost:8501"
-            st.success(ui.t("forms.created"), icon=":material/link:")
-            st.code(form_url(base, link.token), language=None)
-            st.session_state[f"form_link_url_{trajectory_id}"] = form_url(base, link.token)
-    if url := st.session_state.get(f"form_link_url_{trajectory_id}"):
-        _mail_link(trajectory_id, url)
+        make_form_link(trajectory_id, kind, int(days), errors)
+    if made := st.session_state.get(f"form_link_url_{trajectory_id}"):
+        mail_form_link(trajectory_id, *made, client_name=client_name)
     now = utc_now()
     with ui.db_session() as session:
         links = list_form_links(session, coach_id=coach.id, trajectory_id=trajectory_id, now=now)
@@ -503,7 +515,7 @@ def gas_panel(trajectory_id: int) -> None:
             )
 
 
-def _mail_link(trajectory_id: int, url: str) -> None:
+def mail_form_link(trajectory_id: int, url: str, kind: FormKind, *, client_name: str) -> None:
     """Send the new link to the client the same way as a follow-up mail."""
     coach = ui.coach()
     with ui.db_session() as session:
@@ -512,8 +524,15 @@ def _mail_link(trajectory_id: int, url: str) -> None:
         to = st.text_input(
             ui.t("follow_ups.mail_to"), value=email or "", key=f"form_mail_to_{trajectory_id}"
         )
+        prefix = "forms.mail" if kind is FormKind.EVALUATION else "forms.homework_mail"
         draft = Draft(
-            ui.t("forms.mail_subject"), ui.t("forms.mail_body", url=url, coach=coach.display_name)
+            ui.t(f"{prefix}_subject"),
+            ui.t(
+                f"{prefix}_body",
+                url=url,
+                coach=coach.display_name,
+                name=client_name.split()[0] if client_name.split() else client_name,
+            ),
         )
         smtp = smtp_settings()
         if smtp is not None and st.button(

@@ -5,6 +5,7 @@ whose field was changed by another tab since is refused and the text is kept bes
 newest version, so nothing typed is ever lost and nothing is silently overwritten.
 """
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ import streamlit as st
 from core.closing import (
     CHECKLIST_ITEMS,
     EVALUATION_FIELDS,
+    FEEDBACK_FIELDS,
     PLAN_FIELDS,
     SELF_CHECK_DAYS,
     ClosingPart,
@@ -90,6 +92,7 @@ def _field(
             label,
             key=key,
             value=value,
+            language=ui.language(),
             rows=2 if name == "goal_score_note" else 3,
             on_text=lambda text: _store(view, part, name, text),
         )
@@ -105,12 +108,13 @@ def _field(
                 label, value=value or shown, format="DD-MM-YYYY", key=key, on_change=changed
             )
         else:
-            st.number_input(label, 1, 10, value, key=key, on_change=changed)
+            low = 0 if name == "recommend_score" else 1
+            st.number_input(label, low, 10, value, key=key, on_change=changed)
     _beside(field)
 
 
-def _client_wrote(view: ClosingView, name: str) -> None:
-    if (original := view.evaluation.client_wrote.get(name)) is not None:
+def _client_wrote(client_wrote: Mapping[str, object], name: str) -> None:
+    if (original := client_wrote.get(name)) is not None:
         st.caption(ui.t("closing.client_wrote", text=ui.plain(str(original))))
 
 
@@ -144,25 +148,34 @@ def unsaved_fields(view: ClosingView) -> int:
     return sum(1 for field in st.session_state.get(UNSAVED, {}) if field[0] == view.trajectory_id)
 
 
-def capture(view: ClosingView, pillar: Phase) -> None:
-    """The fields of one pillar, each saved while it is typed or changed."""
-    if pillar is Phase.EVALUATION:
-        evaluation = view.evaluation
+def capture(view: ClosingView, part: Phase) -> None:
+    """The fields of one part of the closing, each saved while it is typed or changed."""
+    evaluation, plan, checklist = view.evaluation, view.plan, view.checklist
+    if part is Phase.EVALUATION:
         if evaluation.from_client_form:
             st.caption(f":material/description: {ui.t('closing.from_form')}")
-        _field(view, ClosingPart.EVALUATION, "goal_score", evaluation.goal_score)
-        _client_wrote(view, "goal_score")
-        for name in ("goal_score_note", *EVALUATION_FIELDS):
+        for name in ("goal_score", "goal_score_note", *EVALUATION_FIELDS):
             _field(view, ClosingPart.EVALUATION, name, getattr(evaluation, name))
-            _client_wrote(view, name)
-    elif pillar is Phase.RETENTION:
+            _client_wrote(evaluation.client_wrote, name)
+    elif part is Phase.RETENTION:
+        if plan.client_wrote:
+            st.caption(f":material/description: {ui.t('closing.from_homework')}")
         for name in PLAN_FIELDS:
-            _field(view, ClosingPart.PLAN, name, getattr(view.plan, name))
+            _field(view, ClosingPart.PLAN, name, getattr(plan, name))
+            _client_wrote(plan.client_wrote, name)
         # Nothing chosen: the closing plans the self-check about three months on; show that.
         suggested = local_date(utc_now(), ui.coach().timezone) + timedelta(days=SELF_CHECK_DAYS)
-        _field(view, ClosingPart.PLAN, "self_check_on", view.plan.self_check_on, shown=suggested)
-    else:
+        _field(view, ClosingPart.PLAN, "self_check_on", plan.self_check_on, shown=suggested)
+    elif part is Phase.GOODBYE:
         for name in CHECKLIST_ITEMS:
-            _field(view, ClosingPart.CHECKLIST, name, getattr(view.checklist, name))
-        _field(view, ClosingPart.CHECKLIST, "coach_notes", view.checklist.coach_notes)
+            if name != "emotion_room":
+                _field(view, ClosingPart.CHECKLIST, name, getattr(checklist, name))
+        st.markdown(f"**{ui.t('closing.feedback_title')}**")
+        for name in ("most_valuable", "could_be_better", *FEEDBACK_FIELDS):
+            _field(view, ClosingPart.EVALUATION, name, getattr(evaluation, name))
+            _client_wrote(evaluation.client_wrote, name)
+        _field(view, ClosingPart.CHECKLIST, "coach_notes", checklist.coach_notes)
+    elif part is Phase.BUFFER:
+        _field(view, ClosingPart.CHECKLIST, "emotion_room", checklist.emotion_room)
+        _field(view, ClosingPart.CHECKLIST, "buffer_notes", checklist.buffer_notes)
     st.caption(ui.t("closing.saved_hint"))

@@ -3,6 +3,8 @@
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from core.client_forms import FormKind
+from core.clients import TrajectoryStatus
 from core.closing import (
     CHECKLIST_ITEMS,
     EVALUATION_CAPTURE,
@@ -21,6 +23,7 @@ from core.closing import (
 )
 from core.database import transaction
 from core.errors import DatabaseUnavailable
+from core.glance import TrajectoryGlance
 from core.progress import MINIMUM_CLOSING_MINUTES
 from core.question_bank import (
     PHASE_GROUPS,
@@ -33,10 +36,14 @@ from core.question_bank import (
 )
 from core.timefmt import format_date, format_moment, local_date, utc_now
 from core.timer import DEFAULT_MINUTES, Agenda, Phase, TimerReading, bar_segments, format_clock
+from pages import _client_forms as client_forms
 from pages import _ui as ui
 
-PILLARS = (Phase.EVALUATION, Phase.RETENTION, Phase.GOODBYE)
+# Prompts per part, in the catalog as `closing_prompts.<part>.<n>`: the coach adapts them.
+PROMPTS = {Phase.OPENING: 2, Phase.BUFFER: 3}
+GOODBYE_PROMPTS = (("acknowledge", 2), ("celebrate", 2), ("door_open", 2), ("farewell", 2))
 AGENDAS = tuple(Agenda)
+STEP_GUARD_SECONDS = 1.5
 
 
 def _candidate_label(candidate: ClosingCandidate, timezone: str) -> str:
@@ -202,7 +209,8 @@ def _ticking_bar(session_id: int) -> None:
     except DatabaseUnavailable:
         st.caption(ui.t("db.unavailable"))
         return
-    if reading.finished:  # ended in another tab or on another device: show its summary here
+    if reading.finished or not ui.still_logged_in():
+        # Ended, or logged out, in another tab or on another device: follow it here.
         st.rerun(scope="app")
     clock, buttons = st.columns([3, 2], vertical_alignment="center")
     clock.html(_clock_html(reading))
@@ -227,7 +235,6 @@ def _controls(column: DeltaGenerator, session_id: int, reading: TimerReading) ->
     if back.button(
         ui.t("closing.back_short"),
         icon=":material/undo:",
-        help=ui.t("closing.back"),
         key="closing_back",
         disabled=first,
         width="stretch",
@@ -245,12 +252,73 @@ def _controls(column: DeltaGenerator, session_id: int, reading: TimerReading) ->
         ui.t("closing.pause"), icon=":material/pause:", key="closing_pause", width="stretch"
     ):
         action = pause_closing
+    now = utc_now()
+    last = st.session_state.get("closing_last_step")
+    if action in (next_phase, previous_phase):
+        # A double click is one step: a second step within a moment of the first is ignored.
+        if last is not None and (now - last).total_seconds() < STEP_GUARD_SECONDS:
+            action = None
+        else:
+            st.session_state["closing_last_step"] = now
     if action is not None:
         with ui.db_session(write=True) as session:
-            action(session, coach_id=ui.coach_id(), session_id=session_id, now=utc_now())
+            action(session, coach_id=ui.coach_id(), session_id=session_id, now=now)
         if action in (next_phase, previous_phase):
             st.query_params.pop("deel", None)  # the part in focus follows the clock again
         st.rerun()
+
+
+def _score_line(first: int | None, latest: int | None) -> str:
+    if first is None and latest is None:
+        return ui.t("closing.glance_no_scores")
+    return ui.t(
+        "closing.glance_scores", first="–" if first is None else first, latest=latest or "–"
+    )
+
+
+def opening(glance: TrajectoryGlance) -> None:
+    """Terugblik op het traject als geheel: the whole trajectory at a glance."""
+    st.markdown(f"**{ui.t('closing.glance_title')}**")
+    st.markdown(f"{ui.t('closing.glance_goal')}  \n{ui.plain(glance.goal)}")
+    st.markdown(
+        f"{_score_line(glance.first_score, glance.latest_score)} · "
+        f"{ui.t('closing.glance_sessions', count=glance.sessions_held)}"
+    )
+    if glance.themes:
+        st.markdown(ui.t("closing.glance_themes"))
+        for theme in glance.themes:
+            st.markdown(f"- {ui.plain(theme)}")
+
+
+def _achieved(view: ClosingView, glance: TrajectoryGlance) -> None:
+    """What was achieved, from this trajectory's own data: to read aloud or hand over."""
+    with st.container(border=True):
+        st.markdown(f"**{ui.t('closing.achieved_title')}**")
+        st.markdown(_score_line(glance.first_score, view.evaluation.goal_score))
+        for name, value in (
+            ("main_changes", view.evaluation.main_changes),
+            ("key_insight", view.evaluation.key_insight),
+            ("main_change", view.plan.main_change),
+        ):
+            if value:
+                st.markdown(f"{ui.t(f'closing.{name}')}: {ui.plain(value)}")
+
+
+def guidance(view: ClosingView, part: Phase, glance: TrajectoryGlance | None) -> None:
+    """What the coach says and asks in this part: prompts, and the bank's questions."""
+    st.markdown(f"**{ui.t(f'closing.guide_{part}')}**")
+    if part in PROMPTS:
+        for number in range(1, PROMPTS[part] + 1):
+            st.markdown(f"- {ui.t(f'closing_prompts.{part}.{number}')}")
+    if part is Phase.GOODBYE and glance is not None:
+        _achieved(view, glance)
+        for topic, count in GOODBYE_PROMPTS:
+            st.markdown(f"*{ui.t(f'closing_prompts.goodbye.{topic}_title')}*")
+            for number in range(1, count + 1):
+                st.markdown(f"- {ui.t(f'closing_prompts.goodbye.{topic}_{number}')}")
+        st.caption(ui.t("closing_prompts.goodbye.not_pushy"))
+    if part in PHASE_GROUPS:
+        manage_questions(part, questions(view, part))
 
 
 def _tick(session_id: int, key: str, question: str) -> None:
@@ -291,17 +359,32 @@ def questions(view: ClosingView, pillar: Phase) -> list[Question]:
     return every
 
 
-def summary(result: ClosingSummary) -> None:
+def _offer_homework(view: ClosingView) -> None:
+    """After session −1: the borgingsplan as homework, by a personal link."""
+    st.info(ui.t("closing.summary_homework"), icon=":material/assignment:")
+    if st.button(
+        ui.t("closing.summary_homework_button"), type="primary", icon=":material/add_link:"
+    ):
+        client_forms.make_form_link(view.trajectory_id, FormKind.RETENTION_HOMEWORK)
+    if made := st.session_state.get(f"form_link_url_{view.trajectory_id}"):
+        client_forms.mail_form_link(view.trajectory_id, *made, client_name=view.client_name)
+
+
+def summary(view: ClosingView, result: ClosingSummary) -> None:
     """What ending the session did: the trajectory's state and the follow-ups planned."""
     coach = ui.coach()
     st.subheader(ui.t("closing.summary_title"))
-    if result.status.value == "closing":
+    if result.status is TrajectoryStatus.CLOSING:
         message = "closing.summary_closing"
     else:
         message = (
             "closing.summary_closed_full" if result.full_protocol else "closing.summary_closed"
         )
     st.success(ui.t(message), icon=":material/celebration:")
+    if result.status is TrajectoryStatus.CLOSING:
+        _offer_homework(view)
+    elif result.no_room_for_emotion:
+        st.warning(ui.t("closing.summary_no_emotion"), icon=":material/favorite:")
     if gaps := result.gaps:
         missing = ", ".join(ui.t(f"closing.{gap}") for gap in gaps)
         st.info(ui.t("closing.summary_gaps", missing=missing), icon=":material/checklist:")

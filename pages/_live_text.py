@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.i18n import translate
 from core.validation import TEXT_MAX
 
 # The text is set only when the field first mounts: a rerun while someone types must never
@@ -30,19 +31,28 @@ export default function (component) {
   area.maxLength = data.max;
   area.value = data.value;
   if (data.placeholder) area.placeholder = data.placeholder;
-  parentElement.append(label, area);
+  const full = document.createElement("div");
+  full.className = "full";
+  full.textContent = data.full;
+  full.hidden = true;
+  parentElement.append(label, area, full);
   let timer = null;
   let sent = data.value;
+  let sentAt = Date.now();
   const send = () => {
     clearTimeout(timer);
     if (area.value !== sent) {
       sent = area.value;
+      sentAt = Date.now();
       setStateValue("text", area.value);
     }
   };
   area.addEventListener("input", () => {
+    full.hidden = area.value.length < data.max;
     clearTimeout(timer);
-    timer = setTimeout(send, data.delay);
+    // Sent after a pause in typing, and at least every few seconds of steady typing.
+    if (Date.now() - sentAt > data.every) send();
+    else timer = setTimeout(send, data.delay);
   });
   area.addEventListener("blur", send);
   // A tab being hidden or closed sends what is not sent yet.
@@ -60,10 +70,12 @@ textarea {
   border-radius: var(--st-base-radius, .6rem); scroll-margin-top: 9rem;
 }
 textarea:focus { outline: none; border-color: var(--st-primary-color); }
+.full { font-size: .9rem; color: #8a5a0b; margin-top: .25rem; }
 """
 
 _live_text = st.components.v2.component("afronding_live_text", js=_JS, css=_CSS)
 SEND_AFTER_MS = 700  # a pause in typing this long sends the text
+SEND_EVERY_MS = 2000  # steady typing without a pause still sends this often
 
 
 def live_text(
@@ -72,6 +84,7 @@ def live_text(
     key: str,
     value: str,
     on_text: Callable[[str], None],
+    language: str,
     rows: int = 3,
     placeholder: str = "",
 ) -> str:
@@ -87,7 +100,9 @@ def live_text(
             "value": value,
             "rows": rows,
             "max": TEXT_MAX,
+            "full": translate("validation.text_full", language, max=TEXT_MAX),
             "delay": SEND_AFTER_MS,
+            "every": SEND_EVERY_MS,
             "placeholder": placeholder,
         },
         default={"text": value},

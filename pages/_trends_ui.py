@@ -6,8 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from core.clients import TRAJECTORY_STATUSES
+from core.feedback import FeedbackRow
 from core.numfmt import format_number, format_share
 from core.scope import CoachRef
+from core.timefmt import format_date
 from core.trends import (
     MIN_N,
     TrajectoryStatus,
@@ -102,3 +104,25 @@ def practice_panels(
             }
         )
         ui.table(per_coach.to_dict("records"), "trends.gain_empty")
+
+
+def feedback_panel(rows: list[FeedbackRow], *, show_coach: bool) -> None:
+    """What clients said about the coaching, newest first, for the coach's own learning."""
+    with st.container(border=True):
+        st.subheader(ui.t("trends.feedback_title"))
+        st.caption(ui.t("trends.feedback_intro"))
+        table = [
+            {
+                ui.t("trends.col_client"): row.client_name,
+                **({ui.t("trends.col_coach"): row.coach_name} if show_coach else {}),
+                ui.t("trends.col_when"): format_date(row.at.date(), ui.language(), year=True),
+                ui.t("closing.most_valuable"): row.helped_most,
+                ui.t("closing.could_be_better"): row.could_be_better,
+                ui.t("closing.recommend_score"): "–"
+                if row.recommend_score is None
+                else str(row.recommend_score),
+                ui.t("closing.recommend_reason"): row.recommend_reason,
+            }
+            for row in rows
+        ]
+        ui.table(table, "trends.feedback_empty")

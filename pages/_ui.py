@@ -163,6 +163,7 @@ AUTH_KEYS = frozenset(
     }
 )
 OWNER_KEY = "app_owner"  # the username whose state the session holds
+LOGIN_AT_KEY = "app_login_at"  # when this tab's login began: a logout after it ends it
 
 
 def forget_session_state() -> None:
@@ -176,6 +177,22 @@ def claim_session_state(username: str) -> None:
     if st.session_state.get(OWNER_KEY) != username:
         forget_session_state()
         st.session_state[OWNER_KEY] = username
+        st.session_state[LOGIN_AT_KEY] = utc_now()
+
+
+def logged_out_since_login(account: CoachAccount | None) -> bool:
+    """The coach logged out (on any device) after this tab logged in: this tab is done too."""
+    began = st.session_state.get(LOGIN_AT_KEY)
+    return bool(
+        account is not None and account.logged_out_at and began and account.logged_out_at > began
+    )
+
+
+def still_logged_in() -> bool:
+    """For the ticking clock: False once the coach logged out elsewhere (one small query)."""
+    with transaction(session_factory()) as session:
+        account = get_account(session, username=coach().username)
+    return not logged_out_since_login(account)
 
 
 def remember_logout(coach_id: int) -> None:

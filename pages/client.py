@@ -108,7 +108,7 @@ elif section == "log":
 elif section == "plan":
     forms.plan_session_form(trajectory.trajectory_id, coach.timezone)
 elif section == "forms":
-    forms.forms_panel(trajectory.trajectory_id)
+    forms.forms_panel(trajectory.trajectory_id, detail.name)
 elif section == "gas":
     forms.gas_panel(trajectory.trajectory_id)
 elif section == "details":

@@ -88,10 +88,14 @@ def answer(name: str, default: str | int | bool | None = None) -> str | int | bo
             on_change=lambda: keep(name, st.session_state[key]),
         )
     else:
+        shown = st.session_state.setdefault("form_shown", {})
+        if key not in st.session_state:
+            shown[name] = str(stored or "")  # what this tab showed when the field was drawn
         value = live_text(
             text(name),
             key=key,
             value=str(stored or ""),
+            language=form.language,
             rows=4,
             on_text=lambda typed: keep(name, typed),
         )
@@ -116,6 +120,11 @@ values = {
 if st.session_state.pop("form_unsaved", False):
     st.warning(text("not_kept"), icon=":material/cloud_off:")
 if st.button(text("submit"), type="primary", key="form_submit"):
+    # A field this tab never touched sends what another tab or device typed meanwhile.
+    shown = st.session_state.get("form_shown", {})
+    for name, kept in form.draft.items():
+        if name in shown and values.get(name) == shown[name] and kept not in (None, ""):
+            values[name] = kept
     answers = FORM_ANSWERS[form.kind](**values)  # type: ignore[arg-type]
     try:
         with ui.db_session(write=True) as session:

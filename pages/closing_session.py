@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.closing import read_closing, read_closing_summary
 from core.errors import NotFound, ValidationError
+from core.glance import read_glance
 from core.timefmt import utc_now
 from core.timer import Phase
 from pages import _closing_capture as capture
@@ -35,37 +36,39 @@ except (NotFound, ValidationError):
 
 live.header(view, unsaved=capture.unsaved_fields(view))
 if summary is not None:  # an ended closing shows what it recorded, also after a reload
-    live.summary(summary)
+    live.summary(view, summary)
     st.stop()
 live.clock_bar(view)
 
 # The part in focus follows the clock; the coach can look at another one at any time, and
 # that choice is in the URL, so a reload opens the part the coach was typing in.
-current = view.timer.current.phase if view.timer.current else Phase.GOODBYE
-pillars = [p for p in live.PILLARS if p in {r.phase for r in view.timer.phases}]
+parts = [r.phase for r in view.timer.phases]
+current = view.timer.current.phase if view.timer.current else parts[-1]
 chosen = st.query_params.get("deel", "")
-following = current if current in pillars else pillars[0]
-default = next((p for p in pillars if p.value == chosen), following)
-focus_key = f"closing_focus_{view.session_id}_{following}"
+default = next((p for p in parts if p.value == chosen), current)
+focus_key = f"closing_focus_{view.session_id}_{current}"
 pick, help_text = st.columns([3, 2], vertical_alignment="center")
-focus = (
-    pick.segmented_control(
-        ui.t("closing.focus"),
-        pillars,
-        default=default,
-        format_func=lambda p: ui.t(f"phase.{p}"),
-        key=focus_key,
-        label_visibility="collapsed",
-        required=True,  # a tap on the part in view keeps it in view
-        on_change=lambda: st.query_params.update(deel=str(st.session_state[focus_key])),
-    )
-    or default
+focus: Phase = pick.segmented_control(
+    ui.t("closing.focus"),
+    parts,
+    default=default,
+    format_func=lambda p: ui.t(f"phase.{p}"),
+    key=focus_key,
+    label_visibility="collapsed",
+    required=True,  # a tap on the part in view keeps it in view
+    on_change=lambda: st.query_params.update(deel=str(st.session_state[focus_key])),
 )
 help_text.caption(ui.t(f"phase_help.{focus}"))
+glance = None
+if focus in (Phase.OPENING, Phase.GOODBYE):
+    with ui.db_session() as session:
+        glance = read_glance(session, coach_id=coach.id, trajectory_id=view.trajectory_id)
 fields, questions = st.columns([3, 2], gap="medium")
 with fields.container(border=True, key="closing_capture"):
-    st.markdown(f"**{ui.t('closing.capture')}**")
-    capture.capture(view, focus)
+    if focus is Phase.OPENING and glance is not None:
+        live.opening(glance)
+    else:
+        st.markdown(f"**{ui.t('closing.capture')}**")
+        capture.capture(view, focus)
 with questions.container(border=True):
-    st.markdown(f"**{ui.t('closing.questions')}**")
-    live.manage_questions(focus, live.questions(view, focus))
+    live.guidance(view, focus, glance)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.feedback import list_feedback
 from core.numfmt import format_number
 from core.scope import coaches_in_view
 from core.trends import (
@@ -27,6 +28,7 @@ with ui.db_session() as session:
 since, status, chosen = trends_ui.filters(in_view)
 with ui.db_session() as session:
     data = load_trends(session, coach_id=coach.id, coach_ids=chosen, since=since, status=status)
+    feedback = list_feedback(session, coach_id=coach.id, coach_ids=chosen)
 scores, ratings, answers, closed, gas = (
     data.scores,
     data.ratings,
@@ -123,3 +125,4 @@ charts.section(
 trends_ui.outcome_panels(closed, answers, lang)
 owner_view = [c for c in in_view if c.coach_id in chosen] if len(in_view) > 1 else None
 trends_ui.practice_panels(table, closed, owner_view, lang)
+trends_ui.feedback_panel(feedback, show_coach=owner_view is not None)

@@ -27,6 +27,7 @@ from core.closing import (
 )
 from core.errors import NotFound
 from core.question_bank import (
+    ARTICLE_GROUPS,
     PHASE_GROUPS,
     add_question,
     asked_questions,
@@ -337,14 +338,27 @@ def test_another_coach_cannot_drive_or_read_the_session(db: Session) -> None:
         save(db, intruder.id, trajectory.id, ClosingPart.PLAN, {"main_change": "x"})
 
 
-def test_the_bank_has_five_groups_of_five_in_both_languages(db: Session) -> None:
+def test_the_bank_holds_the_methods_25_questions_and_what_it_adds(db: Session) -> None:
     coach = make_coach(db)
     for language in ("nl", "en"):
-        closing = list_questions(
-            db, coach_id=coach.id, language=language, groups=tuple(QuestionGroup)[:5]
-        )
-        assert len(closing) == 25 and not any(q.text.startswith("⟨") for q in closing)
+        bank = list_questions(db, coach_id=coach.id, language=language)
+        texts = {q.key: q.text for q in bank}
+        assert not any(text.startswith("⟨") for text in texts.values())  # no missing text
+        article = [q for q in bank if q.in_article_set]
+        assert len(article) == 25 and {q.group for q in article} == set(ARTICLE_GROUPS)
+        # Added: what could hold the client back, the triggers, the habits; the core themes.
+        assert [q.key for q in bank if q.group is QuestionGroup.SECURING][5:] == [
+            "questions.securing.6",
+            "questions.securing.7",
+            "questions.securing.8",
+        ]
+        core = [q for q in bank if q.group is QuestionGroup.CORE]
+        assert len(core) == 4 and not any(q.in_article_set for q in core)
     assert PHASE_GROUPS[Phase.RETENTION] == (QuestionGroup.SECURING,)
+    assert PHASE_GROUPS[Phase.EVALUATION][0] is QuestionGroup.CORE  # the four themes first
+    dutch = {q.key: q.text for q in list_questions(db, coach_id=coach.id, language="nl")}
+    assert "dicht" in dutch["questions.looking_back.2"]  # how close, not a grade for the goal
+    assert "waarom niet" in dutch["questions.feedback.4"]  # the "why, or why not" half
 
 
 def test_own_questions_and_hidden_ones(db: Session) -> None:
@@ -359,7 +373,7 @@ def test_own_questions_and_hidden_ones(db: Session) -> None:
     mine = list_questions(db, coach_id=coach.id, language="nl", groups=(QuestionGroup.SECURING,))
     assert [q.key for q in mine][-1] == key and "questions.securing.2" not in {q.key for q in mine}
     theirs = list_questions(db, coach_id=other.id, language="nl", groups=(QuestionGroup.SECURING,))
-    assert len(theirs) == 5 and key not in {q.key for q in theirs}
+    assert len(theirs) == 8 and key not in {q.key for q in theirs}
     with pytest.raises(NotFound):
         set_question_hidden(db, coach_id=other.id, key=key, hidden=True)
 

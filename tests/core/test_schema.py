@@ -14,10 +14,8 @@ from db.models import (
     AgendaKind,
     Base,
     Client,
-    ClosureChecklist,
     Coach,
     CoachingSession,
-    Evaluation,
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
@@ -30,7 +28,6 @@ from db.models import (
     SessionKind,
     SessionStatus,
     SessionTimer,
-    Source,
     Trajectory,
     TrajectoryStatus,
 )
@@ -161,33 +158,23 @@ def test_the_upgrade_repairs_a_closing_recorded_with_a_partial_coach_evaluation(
                 session_id=closing.id, agenda=AgendaKind.SINGLE_90, started_at=NOW, ended_at=NOW
             )
         )
-        session.add_all(
-            [
-                Evaluation(
-                    trajectory=trajectory,
-                    source=Source.CLIENT,
-                    goal_score=7,
-                    main_changes="Ik plan mijn week zelf",
-                ),
-                Evaluation(trajectory=trajectory, source=Source.COACH, could_be_better="Eerder"),
-                RetentionPlan(
-                    trajectory=trajectory,
-                    main_change="Nee zeggen",
-                    relapse_situations="Deadlines",
-                    relapse_strategy="Lijstje erbij",
-                    accountability_person="Partner",
-                    self_check_method="Plan teruglezen",
-                ),
-                ClosureChecklist(
-                    trajectory=trajectory,
-                    relationship_acknowledged=True,
-                    successes_celebrated=True,
-                    goodbye_explicit=True,
-                    feedback_asked=True,
-                    offered_follow_up=True,
-                ),
-            ]
-        )
+        # As the tables stood at 0006 (later migrations add columns the models now have).
+        for statement in (
+            "INSERT INTO evaluation (trajectory_id, source, submitted_at, goal_score,"
+            " main_changes, testimonial_consent) VALUES (:t, 'client', :now, 7,"
+            " 'Ik plan mijn week zelf', false)",
+            "INSERT INTO evaluation (trajectory_id, source, submitted_at, could_be_better,"
+            " testimonial_consent) VALUES (:t, 'coach', :now, 'Eerder', false)",
+            "INSERT INTO retention_plan (trajectory_id, main_change, relapse_situations,"
+            " relapse_strategy, accountability_person, self_check_method, updated_at, version)"
+            " VALUES (:t, 'Nee zeggen', 'Deadlines', 'Lijstje erbij', 'Partner',"
+            " 'Plan teruglezen', :now, 1)",
+            "INSERT INTO closure_checklist (trajectory_id, relationship_acknowledged,"
+            " successes_celebrated, emotion_room, feedback_asked, offered_follow_up,"
+            " offered_single_sessions, offered_new_trajectory, goodbye_explicit, updated_at,"
+            " version) VALUES (:t, true, true, false, true, true, false, false, true, :now, 1)",
+        ):
+            session.execute(text(statement), {"t": trajectory.id, "now": NOW.replace(tzinfo=None)})
         trajectory_id, coach_id = trajectory.id, coach.id
     upgrade_database(engine)
     with Session(engine) as session, session.begin():

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from core.closing import ClosingPart, read_closing, save_closing_field, start_closing
 from core.config import load_settings
 from core.database import prepare_database
+from core.glance import read_glance
 from core.timefmt import utc_now
 from core.timer import Agenda
 from db.models import Evaluation, Source
@@ -36,7 +37,47 @@ def test_starting_puts_the_session_in_the_url_and_shows_the_clock(
     assert session_id > 0
     assert any("closing-time" in str(h.proto) for h in app.get("html"))
     assert _button(app, "Volgende stap") and _button(app, "Pauze")
+    _button(app, "Volgende stap").click().run()  # opening → evaluation
     assert [c.label for c in app.checkbox][:1]  # the question bank for the phase in focus
+
+
+def _part(app: AppTest, part: str) -> AppTest:
+    app.button_group[0].set_value(part).run()
+    assert not app.exception
+    return app
+
+
+def _texts(app: AppTest) -> str:
+    return " ".join(str(m.value) for m in [*app.markdown, *app.caption])
+
+
+def test_every_part_of_the_closing_shows_its_own_content(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app, session_id = _started(open_page)
+    factory = prepare_database(load_settings(), today=TODAY)
+    coach_id = app.session_state["app_coach"].id
+    with factory() as session:
+        view = read_closing(session, coach_id=coach_id, session_id=session_id, now=utc_now())
+        glance = read_glance(session, coach_id=coach_id, trajectory_id=view.trajectory_id)
+    assert glance.first_score is not None and glance.latest_score is not None
+    opening = _texts(app)  # the session opens on the opening: the trajectory at a glance
+    assert "Het traject in één oogopslag" in opening
+    assert f"Doelscore bij de start {glance.first_score} → nu {glance.latest_score}" in opening
+    assert f"{glance.sessions_held} sessies gehouden" in opening
+    assert "Belangrijkste veranderingen" not in [t.label for t in app.number_input]
+
+    buffer = _texts(_part(app, "buffer"))
+    assert "Ruimte voor wat er nog is" in buffer and "pauze" in buffer
+    assert "Ruimte gegeven voor emotie" in [c.label for c in app.checkbox]
+
+    goodbye = _texts(_part(app, "goodbye"))
+    assert "Wat de cliënt bereikte" in goodbye
+    assert view.evaluation.main_changes[:30] in goodbye  # achieved, from this trajectory's data
+    for prompt in ("De samenwerking erkennen", "De deur openhouden", "Niet opdringerig"):
+        assert prompt in goodbye
+    assert "Een symbolisch gebaar (kaartje, laatste woorden)" in [c.label for c in app.checkbox]
+    assert "Zou de cliënt je aanbevelen? (0–10)" in [n.label for n in app.number_input]
 
 
 def test_the_clients_answers_fill_the_evaluation_and_a_changed_one_shows_the_original(
@@ -117,6 +158,7 @@ def test_an_own_question_joins_the_bank_and_a_hidden_one_leaves(
     open_page: Callable[[str], AppTest],
 ) -> None:
     app, _ = _started(open_page)
+    _button(app, "Volgende stap").click().run()  # opening → evaluation
     focus = next(k for k in app.session_state if str(k).startswith("closing_new_question_"))
     app.text_input(key=focus).input("Wat vier je vandaag met jezelf?")
     _button(app, "Toevoegen").click().run()
@@ -124,7 +166,7 @@ def test_an_own_question_joins_the_bank_and_a_hidden_one_leaves(
     assert "Wat vier je vandaag met jezelf?" in [c.label for c in app.checkbox]
     first = app.checkbox[0].label
     hide = next(m for m in app.multiselect if str(m.key).startswith("closing_hidden_"))
-    hide.select("questions.looking_back.1").run()
+    hide.select("questions.core.1").run()
     assert first not in [c.label for c in app.checkbox]
 
 
