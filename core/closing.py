@@ -408,6 +408,7 @@ class PlanDraft:
     self_check_on: date | None = None
     # The client's homework answer, for each field where the plan now says something else.
     client_wrote: dict[str, str] = field(default_factory=dict)
+    from_homework: bool = False  # the client sent the borgingsplan as homework
 
 
 @dataclass(frozen=True)
@@ -463,6 +464,7 @@ def read_plan(session: Session, trajectory_id: int) -> PlanDraft:
     return PlanDraft(
         **values,
         self_check_on=plan.self_check_on if plan else None,
+        from_homework=bool(homework),
         client_wrote={
             name: str(answer)
             for name, answer in homework.items()

@@ -158,7 +158,7 @@ def capture(view: ClosingView, part: Phase) -> None:
             _field(view, ClosingPart.EVALUATION, name, getattr(evaluation, name))
             _client_wrote(evaluation.client_wrote, name)
     elif part is Phase.RETENTION:
-        if plan.client_wrote:
+        if plan.from_homework:
             st.caption(f":material/description: {ui.t('closing.from_homework')}")
         for name in PLAN_FIELDS:
             _field(view, ClosingPart.PLAN, name, getattr(plan, name))

@@ -15,10 +15,12 @@ from core.client_forms import (
     list_form_links,
     open_form,
     revoke_form_link,
+    save_form_draft,
     submit_form,
     token_hash,
 )
 from core.clients import list_clients
+from core.closing import ClosingPart, read_plan, save_closing_field
 from core.errors import NotFound, ValidationError
 from core.readiness import Flag
 from db.engine import make_session_factory
@@ -155,6 +157,38 @@ def test_the_homework_fills_the_borgingsplan(db: Session) -> None:
     assert submit_form(db, token=link.token, answers=homework, now=NOW)
     plan = db.scalar(select(RetentionPlan).where(RetentionPlan.trajectory_id == trajectory.id))
     assert plan is not None and plan.accountability_person == "Mijn partner"
+
+
+def test_the_homework_never_overwrites_what_the_coach_wrote(db: Session) -> None:
+    coach, trajectory, link = _link(db, FormKind.RETENTION_HOMEWORK)
+    save_closing_field(
+        db,
+        coach_id=coach.id,
+        trajectory_id=trajectory.id,
+        part=ClosingPart.PLAN,
+        name="main_change",
+        value="Samen aangescherpt in sessie −1",
+        seen=None,
+        now=NOW,
+    )
+    homework = HomeworkAnswers(
+        "Eerst vragen", "Deadlines", "Lijstje erbij", "Mijn partner", "Over drie maanden teruglezen"
+    )
+    assert submit_form(db, token=link.token, answers=homework, now=NOW)
+    plan = read_plan(db, trajectory.id)
+    assert plan.main_change == "Samen aangescherpt in sessie −1"  # the coach's text stays
+    assert plan.relapse_situations == "Deadlines"  # empty fields take the client's answer
+    assert plan.client_wrote == {"main_change": "Eerst vragen"}  # shown beside it
+
+
+def test_the_form_keeps_what_is_typed_until_it_is_sent(db: Session) -> None:
+    _, _, link = _link(db)
+    assert save_form_draft(db, token=link.token, name="main_changes", value="Half af", now=NOW)
+    assert open_form(db, token=link.token, now=NOW).draft == {"main_changes": "Half af"}  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="no field"):
+        save_form_draft(db, token=link.token, name="coach_id", value="1", now=NOW)
+    assert submit_form(db, token=link.token, answers=ANSWERS, now=NOW)
+    assert not save_form_draft(db, token=link.token, name="main_changes", value="x", now=NOW)
 
 
 def test_links_are_the_coachs_own(db: Session) -> None:

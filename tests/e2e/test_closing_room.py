@@ -192,3 +192,70 @@ def test_the_clock_stays_in_view_whatever_field_the_coach_types_in(
     assert focused >= 20
     # Streamlit's English hints never show in the Dutch interface.
     expect(page.locator("[data-testid='InputInstructions']:visible")).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A demo app of its own: this flow needs a client no other test has touched."""
+    folder = tmp_path_factory.mktemp("two-sessions")
+    url, process = start_server(f"sqlite:///{folder / 'two.db'}", folder / "streamlit.log")
+    yield url
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def test_two_sessions_evaluation_then_homework_then_borging_and_goodbye(
+    page: Page, browser: Browser, own_server: str
+) -> None:
+    _logged_in(page, own_server)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Afrondingssessie").click()
+    wait_idle(page)
+    page.get_by_label("Sessie −1 van 60 minuten", exact=False).check(force=True)
+    wait_idle(page)
+    page.get_by_role("button", name="Start de afronding").click()
+    expect(page).to_have_url(re.compile(r"sessie=\d+"), timeout=15_000)
+    wait_idle(page)
+    name = page.get_by_role("heading", level=4).first.inner_text().split("·")[0].strip()
+    unfold(page, page.get_by_role("button", name="Sessie afronden"))
+    page.get_by_role("button", name="Ja, afronden").click()
+    expect(page.get_by_text("Sessie −1 is klaar")).to_be_visible(timeout=15_000)
+    page.get_by_role("button", name="Borgingsplan-huiswerk sturen").click()
+    code = page.get_by_test_id("stCode").first
+    expect(code).to_contain_text("/formulier?t=", timeout=15_000)
+    link = code.inner_text().strip()
+    unfold(page, page.get_by_text("De link mailen"))
+    mail = page.get_by_role("link", name="Openen in je mailprogramma")
+    expect(mail).to_have_attribute("href", re.compile(r"subject=Je%20borgingsplan.*Beste%20"))
+
+    client = browser.new_context(viewport={"width": 390, "height": 844})
+    form = client.new_page()
+    form.goto(link)
+    expect(form.get_by_role("heading", name="Je borgingsplan")).to_be_visible(timeout=30_000)
+    wait_idle(form)
+    answers = {
+        "Mijn belangrijkste verandering of nieuwe gedrag": "Ik plan eerst mijn eigen blokken",
+        "Situaties waarin ik kan terugvallen": "Als er een deadline aankomt",
+        "Wat ik doe als ik merk dat ik terugval": "Mijn lijstje erbij pakken",
+        "Wie mij erop mag aanspreken": "Mijn partner",
+        "Hoe ik mezelf over ongeveer drie maanden check": "Dit plan teruglezen",
+    }
+    for label, text in answers.items():
+        form.get_by_label(label).fill(text)
+    form.get_by_role("button", name="Versturen").click()
+    expect(form.get_by_role("heading", name="Dank je wel")).to_be_visible(timeout=15_000)
+    client.close()
+
+    page.get_by_role("button", name="Nieuwe afronding starten").click()
+    wait_idle(page)
+    _choose_client(page, name)
+    expect(page.get_by_label("Sessie 0 van 60 minuten", exact=False)).to_be_checked()
+    page.get_by_role("button", name="Start de afronding").click()
+    expect(page).to_have_url(re.compile(r"sessie=\d+"), timeout=15_000)
+    wait_idle(page)
+    page.get_by_role("radio", name="Borging").click()
+    wait_idle(page)
+    expect(page.get_by_label("Belangrijkste verandering / nieuw gedrag")).to_have_value(
+        "Ik plan eerst mijn eigen blokken", timeout=15_000
+    )
+    expect(page.get_by_label("Wie spreekt de cliënt erop aan?")).to_have_value("Mijn partner")
+    screenshot(page, "33-session-0-with-homework")

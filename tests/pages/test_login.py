@@ -114,3 +114,13 @@ def test_the_next_coach_in_the_same_tab_starts_clean(app_env: Path) -> None:
     app.switch_page("pages/closing_session.py").run()
     assert not app.exception
     assert "Vera" not in " ".join(str(o) for o in app.selectbox(key="closing_choice").options)
+
+
+def test_a_logout_on_another_device_ends_this_tab_too(app_env: Path) -> None:
+    here = log_in(new_app())
+    there = log_in(new_app())  # the same coach on a second device
+    there.sidebar.button[0].click().run()  # Uitloggen, over there
+    here.run()  # the next click or tick here
+    assert not here.exception
+    assert [i.label for i in here.text_input] == ["Gebruikersnaam", "Wachtwoord"]
+    assert not here.metric

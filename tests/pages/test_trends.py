@@ -30,6 +30,7 @@ def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], 
         "Aanbevelen (NPS)",
         "Met en zonder volledige afronding",
         "Per coach",
+        "Wat cliënten zeggen",
     ):
         assert title in headings, title
     assert any(m.value.startswith("Gemiddeld ") for m in app.markdown)  # a reading in words
@@ -38,6 +39,9 @@ def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], 
     assert len(coaches.value) == 2
     figures = app.dataframe[0].value
     assert list(figures.columns) == ["Cijfer", "Met protocol", "Zonder protocol"]
+    said = app.dataframe[-1].value  # what clients said, newest first, with the coach's name
+    assert list(said.columns)[:3] == ["Cliënt", "Coach", "Datum"]
+    assert len(said) > 0 and said["Zou de cliënt je aanbevelen? (0–10)"].iloc[0] != ""
     assert len(figures) == 5
 
 
