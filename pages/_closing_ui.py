@@ -130,7 +130,7 @@ def _open(session_id: int) -> None:
 def header(view: ClosingView, *, unsaved: int = 0) -> None:
     """Client and goal in one line, with ending the session at the right."""
     left, right = st.columns([5, 2], vertical_alignment="center")
-    left.markdown(
+    left.container(key="closing_title").markdown(
         f"#### {ui.plain(view.client_name)} <small>· {ui.plain(view.goal)}</small>",
         unsafe_allow_html=True,
     )
@@ -350,7 +350,7 @@ def questions(view: ClosingView, pillar: Phase) -> list[Question]:
             st.markdown(f"**{ui.t(f'question_group.{group}')}**")
         key = f"closing_{view.session_id}_asked_{question.key}"
         st.checkbox(
-            ui.plain(question.text),
+            ui.plain(question.text) if not question.custom else f"✎ {ui.plain(question.text)}",
             value=question.key in asked,
             key=key,
             on_change=_tick,

@@ -44,9 +44,21 @@ live.clock_bar(view)
 # that choice is in the URL, so a reload opens the part the coach was typing in.
 parts = [r.phase for r in view.timer.phases]
 current = view.timer.current.phase if view.timer.current else parts[-1]
-chosen = st.query_params.get("deel", "")
-default = next((p for p in parts if p.value == chosen), current)
+# `deel=<part>.<phase of the clock then>`: a choice made in an earlier phase no longer holds.
+chosen, _, during = st.query_params.get("deel", "").partition(".")
+default = next((p for p in parts if p.value == chosen and during == current.value), current)
 focus_key = f"closing_focus_{view.session_id}_{current}"
+
+
+def remember_focus() -> None:
+    """Keep the part the coach looks at in the URL, unless it is the one the clock is in."""
+    picked = st.session_state[focus_key]
+    if picked == current:
+        st.query_params.pop("deel", None)
+    else:
+        st.query_params["deel"] = f"{picked}.{current}"
+
+
 pick, help_text = st.columns([3, 2], vertical_alignment="center")
 focus: Phase = pick.segmented_control(
     ui.t("closing.focus"),
@@ -56,7 +68,7 @@ focus: Phase = pick.segmented_control(
     key=focus_key,
     label_visibility="collapsed",
     required=True,  # a tap on the part in view keeps it in view
-    on_change=lambda: st.query_params.update(deel=str(st.session_state[focus_key])),
+    on_change=remember_focus,
 )
 help_text.caption(ui.t(f"phase_help.{focus}"))
 glance = None

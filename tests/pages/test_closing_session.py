@@ -163,7 +163,7 @@ def test_an_own_question_joins_the_bank_and_a_hidden_one_leaves(
     app.text_input(key=focus).input("Wat vier je vandaag met jezelf?")
     _button(app, "Toevoegen").click().run()
     assert not app.exception
-    assert "Wat vier je vandaag met jezelf?" in [c.label for c in app.checkbox]
+    assert "✎ Wat vier je vandaag met jezelf?" in [c.label for c in app.checkbox]
     first = app.checkbox[0].label
     hide = next(m for m in app.multiselect if str(m.key).startswith("closing_hidden_"))
     hide.select("questions.core.1").run()
