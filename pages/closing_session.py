@@ -59,8 +59,7 @@ def remember_focus() -> None:
         st.query_params["deel"] = f"{picked}.{current}"
 
 
-pick, help_text = st.columns([3, 2], vertical_alignment="center")
-focus: Phase = pick.segmented_control(
+focus: Phase = st.segmented_control(
     ui.t("closing.focus"),
     parts,
     default=default,
@@ -70,7 +69,7 @@ focus: Phase = pick.segmented_control(
     required=True,  # a tap on the part in view keeps it in view
     on_change=remember_focus,
 )
-help_text.caption(ui.t(f"phase_help.{focus}"))
+st.caption(ui.t(f"phase_help.{focus}"))
 glance = None
 if focus in (Phase.OPENING, Phase.GOODBYE):
     with ui.db_session() as session:
