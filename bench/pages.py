@@ -72,7 +72,12 @@ def measure_pages(
     repeat: int,
 ) -> list[dict[str, object]]:
     """One row per page (and the empty floor) for the coach `username`."""
-    os.environ.update({"DATABASE_URL": database_url, "AFRONDING_COOKIE_KEY": "b" * 40})
+    os.environ.update(
+        {
+            "DATABASE_URL": database_url,
+            "AFRONDING_COOKIE_KEY": "bench-Mn4Bv8Cx2Za6Sd0Fg3Hj7Kl1Qw5Er9Ty",
+        }
+    )
     os.environ.pop("AFRONDING_DEMO", None)
     counter = StatementCounter()
     try:

@@ -16,6 +16,7 @@ MIN_COOKIE_KEY_LENGTH = 32
 
 # Keys published somewhere (library defaults, our own example file): signing with one of
 # them lets anybody forge a login cookie.
+MIN_COOKIE_KEY_CHARACTERS = 10  # different characters; a generated key has about 30
 KNOWN_PUBLIC_KEYS = frozenset(
     {"some_key", "random_signature_key", "abcdef", "replace-me-with-a-long-random-secret"}
 )
@@ -79,10 +80,13 @@ def cookie_key(settings: Settings, demo_key_path: Path = DEMO_KEY_PATH) -> str:
         return demo_key_path.read_text().strip()
     if key is None:
         raise ConfigError("config.cookie_key_missing")
-    if key in KNOWN_PUBLIC_KEYS:
+    if key.strip() in KNOWN_PUBLIC_KEYS:
         raise ConfigError("config.cookie_key_public")
     if len(key) < MIN_COOKIE_KEY_LENGTH:
         raise ConfigError("config.cookie_key_short")
+    # A key of one repeated character or with spaces is long, but easy to guess or mistyped.
+    if len(set(key)) < MIN_COOKIE_KEY_CHARACTERS or any(c.isspace() for c in key):
+        raise ConfigError("config.cookie_key_weak")
     return key
 
 

@@ -56,6 +56,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        if not in_memory:
+            _owner_only(Path(str(parsed.database)))
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -70,6 +72,18 @@ def make_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if access == "write" else "BEGIN")
 
     return engine
+
+
+def _owner_only(database: Path) -> None:
+    """Client data is readable by the owner of the files alone: the database, its WAL, its
+    shared memory (SQLite creates them with the process umask, usually world-readable)."""
+    for path in (
+        database,
+        database.with_name(database.name + "-wal"),
+        database.with_name(database.name + "-shm"),
+    ):
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
 
 
 def transaction_options(engine: Engine, *, write: bool) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from core.cli import main
 from db.engine import make_engine, make_session_factory
 from db.passwords import verify_password
 
-KEY = "c" * 40
+KEY = "cli-Zx9Cv3Bn7Mq1Wk5Ej8Rt2Yu6Io0Pa4Sd"
 # An account with a password on stdin; the tests add options or feed another password.
 CREATE_LOTTE = [
     "create-coach",

@@ -6,7 +6,7 @@ import pytest
 
 from core.config import ConfigError, cookie_key, load_settings
 
-SECRET = "k" * 40
+SECRET = "cfg-Lk4Jh8Gf2Ds6Aq0Wz3Xc7Vb1Nm5Er9Ty"
 
 
 def test_outside_demo_mode_a_missing_key_stops_the_app(tmp_path: Path) -> None:
@@ -22,6 +22,10 @@ def test_outside_demo_mode_a_missing_key_stops_the_app(tmp_path: Path) -> None:
         ("random_signature_key", "config.cookie_key_public"),
         ("replace-me-with-a-long-random-secret", "config.cookie_key_public"),
         ("te-kort", "config.cookie_key_short"),
+        ("x" * 40, "config.cookie_key_weak"),  # one character, repeated
+        (" " * 40, "config.cookie_key_weak"),
+        ("replace-me-with-a-long-random-secret ", "config.cookie_key_public"),
+        ("Vx8qLm3RtZp0WcY7 nHbK2sJd5GfA9uEo1234", "config.cookie_key_weak"),  # a space
     ],
 )
 def test_public_or_short_keys_are_refused(key: str, problem: str) -> None:
@@ -39,8 +43,9 @@ def test_the_example_secrets_file_is_refused_as_it_is() -> None:
 
 def test_the_environment_overrides_the_secrets_file(tmp_path: Path) -> None:
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text(f'cookie_key = "{"s" * 40}"\n')
-    assert cookie_key(load_settings({}, secrets)) == "s" * 40
+    in_file = "file-Pq7Ow3Ie9Ur1Yt5Re8Wq2Ea6Sd0Fg4Hj"
+    secrets.write_text(f'cookie_key = "{in_file}"\n')
+    assert cookie_key(load_settings({}, secrets)) == in_file
     assert cookie_key(load_settings({"AFRONDING_COOKIE_KEY": SECRET}, secrets)) == SECRET
 
 

@@ -55,3 +55,12 @@ def test_two_writers_that_read_first_both_succeed_on_sqlite(tmp_path: Path) -> N
         names = set(session.scalars(select(Practice.name)))
     assert names == {"Eerste praktijk", "Tweede praktijk"}
     engine.dispose()
+
+
+def test_a_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'praktijk.db'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    engine.dispose()
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("praktijk.db")]
+    assert files and all(p.stat().st_mode & 0o077 == 0 for p in files), files

@@ -75,7 +75,7 @@ def start_server(
         **os.environ,
         "DATABASE_URL": database_url,
         "AFRONDING_DEMO": "1",
-        "AFRONDING_COOKIE_KEY": "e2e-" + "k" * 40,
+        "AFRONDING_COOKIE_KEY": "e2e-Vx8qLm3RtZp0WcY7nHbK2sJd5GfA9uEo",
         **(extra_env or {}),
     }
     command = [

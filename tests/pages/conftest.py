@@ -26,7 +26,7 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     database = tmp_path / "app.db"
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
     monkeypatch.setenv("AFRONDING_DEMO", "1")
-    monkeypatch.setenv("AFRONDING_COOKIE_KEY", "t" * 40)
+    monkeypatch.setenv("AFRONDING_COOKIE_KEY", "pages-Qw3Er7Ty1Ui9Op5As2Df8Gh4Jk6Lz0Xc")
     return database
 
 
