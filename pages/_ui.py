@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import streamlit as st
+from jwt import InvalidTokenError
 
 from core.accounts import (
     CoachAccount,
@@ -205,12 +206,21 @@ def remember_logout(coach_id: int) -> None:
 def ignore_revoked_cookie(
     authenticator: Any, accounts: list[CoachAccount], valid_days: float
 ) -> None:
-    """Make the authenticator ignore a login cookie issued before its coach's last logout."""
-    token = authenticator.cookie_controller.get_cookie()
-    if not token:
-        return
-    account = next((a for a in accounts if a.username == token.get("username")), None)
-    if account and cookie_revoked(account, expires=token["exp_date"], valid_days=valid_days):
+    """Make the authenticator ignore a login cookie issued before its coach's last logout,
+    or one it can't read (another algorithm, a text expiry): the login page, not a crash."""
+    try:
+        token = authenticator.cookie_controller.get_cookie()
+        account = (
+            next((a for a in accounts if a.username == token.get("username")), None)
+            if token
+            else None
+        )
+        unusable = account is not None and cookie_revoked(
+            account, expires=float(token["exp_date"]), valid_days=valid_days
+        )
+    except (InvalidTokenError, KeyError, TypeError, ValueError, AttributeError):
+        unusable = True  # the library only catches some malformed tokens itself
+    if unusable:
         # The library skips the cookie for the rest of this browser session, and we ask
         # the browser to drop it.
         st.session_state["logout"] = True

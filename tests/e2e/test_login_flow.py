@@ -1,5 +1,8 @@
 """A coach in a real browser: log in, see the demo practice, every page, log out for good."""
 
+import base64
+import json
+
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
@@ -147,3 +150,32 @@ def test_the_next_coach_on_a_shared_laptop_sees_nothing_of_the_previous_one(
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Cliënten").click()
     wait_idle(page)
     expect(page.get_by_label("Zoek op naam")).to_have_value("")
+
+
+def _unsigned(header: dict[str, object], claims: dict[str, object]) -> str:
+    """A login cookie that was never signed with the app's key."""
+
+    def part(data: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part(header)}.{part(claims)}."
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        _unsigned({"alg": "none", "typ": "JWT"}, {"username": "demo", "exp_date": 9999999999}),
+        _unsigned({"alg": "HS256", "typ": "JWT"}, {"username": "demo", "exp_date": "morgen"}),
+        "geen-token",
+    ],
+    ids=["alg-none", "text-expiry", "garbage"],
+)
+def test_a_malformed_login_cookie_gives_the_login_page(
+    page: Page, app_url: str, token: str
+) -> None:
+    page.context.add_cookies([{"name": "afronding_login", "value": token, "url": app_url}])
+    page.goto(app_url)
+    wait_idle(page)
+    expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=20_000)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
