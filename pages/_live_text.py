@@ -20,7 +20,10 @@ from core.validation import TEXT_MAX
 _JS = """
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
-  if (parentElement.querySelector("textarea")) return;
+  // A rerun with new data calls the last cleanup and this function again: the field stays,
+  // only the listener for a hidden or closing tab is set up anew.
+  const mounted = parentElement.querySelector("textarea");
+  if (mounted) return listen(mounted.sendNow);
   const id = "af-" + Math.random().toString(36).slice(2);
   const label = document.createElement("label");
   label.htmlFor = id;
@@ -55,7 +58,12 @@ export default function (component) {
     else timer = setTimeout(send, data.delay);
   });
   area.addEventListener("blur", send);
-  // A tab being hidden or closed sends what is not sent yet.
+  area.sendNow = send;
+  return listen(send);
+}
+
+// A tab being hidden or closed sends what is not sent yet.
+function listen(send) {
   document.addEventListener("visibilitychange", send);
   return () => document.removeEventListener("visibilitychange", send);
 }
