@@ -98,7 +98,7 @@ if logged_in and (not accounts or ui.logged_out_since_login(accounts[0])):
 
 if st.session_state.get("authentication_status"):
     with st.sidebar:
-        st.caption(ui.t("login.signed_in_as", name=ui.coach().display_name))
+        st.caption(ui.t("login.signed_in_as", name=ui.plain(ui.coach().display_name)))
         logged_in_id = ui.coach_id()
         authenticator.logout(
             ui.t("login.logout"),

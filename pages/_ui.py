@@ -227,12 +227,22 @@ def ignore_revoked_cookie(
         authenticator.cookie_controller.delete_cookie()
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Streamlit links bare addresses after parsing, so escapes don't stop it: an invisible
+# word joiner inside "://", "www." and after "@" does, and the text still reads the same.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+_WORD_JOINER = "\u2060"
 
 
 def plain(text: str) -> str:
-    """Text a client or coach typed, escaped so markdown and HTML show as typed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Text a client or coach typed, shown as typed: no markdown, no links, lines kept."""
+    lines = _AUTOLINK.sub(_WORD_JOINER, text.replace("\r\n", "\n")).split("\n")
+    # Leading spaces would make a code block; no-break spaces keep the indent visible.
+    return "  \n".join(
+        "\u00a0" * (len(line) - len(line.lstrip(" \t")))
+        + _ASCII_PUNCTUATION.sub(r"\\\1", line.lstrip(" \t"))
+        for line in lines
+    )
 
 
 class FieldErrors:

@@ -45,16 +45,19 @@ with ui.db_session(write=True) as session:
 language = st.session_state.get("form_language", "nl")
 if done:
     st.title(translate("forms.thanks_title", language))
-    st.success(translate("forms.thanks", language, coach=st.session_state.get("form_coach", "")))
+    st.success(
+        translate("forms.thanks", language, coach=ui.plain(st.session_state.get("form_coach", "")))
+    )
     st.stop()
 if form is None:
     dead_end()
 st.session_state["form_language"], st.session_state["form_coach"] = form.language, form.coach_name
 
 
-def text(key: str, **values: object) -> str:
+def text(key: str, *, markdown: bool = True, **values: object) -> str:
     """A form text (`forms.<key>`) in the coach's language, with the coach's name filled in."""
-    return translate(f"forms.{key}", form.language, coach=form.coach_name, **values)
+    coach = ui.plain(form.coach_name) if markdown else form.coach_name
+    return translate(f"forms.{key}", form.language, coach=coach, **values)
 
 
 def keep(name: str, value: str | int | bool | None) -> None:
@@ -92,7 +95,7 @@ def answer(name: str, default: str | int | bool | None = None) -> str | int | bo
         if key not in st.session_state:
             shown[name] = str(stored or "")  # what this tab showed when the field was drawn
         value = live_text(
-            text(name),
+            text(name, markdown=False),  # the live field shows its label as text
             key=key,
             value=str(stored or ""),
             language=form.language,
@@ -106,8 +109,9 @@ def answer(name: str, default: str | int | bool | None = None) -> str | int | bo
 evaluation = form.kind is FormKind.EVALUATION
 st.title(text("evaluation_title" if evaluation else "homework_title"))
 st.write(
-    ui.plain(
-        text("evaluation_intro" if evaluation else "homework_intro", name=form.client_first_name)
+    text(
+        "evaluation_intro" if evaluation else "homework_intro",
+        name=ui.plain(form.client_first_name),
     )
 )
 st.caption(text("kept_while_typing"))

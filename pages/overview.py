@@ -12,7 +12,7 @@ with ui.db_session() as session:
     overview = get_overview(session, coach_id=coach.id, timezone=coach.timezone, now=now)
 tables = overview_tables(overview, coach.language)
 
-st.title(ui.t(greeting_key(now, coach.timezone), name=coach.first_name))
+st.title(ui.t(greeting_key(now, coach.timezone), name=ui.plain(coach.first_name)))
 st.caption(format_long_date(overview.today, coach.language))
 
 metrics = st.columns(4)

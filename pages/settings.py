@@ -53,5 +53,5 @@ if submitted:
 
 with st.container(border=True):
     st.subheader(ui.t("settings.account"))
-    st.write(ui.t("settings.username", username=coach.username))
+    st.write(ui.t("settings.username", username=ui.plain(coach.username)))
     st.write(ui.t("settings.role", role=ui.t(f"role.{coach.role.value}")))

@@ -9,6 +9,25 @@ from tests.e2e.conftest import fill_in_evaluation, log_in, make_form_link, scree
 
 pytestmark = pytest.mark.e2e
 
+# What a client might type that markdown would turn into links, a heading or code.
+MARKDOWN_BAIT = (
+    "Ik durf *eerder* nee te zeggen <b>zonder</b> schuldgevoel\n"
+    "Kop\n===\n"
+    "```\nprint('code')\n```\n"
+    "Zie https://evil.example/x of www.evil.example, mail naar iemand@evil.example\n"
+    "![beeld](https://evil.example/pixel.png)"
+)
+
+
+def assert_shown_as_text(page: Page) -> None:
+    """The client's text on the coach's page: no link, heading, code block or image from it."""
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("Kop", exact=False).first).to_be_visible()
+    assert main.locator("a[href*='evil.example']").count() == 0
+    assert main.locator("img[src*='evil.example']").count() == 0
+    assert main.locator("pre, code").count() == 0
+    assert main.locator("h1, h2, h3, h4").filter(has_text="Kop").count() == 0
+
 
 def test_a_client_fills_in_the_evaluation_form_and_the_coach_sees_it(
     page: Page, browser: Browser, app_url: str
@@ -22,12 +41,7 @@ def test_a_client_fills_in_the_evaluation_form_and_the_coach_sees_it(
     client = browser.new_context(viewport={"width": 390, "height": 844})  # a phone, no cookies
     form = client.new_page()
     form.goto(link)
-    fill_in_evaluation(
-        form,
-        progress=8,
-        changes="Ik durf *eerder* nee te zeggen <b>zonder</b> schuldgevoel",
-        recommend=9,
-    )
+    fill_in_evaluation(form, progress=8, changes=MARKDOWN_BAIT, recommend=9)
     expect(form.get_by_test_id("stSidebarNav")).to_have_count(0)
     screenshot(form, "40-client-form")
     form.get_by_role("button", name="Versturen").click()
@@ -44,6 +58,7 @@ def test_a_client_fills_in_the_evaluation_form_and_the_coach_sees_it(
     expect(
         page.get_by_text("Ik durf *eerder* nee te zeggen <b>zonder</b> schuldgevoel", exact=False)
     ).to_be_visible()  # shown as typed, not rendered
+    assert_shown_as_text(page)
     page.get_by_role("radio", name="Formulieren").click()
     expect(
         page.get_by_text(re.compile(r"^Evaluatieformulier · gemaakt .* · ingevuld$"))

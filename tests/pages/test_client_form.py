@@ -161,3 +161,21 @@ def test_what_the_client_typed_is_there_again_after_a_reload(app_env: Path) -> N
     again = _open(token)  # a reload, or the same link on another device
     assert live_texts(again)[MAIN_CHANGES] == "Ik zeg vaker nee, ook als het spannend is"
     assert again.number_input[0].value == 6
+
+
+def test_the_coach_name_on_the_form_is_text_not_markdown(app_env: Path) -> None:
+    token, _ = _make_link()
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory.begin() as session:
+        coach = session.scalar(select(Coach).where(Coach.username == DEMO_USERNAME))
+        assert coach is not None
+        coach.display_name = "![foto](https://evil.example/p.png) Anna"
+    app = _open(token)
+    shown = [m.value for m in app.markdown] + [n.label for n in app.number_input]
+    shown += [c.label for c in app.checkbox]
+    assert any("Anna" in text for text in shown)
+    # Escaped, the name is drawn as typed; unescaped, the browser would fetch the image.
+    assert not [text for text in shown if "![foto](https://" in text]
+    thanked = _fill(token)
+    assert "Anna" in thanked.success[0].value
+    assert "![foto](https://" not in thanked.success[0].value
