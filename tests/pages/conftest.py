@@ -1,6 +1,7 @@
 """AppTest fixtures: the real app.py on a fresh demo database per test."""
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -101,3 +102,8 @@ def other_coachs_client() -> tuple[int, int, int]:
         )
         detail = get_client_detail(session, coach_id=other.id, client_id=client_id)
         return other.id, client_id, detail.trajectories[0].trajectory_id
+
+
+def as_shown(markdown: str) -> str:
+    """What a reader sees of escaped markdown: the marks without their backslashes."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "").replace("  \n", "\n")

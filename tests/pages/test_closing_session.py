@@ -12,7 +12,7 @@ from core.timefmt import utc_now
 from core.timer import Agenda
 from db.models import Evaluation, Source
 from tests.conftest import TODAY
-from tests.pages.conftest import other_coachs_client
+from tests.pages.conftest import as_shown, other_coachs_client
 
 PAGE = "pages/closing_session.py"
 
@@ -69,14 +69,16 @@ def test_every_part_of_the_closing_shows_its_own_content(
 
     buffer = _texts(_part(app, "buffer"))
     assert "Ruimte voor wat er nog is" in buffer and "pauze" in buffer
-    assert "Ruimte gegeven voor emotie" in [c.label for c in app.checkbox]
+    assert "Ruimte gegeven voor emotie" in [as_shown(c.label) for c in app.checkbox]
 
     goodbye = _texts(_part(app, "goodbye"))
     assert "Wat de cliënt bereikte" in goodbye
     assert view.evaluation.main_changes[:30] in goodbye  # achieved, from this trajectory's data
     for prompt in ("De samenwerking erkennen", "De deur openhouden", "Niet opdringerig"):
         assert prompt in goodbye
-    assert "Een symbolisch gebaar (kaartje, laatste woorden)" in [c.label for c in app.checkbox]
+    assert "Een symbolisch gebaar (kaartje, laatste woorden)" in [
+        as_shown(c.label) for c in app.checkbox
+    ]
     assert "Zou de cliënt je aanbevelen? (0–10)" in [n.label for n in app.number_input]
 
 
@@ -163,11 +165,11 @@ def test_an_own_question_joins_the_bank_and_a_hidden_one_leaves(
     app.text_input(key=focus).input("Wat vier je vandaag met jezelf?")
     _button(app, "Toevoegen").click().run()
     assert not app.exception
-    assert "✎ Wat vier je vandaag met jezelf?" in [c.label for c in app.checkbox]
+    assert "✎ Wat vier je vandaag met jezelf?" in [as_shown(c.label) for c in app.checkbox]
     first = app.checkbox[0].label
     hide = next(m for m in app.multiselect if str(m.key).startswith("closing_hidden_"))
     hide.select("questions.core.1").run()
-    assert first not in [c.label for c in app.checkbox]
+    assert first not in [as_shown(c.label) for c in app.checkbox]
 
 
 def test_a_stale_tab_is_told_and_keeps_what_it_entered(open_page: Callable[[str], AppTest]) -> None:
