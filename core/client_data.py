@@ -4,16 +4,17 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ForeignKey, Table, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.clients import ClientRow, TrajectoryInput, add_client, own_client
 from core.errors import ValidationError
+from core.spreadsheet import csv_text, restore_cell
 from core.validation import (
     email_problem,
     name_problem,
@@ -21,17 +22,10 @@ from core.validation import (
     planned_sessions_problem,
     text_problem,
 )
+from db.engine import erase_from_disk_on_commit
 from db.models import (
     Base,
     Client,
-    ClosureChecklist,
-    CoachingSession,
-    Evaluation,
-    FollowUp,
-    GoalScore,
-    Outcome,
-    RetentionPlan,
-    Trajectory,
 )
 
 IMPORT_COLUMNS = (
@@ -58,6 +52,7 @@ ALIASES = {
     "notes": "notities",
 }
 MAX_IMPORT_ROWS = 5000
+CLIENT_TABLE = Base.metadata.tables["client"]
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 YES = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
 NO = {"nee", "n", "no", "0", "false", "onwaar", ""}
@@ -80,14 +75,6 @@ class ImportRefused(Exception):
         self.problems = problems
 
 
-def _csv_text(rows: Iterable[Iterable[object]]) -> str:
-    buffer = io.StringIO()
-    # Semicolons: what Excel with Dutch settings expects.
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def import_template() -> str:
     """An example import file with every column and one filled-in line."""
     example = (
@@ -101,7 +88,7 @@ def import_template() -> str:
         "Via LinkedIn",
         "",
     )
-    return "\ufeff" + _csv_text([IMPORT_COLUMNS, example])
+    return csv_text([IMPORT_COLUMNS, example])
 
 
 def export_clients_csv(rows: list[ClientRow], labels: dict[str, str]) -> str:
@@ -134,7 +121,7 @@ def export_clients_csv(rows: list[ClientRow], labels: dict[str, str]) -> str:
         )
         for row in rows
     ]
-    return "\ufeff" + _csv_text([header, *lines])
+    return csv_text([header, *lines])
 
 
 def _decode(data: bytes) -> str:
@@ -226,7 +213,7 @@ def import_clients_csv(session: Session, *, coach_id: int, data: bytes) -> int:
         if len(parsed) >= MAX_IMPORT_ROWS:
             problems.append(ImportProblem(line, "", "import.too_many_rows"))
             break
-        cleaned = {k: (v or "").strip() for k, v in row.items() if k}
+        cleaned = {k: restore_cell(v or "").strip() for k, v in row.items() if k}
         if not any(cleaned.values()):
             continue  # a blank line, as spreadsheets like to add at the end
         values, row_problems = _row_input(line, cleaned, referrers)
@@ -251,51 +238,69 @@ def import_clients_csv(session: Session, *, coach_id: int, data: bytes) -> int:
     return len(parsed)
 
 
-def _rows(session: Session, model: type[Base], *conditions: Any) -> list[dict[str, Any]]:
-    columns = [c.key for c in model.__table__.columns]
+def client_tables() -> list[Table]:
+    """Every table whose rows are a client's: reached from `client` by foreign keys that erase
+    with it (ON DELETE CASCADE), parents before children. The AVG export is built from it."""
+    owned = [CLIENT_TABLE]
+    for table in Base.metadata.sorted_tables:  # sorted: a table after those it refers to
+        if table not in owned and _owning_keys(table, owned):
+            owned.append(table)
+    return owned
+
+
+def _owning_keys(table: Table, owned: list[Table]) -> list[ForeignKey]:
     return [
-        {column: getattr(obj, column) for column in columns}
-        for obj in session.scalars(select(model).where(*conditions))
+        fk for fk in table.foreign_keys if fk.ondelete == "CASCADE" and fk.column.table in owned
     ]
+
+
+def _client_rows(session: Session, client_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every stored row about one client, per table (no scope check: callers check it)."""
+    tables = client_tables()
+    found: dict[str, list[dict[str, Any]]] = {}
+    for table in tables:
+        if table is CLIENT_TABLE:
+            condition = table.c.id == client_id
+        else:
+            condition = or_(
+                *(
+                    fk.parent.in_([row[fk.column.name] for row in found[fk.column.table.name]])
+                    for fk in _owning_keys(table, tables)
+                )
+            )
+        query = select(table).where(condition).order_by(*table.primary_key.columns)
+        found[table.name] = [dict(row) for row in session.execute(query).mappings()]
+    return found
 
 
 def _plain(value: object) -> object:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    return value.value if hasattr(value, "value") else value
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value.value if isinstance(value, Enum) else value
 
 
 def export_client_data(session: Session, *, coach_id: int, client_id: int) -> bytes:
     """Everything stored about one client (AVG inzage): a zip with JSON and a CSV per table."""
-    client = own_client(session, coach_id=coach_id, client_id=client_id)
-    trajectory_ids = [t.id for t in client.trajectories]
-    tables = {
-        "client": _rows(session, Client, Client.id == client.id),
-        "trajectories": _rows(session, Trajectory, Trajectory.id.in_(trajectory_ids)),
+    own_client(session, coach_id=coach_id, client_id=client_id)
+    plain = {
+        name: [{column: _plain(value) for column, value in row.items()} for row in rows]
+        for name, rows in _client_rows(session, client_id).items()
     }
-    for name, model in (
-        ("sessions", CoachingSession),
-        ("goal_scores", GoalScore),
-        ("evaluations", Evaluation),
-        ("retention_plans", RetentionPlan),
-        ("closure_checklists", ClosureChecklist),
-        ("follow_ups", FollowUp),
-        ("outcomes", Outcome),
-    ):
-        tables[name] = _rows(session, model, model.trajectory_id.in_(trajectory_ids))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        plain = {
-            name: [{k: _plain(v) for k, v in row.items()} for row in rows]
-            for name, rows in tables.items()
-        }
         archive.writestr("client.json", json.dumps(plain, ensure_ascii=False, indent=2))
         for name, rows in plain.items():
             columns = list(rows[0]) if rows else []
-            lines: list[list[object]] = [list(columns)]
-            lines += [[row[c] for c in columns] for row in rows]
-            archive.writestr(f"{name}.csv", "\ufeff" + _csv_text(lines))
+            cells = [[_cell(row[column]) for column in columns] for row in rows]
+            archive.writestr(f"{name}.csv", csv_text([columns, *cells]))
     return buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: a stored JSON answer set as its JSON text."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
 
 
 def delete_client(session: Session, *, coach_id: int, client_id: int, confirm_name: str) -> None:
@@ -305,3 +310,4 @@ def delete_client(session: Session, *, coach_id: int, client_id: int, confirm_na
         raise ValidationError({"confirm_name": "clients.delete_name_mismatch"})
     session.delete(client)
     session.flush()
+    erase_from_disk_on_commit(session)

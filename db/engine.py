@@ -52,6 +52,8 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         # Wait for a writer rather than fail: the timer writes while a page reads.
         cursor.execute("PRAGMA busy_timeout=5000")
+        # An erased client's text is overwritten on disk, not left in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -72,6 +74,29 @@ def make_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if access == "write" else "BEGIN")
 
     return engine
+
+
+ERASED = "afronding_erased"
+
+
+def erase_from_disk_on_commit(session: Session) -> None:
+    """Once this transaction commits, let no copy of what it deleted stay in SQLite's WAL."""
+    session.info[ERASED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _checkpoint_after_erase(session: Session) -> None:
+    if not session.info.pop(ERASED, False):
+        return
+    engine = session.get_bind()
+    if isinstance(engine, Engine) and engine.dialect.name == "sqlite":
+        # The WAL keeps the old page images until a checkpoint copies the new ones over the
+        # database file; TRUNCATE then empties the WAL file itself.
+        raw = engine.raw_connection()  # outside any transaction, or SQLite can't checkpoint
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
 
 
 def _owner_only(database: Path) -> None:

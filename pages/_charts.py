@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.numfmt import format_number, format_share
+from core.spreadsheet import frame_csv
 from core.trends import Figure
 from pages import _ui as ui
 
@@ -29,7 +30,7 @@ def download(frame: pd.DataFrame, name: str) -> None:
     ui.download(
         ui.t("trends.download"),
         # Built only when clicked: a large practice's CSV would slow every render.
-        lambda: "\ufeff" + frame.to_csv(index=False, sep=";"),
+        lambda: frame_csv(frame),
         file_name=f"afronding-{name}.csv",
         mime="text/csv",
         key=f"trends_csv_{name}",

@@ -6,13 +6,21 @@ from sqlalchemy.orm import Session
 
 from db.demo import generate_practice
 from db.models import (
+    AgendaKind,
+    AskedQuestion,
     Client,
     Coach,
     CoachingSession,
     FollowUp,
     FollowUpKind,
+    FormAttempt,
+    FormKind,
+    FormLink,
+    PhaseKind,
     SessionKind,
+    SessionPhase,
     SessionStatus,
+    SessionTimer,
     Trajectory,
 )
 from db.passwords import hash_password
@@ -92,3 +100,28 @@ def add_follow_up(
     db.add(item)
     db.flush()
     return item
+
+
+def a_client_in_every_table(db: Session) -> Client:
+    """A demo client closed with the full protocol, plus a form link, a live closing's clock
+    and an asked question: a row in every table that holds something about a client."""
+    coach = make_practice(db, coaches=1, clients_each=20)[0]
+    client = next(c for c in coach.clients if c.name == "Karin van Leeuwen")
+    trajectory = client.trajectories[0]
+    closing = trajectory.sessions[-1]
+    link = FormLink(
+        trajectory_id=trajectory.id,
+        kind=FormKind.EVALUATION,
+        token_hash="0" * 64,
+        expires_at=datetime(2026, 12, 1, tzinfo=UTC),
+        answers={"main_changes": "Ik zeg vaker nee"},
+    )
+    timer = SessionTimer(
+        session_id=closing.id, agenda=AgendaKind.SINGLE_90, started_at=closing.scheduled_at
+    )
+    timer.phases = [SessionPhase(position=0, phase=PhaseKind.OPENING, planned_minutes=10)]
+    db.add_all([link, timer, AskedQuestion(session_id=closing.id, question_key="core_1")])
+    db.flush()
+    db.add(FormAttempt(form_link_id=link.id, reason="submitted"))
+    db.flush()
+    return client

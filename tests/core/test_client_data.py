@@ -1,15 +1,19 @@
 """CSV in and out, all or nothing; AVG export and deletion; the timeline."""
 
+import csv
 import io
 import json
 import zipfile
+from pathlib import Path
 
+import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from core.client_data import (
     ImportRefused,
+    client_tables,
     delete_client,
     export_client_data,
     export_clients_csv,
@@ -20,10 +24,13 @@ from core.clients import ClientRow, list_clients
 from core.errors import NotFound, ValidationError
 from core.i18n import translate
 from core.readiness import Flag
+from core.spreadsheet import FORMULA_STARTS, frame_csv
 from core.timeline import get_timeline, timeline_rows
-from db.models import Client, CoachingSession, GoalScore, Trajectory, TrajectoryStatus
+from db.engine import make_engine, make_session_factory
+from db.migrate import upgrade_database
+from db.models import Base, Client, CoachingSession, Trajectory, TrajectoryStatus
 from tests.conftest import NOW, TODAY
-from tests.factories import make_coach, make_practice
+from tests.factories import a_client_in_every_table, make_coach, make_practice, make_trajectory
 
 HEADER = "naam;email;telefoon;doel;startdatum;geplande_sessies;intensief;verwezen_door;notities\n"
 
@@ -102,49 +109,131 @@ def test_a_file_without_the_required_columns_is_refused(db: Session) -> None:
     assert {p.column for p in refused.value.problems} == {"doel", "startdatum", "geplande_sessies"}
 
 
-def test_the_avg_export_holds_everything_about_the_client(db: Session) -> None:
-    coach = make_practice(db, coaches=1, clients_each=20)[0]
-    client = db.scalar(select(Client).where(Client.coach_id == coach.id).order_by(Client.id))
-    assert client is not None
-    archive = zipfile.ZipFile(
-        io.BytesIO(export_client_data(db, coach_id=coach.id, client_id=client.id))
+def _export(db: Session, coach_id: int, client_id: int) -> zipfile.ZipFile:
+    data = export_client_data(db, coach_id=coach_id, client_id=client_id)
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+def _refers_to_a_client(table: Table) -> bool:
+    """Whether rows of `table` point, by any chain of foreign keys, at a client."""
+    return any(
+        fk.column.table.name == "client" or _refers_to_a_client(fk.column.table)
+        for fk in table.foreign_keys
+        if fk.column.table is not table
     )
+
+
+def test_every_table_that_refers_to_a_client_is_in_the_avg_export() -> None:
+    referring = {t.name for t in Base.metadata.sorted_tables if _refers_to_a_client(t)}
+    # A new table about clients fails here until it erases with its client (ON DELETE
+    # CASCADE), which puts it in the export too.
+    assert referring | {"client"} == {t.name for t in client_tables()}
+
+
+def test_the_avg_export_holds_every_row_about_the_client(db: Session) -> None:
+    client = a_client_in_every_table(db)
+    archive = _export(db, client.coach_id, client.id)
     data = json.loads(archive.read("client.json"))
+    assert set(data) == {t.name for t in client_tables()}
+    assert [name for name, rows in data.items() if not rows] == []  # a row in every table
     assert data["client"][0]["name"] == client.name
+    assert data["form_link"][0]["answers"] == {"main_changes": "Ik zeg vaker nee"}
     sessions = db.scalar(
         select(func.count())
         .select_from(CoachingSession)
         .join(Trajectory)
         .where(Trajectory.client_id == client.id)
     )
-    assert len(data["sessions"]) == sessions > 0
-    assert "sessions.csv" in archive.namelist() and "goal_scores.csv" in archive.namelist()
-
-
-def test_deleting_needs_the_exact_name_and_then_removes_all(db: Session) -> None:
-    mine, theirs = make_practice(db, coaches=2, clients_each=3)
-    client = db.scalar(select(Client).where(Client.coach_id == mine.id))
-    their_client = db.scalar(select(Client).where(Client.coach_id == theirs.id))
-    assert client is not None and their_client is not None
-    with pytest.raises(ValidationError):
-        delete_client(db, coach_id=mine.id, client_id=client.id, confirm_name="iemand anders")
+    assert len(data["coaching_session"]) == sessions
+    assert {f"{name}.csv" for name in data} | {"client.json"} == set(archive.namelist())
+    other = make_coach(db, "ander")
     with pytest.raises(NotFound):
-        delete_client(
-            db, coach_id=mine.id, client_id=their_client.id, confirm_name=their_client.name
-        )
-    client_id = client.id
-    delete_client(db, coach_id=mine.id, client_id=client_id, confirm_name=f" {client.name} ")
-    db.expire_all()
-    assert db.get(Client, client_id) is None
-    assert (
-        db.scalar(
-            select(func.count())
-            .select_from(GoalScore)
-            .join(Trajectory)
-            .where(Trajectory.client_id == client_id)
-        )
-        == 0
+        export_client_data(db, coach_id=other.id, client_id=client.id)
+
+
+def test_deleting_needs_the_exact_name_and_then_removes_every_row(db: Session) -> None:
+    client = a_client_in_every_table(db)
+    theirs = make_trajectory(db, make_coach(db, "ander"), name="Iemand Anders").client
+    stored = json.loads(_export(db, client.coach_id, client.id).read("client.json"))
+    with pytest.raises(ValidationError):
+        delete_client(db, coach_id=client.coach_id, client_id=client.id, confirm_name="Iemand")
+    with pytest.raises(NotFound):
+        delete_client(db, coach_id=client.coach_id, client_id=theirs.id, confirm_name=theirs.name)
+    delete_client(
+        db, coach_id=client.coach_id, client_id=client.id, confirm_name=f" {client.name} "
     )
+    db.expire_all()
+    for table in client_tables():  # every row the export held is gone
+        keys = [tuple(row[c.name] for c in table.primary_key) for row in stored[table.name]]
+        left = db.execute(select(*table.primary_key).where(tuple_(*table.primary_key).in_(keys)))
+        assert left.all() == [], table.name
+    assert db.get(Client, theirs.id) is not None
+
+
+def test_an_erased_client_leaves_no_trace_in_the_sqlite_files(tmp_path: Path) -> None:
+    path = tmp_path / "praktijk.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    factory = make_session_factory(engine)
+    with factory.begin() as session:
+        trajectory = make_trajectory(session, make_coach(session), name="Zeldzame Naam")
+        trajectory.goal = "Uniek-doel-7f3a " * 20
+        client_id, coach_id = trajectory.client_id, trajectory.client.coach_id
+    with factory.begin() as session:
+        delete_client(session, coach_id=coach_id, client_id=client_id, confirm_name="Zeldzame Naam")
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("praktijk.db")]
+    assert all(b"Uniek-doel-7f3a" not in p.read_bytes() for p in files), files
+    engine.dispose()
+
+
+def test_a_cell_that_a_spreadsheet_would_run_is_kept_as_text(db: Session) -> None:
+    coach = make_coach(db)
+    dangerous = ['=HYPERLINK("http://x")', "+31 6 1234", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+    rows = [
+        ClientRow(
+            client_id=i,
+            trajectory_id=i,
+            name=f"{text} Naam" if i % 2 else text,
+            email=None,
+            phone="+31 6 12345678",
+            goal=text,
+            started_on=TODAY,
+            planned_sessions=8,
+            status=TrajectoryStatus.ACTIVE,
+            held_sessions=0,
+            start_score=None,
+            latest_score=None,
+            next_session_at=None,
+            next_follow_up_on=None,
+            flags=(),
+        )
+        for i, text in enumerate(dangerous)
+    ]
+    exported = export_clients_csv(rows, {})
+    cells = [c for line in csv.reader(io.StringIO(exported[1:]), delimiter=";") for c in line]
+    assert not [c for c in cells if c.startswith(FORMULA_STARTS)]
+    assert '\'=HYPERLINK("http://x")' in cells and "'+31 6 12345678" in cells
+    import_clients_csv(db, coach_id=coach.id, data=exported.encode())
+    goals = set(
+        db.scalars(
+            select(Trajectory.goal)
+            .join(Client, Client.id == Trajectory.client_id)
+            .where(Client.coach_id == coach.id)
+        )
+    )
+    assert '=HYPERLINK("http://x")' in goals and "-2+3" in goals  # it imports back as it was
+    phones = set(db.scalars(select(Client.phone).where(Client.coach_id == coach.id)))
+    assert phones == {"+31 6 12345678"}
+
+
+def test_the_avg_export_and_chart_tables_are_safe_too(db: Session) -> None:
+    client = a_client_in_every_table(db)
+    client.notes = "=cmd|' /C calc'!A0"
+    archive = _export(db, client.coach_id, client.id)
+    line = archive.read("client.csv").decode("utf-8-sig").splitlines()[1]
+    assert "'=cmd|" in line
+    chart = frame_csv(pd.DataFrame({"client": ["@evil", "Anna"], "gain": [-2, 3]}))
+    assert chart.splitlines()[1:] == ["'@evil;-2", "Anna;3"]  # numbers stay numbers
 
 
 def test_the_timeline_tells_a_closed_trajectory_in_date_order(db: Session) -> None:
