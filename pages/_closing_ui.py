@@ -253,13 +253,14 @@ def _controls(column: DeltaGenerator, session_id: int, reading: TimerReading) ->
     ):
         action = pause_closing
     now = utc_now()
-    last = st.session_state.get("closing_last_step")
+    steps = st.session_state.setdefault("closing_last_step", {})  # {session id: moment}
     if action in (next_phase, previous_phase):
         # A double click is one step: a second step within a moment of the first is ignored.
+        last = steps.get(session_id)
         if last is not None and (now - last).total_seconds() < STEP_GUARD_SECONDS:
             action = None
         else:
-            st.session_state["closing_last_step"] = now
+            steps[session_id] = now
     if action is not None:
         with ui.db_session(write=True) as session:
             action(session, coach_id=ui.coach_id(), session_id=session_id, now=now)

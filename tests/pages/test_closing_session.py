@@ -199,3 +199,32 @@ def test_a_stale_tab_is_told_and_keeps_what_it_entered(open_page: Callable[[str]
     _button(app, "Laad de nieuwste versie").click().run()
     assert app.number_input[0].value == 9
     assert [c.value for c in app.code] == ["6"]  # kept beside the newest version
+
+
+def test_two_closings_in_one_tab_keep_their_own_fields(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app, first = _started(open_page)
+    _button(app, "Volgende stap").click().run()  # to the evaluation
+    app.number_input[0].set_value(6).run()
+    del app.query_params["sessie"]  # the same tab opens the next client's closing
+    app.switch_page(PAGE).run()
+    choice = app.selectbox(key="closing_choice")
+    waiting = [i for i, label in enumerate(choice.options) if "loopt nu" not in label]
+    choice.select_index(waiting[0]).run()
+    app.radio[0].set_value("single_90").run()
+    _button(app, "Start de afronding").click().run()
+    second = int(app.query_params["sessie"])
+    assert second != first
+    _button(app, "Volgende stap").click().run()
+    app.number_input[0].set_value(7).run()
+    assert not app.exception
+    assert not [w.value for w in app.warning if "ander tabblad" in w.value]  # no false warning
+    factory = prepare_database(load_settings(), today=TODAY)
+    coach_id = app.session_state["app_coach"].id
+    with factory() as session:
+        scores = [
+            read_closing(session, coach_id=coach_id, session_id=s, now=utc_now()).evaluation
+            for s in (first, second)
+        ]
+    assert [s.goal_score for s in scores] == [6, 7]
