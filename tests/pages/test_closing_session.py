@@ -218,6 +218,9 @@ def test_two_closings_in_one_tab_keep_their_own_fields(
     assert second != first
     _button(app, "Volgende stap").click().run()
     app.number_input[0].set_value(7).run()
+    app.query_params["sessie"] = str(first)  # straight back to the first, by its address
+    app.run()
+    app.number_input[0].set_value(5).run()
     assert not app.exception
     assert not [w.value for w in app.warning if "ander tabblad" in w.value]  # no false warning
     factory = prepare_database(load_settings(), today=TODAY)
@@ -227,4 +230,4 @@ def test_two_closings_in_one_tab_keep_their_own_fields(
             read_closing(session, coach_id=coach_id, session_id=s, now=utc_now()).evaluation
             for s in (first, second)
         ]
-    assert [s.goal_score for s in scores] == [6, 7]
+    assert [s.goal_score for s in scores] == [5, 7]
