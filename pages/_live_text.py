@@ -22,6 +22,9 @@ export default function (component) {
   const { data, parentElement, setStateValue } = component;
   // A rerun with new data calls the last cleanup and this function again: the field stays,
   // only the listener for a hidden or closing tab is set up anew.
+  const backup = data.backup && browserCopy(data.backup, data.keepDays);
+  // The server has what the browser kept: the copy is no longer needed.
+  if (backup && backup.read() === data.value) backup.forget();
   const mounted = parentElement.querySelector("textarea");
   if (mounted) return listen(mounted.sendNow);
   const id = "af-" + Math.random().toString(36).slice(2);
@@ -32,7 +35,10 @@ export default function (component) {
   area.id = id;
   area.rows = data.rows;
   area.maxLength = data.max;
-  area.value = data.value;
+  // Text the server never got (it was down, or the page was reloaded before the save)
+  // comes back from the browser's copy and is sent again.
+  const kept = backup && backup.read();
+  area.value = kept != null ? kept : data.value;
   if (data.placeholder) area.placeholder = data.placeholder;
   const full = document.createElement("div");
   full.className = "full";
@@ -51,6 +57,7 @@ export default function (component) {
     }
   };
   area.addEventListener("input", () => {
+    if (backup) backup.keep(area.value);
     full.hidden = area.value.length < data.max;
     clearTimeout(timer);
     // Sent after a pause in typing, and at least every few seconds of steady typing.
@@ -59,7 +66,28 @@ export default function (component) {
   });
   area.addEventListener("blur", send);
   area.sendNow = send;
+  if (kept != null) send();
   return listen(send);
+}
+
+// The field's text in the browser's storage until the server has it, for a few days at most.
+function browserCopy(name, keepDays) {
+  const key = "afronding:" + name;
+  const forget = () => { try { localStorage.removeItem(key); } catch (e) {} };
+  return {
+    read() {
+      try {
+        const copy = JSON.parse(localStorage.getItem(key));
+        if (copy && Date.now() - copy.at < keepDays * 86400000) return copy.text;
+      } catch (e) {}
+      forget();
+      return null;
+    },
+    keep(text) {
+      try { localStorage.setItem(key, JSON.stringify({ text, at: Date.now() })); } catch (e) {}
+    },
+    forget,
+  };
 }
 
 // A tab being hidden or closed sends what is not sent yet.
@@ -84,6 +112,7 @@ textarea:focus { outline: none; border-color: var(--st-primary-color); }
 _live_text = st.components.v2.component("afronding_live_text", js=_JS, css=_CSS)
 SEND_AFTER_MS = 700  # a pause in typing this long sends the text
 SEND_EVERY_MS = 2000  # steady typing without a pause still sends this often
+BROWSER_COPY_DAYS = 30  # a copy the server never got is dropped after this
 
 
 def live_text(
@@ -95,8 +124,13 @@ def live_text(
     language: str,
     rows: int = 3,
     placeholder: str = "",
+    browser_copy: str = "",
 ) -> str:
-    """A text area that calls `on_text(text)` while typing; returns the text as last sent."""
+    """A text area that calls `on_text(text)` while typing; returns the text as last sent.
+
+    With `browser_copy` (a name unique to the field) the browser also keeps the text until
+    the page is drawn with it as `value`, so a database fault or a reload loses nothing.
+    Only for a client's own device: on a shared laptop it would outlive a logout."""
 
     def changed() -> None:
         on_text(str(st.session_state[key]["text"]))
@@ -112,8 +146,27 @@ def live_text(
             "delay": SEND_AFTER_MS,
             "every": SEND_EVERY_MS,
             "placeholder": placeholder,
+            "backup": browser_copy,
+            "keepDays": BROWSER_COPY_DAYS,
         },
         default={"text": value},
         on_text_change=changed,
     )
     return str(result["text"])
+
+
+_FORGET_JS = """
+export default function ({ data }) {
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith("afronding:" + data.prefix)) localStorage.removeItem(key);
+    }
+  } catch (e) {}
+}
+"""
+_forget = st.components.v2.component("afronding_forget_copies", js=_FORGET_JS)
+
+
+def forget_browser_copies(prefix: str) -> None:
+    """Drop the browser's copies of fields whose name starts with `prefix`: they arrived."""
+    _forget(key=f"forget_{prefix}", data={"prefix": prefix})

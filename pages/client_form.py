@@ -25,7 +25,7 @@ from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import translate
 from core.timefmt import utc_now
 from pages import _ui as ui
-from pages._live_text import live_text
+from pages._live_text import forget_browser_copies, live_text
 
 token = str(st.query_params.get("t", ""))[:200]
 done = st.session_state.get("form_done") == token_hash(token)
@@ -38,16 +38,32 @@ def dead_end(language: str = "nl") -> NoReturn:
     st.stop()
 
 
+copies = token_hash(token)[:16]  # names this form's fields in the browser's storage
+language = st.session_state.get("form_language", "nl")
 if not token:
     dead_end()
-with ui.db_session(write=True) as session:
-    form: OpenForm | None = None if done else open_form(session, token=token, now=utc_now())
-language = st.session_state.get("form_language", "nl")
+form: OpenForm | None = None
+if not done:
+    opened: dict[str, OpenForm] = st.session_state.setdefault("form_opened", {})
+    try:
+        with transaction(ui.session_factory(), write=True) as session:
+            form = open_form(session, token=token, now=utc_now())
+    except DatabaseUnavailable:
+        # The form this tab already shows stays, with everything typed in it.
+        form = opened.get(copies)
+        if form is None:
+            st.warning(translate("forms.cannot_open", language), icon=":material/cloud_off:")
+            st.stop()
+        st.session_state["form_unsaved"] = True
+    else:
+        if form is not None:
+            opened[copies] = form
 if done:
     st.title(translate("forms.thanks_title", language))
     st.success(
         translate("forms.thanks", language, coach=ui.plain(st.session_state.get("form_coach", "")))
     )
+    forget_browser_copies(copies)
     st.stop()
 if form is None:
     dead_end()
@@ -101,6 +117,7 @@ def answer(name: str, default: str | int | bool | None = None) -> str | int | bo
             language=form.language,
             rows=4,
             on_text=lambda typed: keep(name, typed),
+            browser_copy=f"{copies}:{name}",
         )
     errors.slot(name)
     return value
@@ -131,10 +148,12 @@ if st.button(text("submit"), type="primary", key="form_submit"):
             values[name] = kept
     answers = FORM_ANSWERS[form.kind](**values)  # type: ignore[arg-type]
     try:
-        with ui.db_session(write=True) as session:
+        with transaction(ui.session_factory(), write=True) as session:
             stored = submit_form(session, token=token, answers=answers, now=utc_now())
     except ValidationError as invalid:
         errors.show(invalid.errors, language=form.language)
+    except DatabaseUnavailable:
+        st.warning(text("not_sent"), icon=":material/cloud_off:")
     else:
         if not stored:
             dead_end(form.language)

@@ -1,0 +1,94 @@
+"""Faults as a client meets them, in chromium: the database goes away and comes back."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.engine import make_url
+
+from tests.conftest import fresh_postgres, require
+from tests.e2e.conftest import log_in, make_form_link, start_server, wait_idle
+from tests.relay import Relay
+
+pytestmark = pytest.mark.e2e
+CHANGES = "Wat zijn de belangrijkste veranderingen voor jou?"
+
+
+@pytest.fixture(scope="module")
+def relayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Relay]]:
+    """The demo app on PostgreSQL reached through a relay the test can cut."""
+    database = os.environ.get("TEST_DATABASE_URL", "")
+    require(bool(database), "TEST_DATABASE_URL is not set: this browser test needs PostgreSQL")
+    fresh_postgres(database).dispose()
+    target = make_url(database)
+    relay = Relay(target.host or "127.0.0.1", target.port or 5432)
+    through = target.set(host="127.0.0.1", port=relay.port)
+    folder = tmp_path_factory.mktemp("faults")
+    url, process = start_server(
+        through.render_as_string(hide_password=False), folder / "streamlit.log"
+    )
+    yield url, relay
+    process.terminate()
+    process.wait(timeout=15)
+    relay.close()
+
+
+def _type(form: Page, label: str, text: str) -> None:
+    field = form.get_by_label(label)
+    field.click()
+    field.press_sequentially(text, delay=15)
+
+
+def test_a_client_loses_nothing_while_the_database_is_down(
+    page: Page, browser: Browser, relayed: tuple[str, Relay]
+) -> None:
+    url, relay = relayed
+    page.goto(url)
+    wait_idle(page)
+    log_in(page)
+    link = make_form_link(page)
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    form = phone.new_page()
+    form.goto(link)
+    expect(form.get_by_role("heading", name="Terugblik op je traject")).to_be_visible(
+        timeout=30_000
+    )
+    wait_idle(form)
+    form.get_by_label("Hoe ver ben je gekomen?", exact=False).fill("7")
+    form.get_by_label("Hoe waarschijnlijk is het", exact=False).fill("9")
+    _type(form, CHANGES, "Ik plan mijn week. ")
+    form.wait_for_timeout(1500)  # kept as a draft
+
+    relay.cut()
+    _type(form, CHANGES, "En ik zeg vaker nee.")
+    form.get_by_role("button", name="Versturen").click()
+    expect(form.get_by_text("Versturen lukte even niet", exact=False)).to_be_visible(timeout=20_000)
+    expect(form.get_by_label(CHANGES)).to_have_value("Ik plan mijn week. En ik zeg vaker nee.")
+    form.get_by_role("button", name="Versturen").click()  # again, still down
+    wait_idle(form)
+    expect(form.get_by_label(CHANGES)).to_have_value("Ik plan mijn week. En ik zeg vaker nee.")
+
+    form.reload()  # a reload while it is down: a calm page, nothing typed is gone
+    expect(form.get_by_text("kan op dit moment niet geopend worden", exact=False)).to_be_visible(
+        timeout=20_000
+    )
+    form.wait_for_timeout(10_000)
+    relay.restore()
+    form.reload()
+    expect(form.get_by_label(CHANGES)).to_have_value(
+        "Ik plan mijn week. En ik zeg vaker nee.", timeout=30_000
+    )  # back from the browser's copy
+    wait_idle(form)
+    form.get_by_role("button", name="Versturen").click()
+    expect(form.get_by_role("heading", name="Dank je wel")).to_be_visible(timeout=20_000)
+    stored = form.evaluate("Object.keys(localStorage).filter(k => k.startsWith('afronding:'))")
+    assert stored == []  # the browser's copies are gone once the answers arrived
+    phone.close()
+
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_text("Ik plan mijn week. En ik zeg vaker nee.").first).to_be_visible(
+        timeout=20_000
+    )
