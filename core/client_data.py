@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -125,10 +126,15 @@ def export_clients_csv(rows: list[ClientRow], labels: dict[str, str]) -> str:
 
 
 def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")  # an older Excel "CSV" on Windows
+    """The file's text; ImportRefused for a file that is not text (a spreadsheet, an image)."""
+    if b"\x00" in data:
+        raise ImportRefused([ImportProblem(1, "", "import.not_text")])
+    for encoding in ("utf-8-sig", "cp1252"):  # cp1252: an older Excel "CSV" on Windows
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefused([ImportProblem(1, "", "import.bad_encoding")])
 
 
 def _parse_date(text: str) -> date | None:
@@ -181,13 +187,28 @@ def _row_input(
     return values, problems
 
 
+def _readable(reader: "csv.DictReader[str]") -> Iterator[dict[str, str]]:
+    """The rows; a line the csv module can't read (a field over its 131,072-character limit,
+    a stray quote) refuses the file with its line number."""
+    try:
+        yield from reader
+    except csv.Error as unreadable:
+        # The line being read is not counted yet.
+        line = reader.line_num + 1
+        raise ImportRefused([ImportProblem(line, "", "import.bad_csv")]) from unreadable
+
+
 def import_clients_csv(session: Session, *, coach_id: int, data: bytes) -> int:
     """Add every client in the CSV, or none: any bad line raises ImportRefused. Returns a count."""
     reader_text = _decode(data)
     first_line = reader_text.splitlines()[0] if reader_text.strip() else ""
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(reader_text), delimiter=delimiter)
-    headers = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in reader.fieldnames or []]
+    try:
+        names = reader.fieldnames or []
+    except csv.Error as unreadable:
+        raise ImportRefused([ImportProblem(1, "", "import.bad_csv")]) from unreadable
+    headers = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in names]
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
         raise ImportRefused([ImportProblem(1, c, "import.missing_column") for c in missing])
@@ -208,7 +229,7 @@ def import_clients_csv(session: Session, *, coach_id: int, data: bytes) -> int:
     }
     parsed: list[tuple[int, dict[str, Any]]] = []
     problems: list[ImportProblem] = []
-    for row in reader:
+    for row in _readable(reader):
         line = reader.line_num
         if len(parsed) >= MAX_IMPORT_ROWS:
             problems.append(ImportProblem(line, "", "import.too_many_rows"))

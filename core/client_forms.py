@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 TOKEN_BYTES = 32
 DEFAULT_VALID_DAYS = 14
 MAX_VALID_DAYS = 90
+MAX_ATTEMPTS_KEPT = 20  # visits to a dead link kept per link
 FORM_KINDS = tuple(FormKind)
 
 
@@ -172,8 +173,11 @@ def _live_link(session: Session, token: str, now: datetime) -> FormLink | None:
         return None
     state = _state(link, now)
     if state in (LinkState.SUBMITTED, LinkState.EXPIRED, LinkState.REVOKED):
-        session.add(FormAttempt(form_link_id=link.id, attempted_at=now, reason=state.value))
-        session.flush()
+        attempts = session.scalar(select(func.count()).where(FormAttempt.form_link_id == link.id))
+        # Enough to tell the coach someone tried; a script hammering the link adds no more.
+        if (attempts or 0) < MAX_ATTEMPTS_KEPT:
+            session.add(FormAttempt(form_link_id=link.id, attempted_at=now, reason=state.value))
+            session.flush()
         return None
     return link
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import ConfigError, Settings
@@ -26,6 +26,9 @@ def _check_reachable(engine: Engine) -> None:
     except (OperationalError, InterfaceError) as exc:
         log.error("database unreachable: %s", exc)
         raise ConfigError("config.database_unreachable") from exc
+    except DatabaseError as exc:  # a file that is not (or no longer) a SQLite database
+        log.error("database unreadable: %s", exc)
+        raise ConfigError("config.database_unreadable") from exc
 
 
 def prepare_database(

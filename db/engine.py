@@ -33,7 +33,9 @@ def make_engine(url: str) -> Engine:
     """An engine for `url`, with SQLite switched to WAL, foreign keys and real transactions."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+        return engine
 
     in_memory = parsed.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {}
@@ -43,6 +45,7 @@ def make_engine(url: str) -> Engine:
     else:
         Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
+    event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -74,6 +77,24 @@ def make_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if access == "write" else "BEGIN")
 
     return engine
+
+
+def _without_nul(
+    _connection: Any, _cursor: Any, statement: str, parameters: Any, *_: Any
+) -> tuple[str, Any]:
+    """Parameters without NUL characters: PostgreSQL refuses them in text (SQLite would
+    keep them), no keyboard types them, and a crafted form must not crash a page."""
+    return statement, _clean(parameters)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clean(item) for item in value)
+    return value
 
 
 ERASED = "afronding_erased"

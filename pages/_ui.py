@@ -234,6 +234,20 @@ _AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
 
 
+MAX_ID = 2**31 - 1  # the largest id a database column holds
+
+
+def id_in_url(name: str) -> int | None:
+    """The record id in query parameter `name`: None when missing, 0 (which no record has,
+    so it is "not found") when it can't be an id — too long, too large, not a number."""
+    raw = st.query_params.get(name, "")
+    if not raw:
+        return None
+    if not re.fullmatch(r"[0-9]{1,10}", raw) or int(raw) > MAX_ID:
+        return 0
+    return int(raw)
+
+
 def plain(text: str) -> str:
     """Text a client or coach typed, shown as typed: no markdown, no links, lines kept."""
     lines = _AUTOLINK.sub(_WORD_JOINER, text.replace("\r\n", "\n")).split("\n")

@@ -16,11 +16,10 @@ now = utc_now()
 today = local_date(now, coach.timezone)
 st.page_link("pages/clients.py", label=ui.t("client.back"), icon=":material/arrow_back:")
 
-raw_id = st.query_params.get("id", "")
-if not raw_id.isdigit():
+client_id = ui.id_in_url("id")
+if client_id is None:
     st.info(ui.t("client.choose"), icon=":material/info:")
     st.stop()
-client_id = int(raw_id)
 try:
     with ui.db_session() as session:
         detail = get_client_detail(session, coach_id=coach.id, client_id=client_id)

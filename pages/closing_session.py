@@ -14,14 +14,14 @@ from pages import _ui as ui
 coach = ui.coach()
 ui.show_flash()
 
-raw_id = st.query_params.get("sessie", "")
-if not raw_id.isdigit():
+session_id = ui.id_in_url("sessie")
+if session_id is None:
     st.title(ui.t("closing.title"))
     live.start_form()
     st.stop()
 try:
     with ui.db_session() as session:
-        view = read_closing(session, coach_id=coach.id, session_id=int(raw_id), now=utc_now())
+        view = read_closing(session, coach_id=coach.id, session_id=session_id, now=utc_now())
         summary = (
             read_closing_summary(
                 session, coach_id=coach.id, session_id=view.session_id, now=utc_now()

@@ -69,3 +69,16 @@ def test_create_coach_with_a_weak_password_says_why(
         main(CREATE_LOTTE)
     assert exit_.value.code == 1
     assert "password: Het wachtwoord moet minstens 10 tekens" in capsys.readouterr().err
+
+
+def test_a_damaged_sqlite_file_is_one_clear_message(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    damaged = tmp_path / "cli.db"
+    damaged.write_bytes(b"geen database " * 400)
+    before = damaged.read_bytes()
+    assert main(["prepare"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("De database") and "is niet te lezen" in err
+    assert "Traceback" not in err
+    assert damaged.read_bytes() == before  # nothing written over what may still be saved

@@ -20,7 +20,7 @@ from core.client_data import (
     import_clients_csv,
     import_template,
 )
-from core.clients import ClientRow, list_clients
+from core.clients import ClientRow, TrajectoryInput, add_client, list_clients
 from core.errors import NotFound, ValidationError
 from core.i18n import translate
 from core.readiness import Flag
@@ -261,3 +261,43 @@ def test_the_timeline_tells_a_closed_trajectory_in_date_order(db: Session) -> No
     rows = timeline_rows(events, language="nl", timezone="Europe/Amsterdam")
     assert rows[0]["Wat"].startswith("Traject gestart")
     assert not any("⟨" in str(v) for row in rows for v in row.values())
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "message"),
+    [
+        (b"naam;doel\n\x81\x8d\x8f\x90;Rust\n", 1, "import.bad_encoding"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, "import.not_text"),
+        (b"PK\x03\x04\x14\x00\x06\x00", 1, "import.not_text"),  # an Excel workbook
+        (
+            (HEADER + "Lang;;;" + "x" * 131_073 + ";2026-09-01;8;;;\n").encode(),
+            2,
+            "import.bad_csv",
+        ),
+    ],
+    ids=["undecodable", "image", "workbook", "field-too-long"],
+)
+def test_a_file_that_is_no_readable_csv_is_refused_with_a_reason(
+    db: Session, data: bytes, line: int, message: str
+) -> None:
+    coach = make_coach(db)
+    with pytest.raises(ImportRefused) as refused:
+        import_clients_csv(db, coach_id=coach.id, data=data)
+    assert [(p.line, p.message_key) for p in refused.value.problems] == [(line, message)]
+    assert _clients(db, coach.id) == []
+
+
+def test_nul_characters_never_reach_the_database(db: Session) -> None:
+    coach = make_coach(db)
+    add_client(
+        db,
+        coach_id=coach.id,
+        name="Nul\x00 Klant",
+        email="",
+        phone="",
+        notes="Typt\x00 een NUL",
+        trajectory=TrajectoryInput(goal="Rust\x00", started_on=TODAY, planned_sessions=8),
+    )
+    assert _clients(db, coach.id) == ["Nul Klant"]
+    found = list_clients(db, coach_id=coach.id, now=NOW, today=TODAY, query="Nul\x00")
+    assert [row.name for row in found] == ["Nul Klant"]  # a search with NUL works too

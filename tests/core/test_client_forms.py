@@ -8,6 +8,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from core.client_forms import (
+    MAX_ATTEMPTS_KEPT,
     EvaluationAnswers,
     HomeworkAnswers,
     LinkState,
@@ -281,3 +282,13 @@ def test_sending_the_evaluation_form_clears_its_readiness_flag(db: Session) -> N
         db, coach_id=coach.id, now=NOW, today=today, client_id=flagged[0].client_id
     )
     assert Flag.NO_EVALUATION_FORM not in row.flags
+
+
+def test_visits_to_a_dead_link_are_kept_up_to_a_limit(db: Session) -> None:
+    coach, trajectory, link = _link(db)
+    revoke_form_link(db, coach_id=coach.id, link_id=link.link_id, now=NOW)
+    for _ in range(MAX_ATTEMPTS_KEPT + 30):
+        assert open_form(db, token=link.token, now=NOW) is None
+        save_form_draft(db, token=link.token, name="main_changes", value="x", now=NOW)
+    shown = list_form_links(db, coach_id=coach.id, trajectory_id=trajectory.id, now=NOW)[0]
+    assert shown.attempts == MAX_ATTEMPTS_KEPT
