@@ -4,11 +4,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationError
 from core.timefmt import is_valid_timezone
+from db.demo import DEMO_USERNAME
 from db.models import Coach, Language, Practice, Role
 from db.passwords import hash_password
 
@@ -51,14 +52,24 @@ def _account(coach: Coach) -> CoachAccount:
     )
 
 
-def list_login_accounts(session: Session) -> list[CoachAccount]:
-    """Every account, for the login form to check a username and password against."""
-    return [_account(c) for c in session.scalars(select(Coach).order_by(Coach.username))]
+def _can_log_in(demo_mode: bool) -> ColumnElement[bool]:
+    # The demo account's password is public: outside demo mode it opens nothing.
+    return true() if demo_mode else Coach.username != DEMO_USERNAME
 
 
-def get_account(session: Session, *, username: str) -> CoachAccount | None:
-    """The account with `username`, or None."""
-    coach = session.scalar(select(Coach).where(Coach.username == username.strip().lower()))
+def list_login_accounts(session: Session, *, demo_mode: bool) -> list[CoachAccount]:
+    """Every account that may log in, for the login form to check a password against."""
+    query = select(Coach).where(_can_log_in(demo_mode)).order_by(Coach.username)
+    return [_account(c) for c in session.scalars(query)]
+
+
+def get_account(
+    session: Session, *, username: str, demo_mode: bool = False
+) -> CoachAccount | None:
+    """The account with `username` that may log in, or None."""
+    coach = session.scalar(
+        select(Coach).where(Coach.username == username.strip().lower(), _can_log_in(demo_mode))
+    )
     return _account(coach) if coach else None
 
 

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +15,7 @@ from core.errors import DatabaseUnavailable
 from db.demo import generate_practice, has_demo_practice
 from db.engine import DEMO_SQLITE_PATH, make_engine, make_session_factory, transaction_options
 from db.migrate import upgrade_database
+from db.models import Coach
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,9 @@ def prepare_database(
     if settings.demo_mode:
         with factory.begin() as session:
             if seeded := not has_demo_practice(session):
+                if session.scalar(select(Coach.id).limit(1)) is not None:
+                    # Accounts without the demo: a real practice's database. No demo in it.
+                    raise ConfigError("config.demo_on_real_data")
                 generate_practice(session, today=today)
     refresh_statistics(engine, bulk_loaded=seeded)
     return factory

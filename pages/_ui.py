@@ -99,8 +99,8 @@ def login_accounts(username: str | None) -> list[CoachAccount]:
     with db_session() as session:
         if not username:
             st.session_state[COACH_KEY] = None
-            return list_login_accounts(session)
-        account = get_account(session, username=username)
+            return list_login_accounts(session, demo_mode=settings().demo_mode)
+        account = get_account(session, username=username, demo_mode=settings().demo_mode)
     st.session_state[COACH_KEY] = account
     return [account] if account else []
 
@@ -192,7 +192,7 @@ def logged_out_since_login(account: CoachAccount | None) -> bool:
 def still_logged_in() -> bool:
     """For the ticking clock: False once the coach logged out elsewhere (one small query)."""
     with transaction(session_factory()) as session:
-        account = get_account(session, username=coach().username)
+        account = get_account(session, username=coach().username, demo_mode=settings().demo_mode)
     return not logged_out_since_login(account)
 
 

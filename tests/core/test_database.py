@@ -8,11 +8,16 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import InternalError
 
-from core.database import transaction
+from core.accounts import get_account, list_login_accounts
+from core.config import ConfigError, Settings
+from core.database import prepare_database, transaction
 from core.errors import DatabaseUnavailable
+from db.demo import DEMO_USERNAME
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade_database
-from db.models import Practice
+from db.models import Coach, Practice
+from tests.conftest import TODAY
+from tests.factories import make_coach
 
 
 def test_a_read_transaction_refuses_to_write(engine: Engine) -> None:
@@ -64,3 +69,29 @@ def test_a_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None
     engine.dispose()
     files = [p for p in tmp_path.iterdir() if p.name.startswith("praktijk.db")]
     assert files and all(p.stat().st_mode & 0o077 == 0 for p in files), files
+
+
+def _settings(url: str, *, demo: bool) -> Settings:
+    return Settings(database_url=url, demo_mode=demo, cookie_key="k-Zx9Cv3Bn7Mq1Wk5Ej8Rt2")
+
+
+def test_demo_mode_never_fills_a_database_with_real_accounts(scratch_url: str) -> None:
+    factory = prepare_database(_settings(scratch_url, demo=False), today=TODAY)
+    with factory.begin() as session:
+        make_coach(session, "echt")
+    with pytest.raises(ConfigError) as refused:
+        prepare_database(_settings(scratch_url, demo=True), today=TODAY)
+    assert refused.value.message_key == "config.demo_on_real_data"
+    with factory() as session:
+        assert list(session.scalars(select(Coach.username))) == ["echt"]  # nothing added
+    factory.kw["bind"].dispose()
+
+
+def test_the_demo_account_opens_nothing_outside_demo_mode(scratch_url: str) -> None:
+    factory = prepare_database(_settings(scratch_url, demo=True), today=TODAY)
+    with factory() as session:
+        assert get_account(session, username=DEMO_USERNAME, demo_mode=True) is not None
+        assert get_account(session, username=DEMO_USERNAME, demo_mode=False) is None
+        names = {a.username for a in list_login_accounts(session, demo_mode=False)}
+        assert DEMO_USERNAME not in names and names  # the practice's other coaches remain
+    factory.kw["bind"].dispose()
