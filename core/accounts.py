@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from core.errors import ValidationError
+from core.errors import ValidationError, save_unique
 from core.timefmt import is_valid_timezone
 from db.demo import DEMO_USERNAME
 from db.models import Coach, Language, Practice, Role
@@ -63,9 +63,7 @@ def list_login_accounts(session: Session, *, demo_mode: bool) -> list[CoachAccou
     return [_account(c) for c in session.scalars(query)]
 
 
-def get_account(
-    session: Session, *, username: str, demo_mode: bool = False
-) -> CoachAccount | None:
+def get_account(session: Session, *, username: str, demo_mode: bool = False) -> CoachAccount | None:
     """The account with `username` that may log in, or None."""
     coach = session.scalar(
         select(Coach).where(Coach.username == username.strip().lower(), _can_log_in(demo_mode))
@@ -84,6 +82,11 @@ def password_problem(password: str) -> str | None:
     return None if all(checks) else "accounts.password_weak"
 
 
+def _username_problem(session: Session, username: str) -> dict[str, str]:
+    taken = session.scalar(select(Coach.id).where(Coach.username == username)) is not None
+    return {"username": "accounts.username_taken"} if taken else {}
+
+
 def create_coach(
     session: Session,
     *,
@@ -99,8 +102,8 @@ def create_coach(
     errors: dict[str, str] = {}
     if not USERNAME_PATTERN.match(username):
         errors["username"] = "accounts.username_invalid"
-    elif session.scalar(select(Coach.id).where(Coach.username == username)) is not None:
-        errors["username"] = "accounts.username_taken"
+    else:
+        errors |= _username_problem(session, username)
     if not display_name.strip() or len(display_name) > 120:
         errors["display_name"] = "accounts.name_invalid"
     if not EMAIL_PATTERN.match(email.strip()):
@@ -119,10 +122,13 @@ def create_coach(
         email=email.strip(),
         password_hash=hash_password(password),
         role=role,
-        practice=practice,
     )
-    session.add(coach)
-    session.flush()
+
+    def join() -> None:  # linked in the savepoint: a pending link would be flushed before it
+        coach.practice = practice
+        session.add(coach)
+
+    save_unique(session, join, lambda: _username_problem(session, username))
     return _account(coach)
 
 

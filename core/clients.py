@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from core.errors import NotFound, ValidationError
+from core.errors import NotFound, ValidationError, save_unique
 from core.i18n import translate
 from core.readiness import Flag, ReadinessFacts, readiness_flags
 from core.timefmt import format_date, format_moment, format_time, local_date
@@ -416,24 +416,23 @@ def _client_problems(
         "notes": text_problem(notes),
     }
     errors = {field: key for field, key in problems.items() if key}
-    if (
-        "email" not in errors
-        and email.strip()
-        and _email_taken(session, coach_id, email, client_id)
-    ):
-        errors["email"] = "validation.email_taken"
+    if "email" not in errors:
+        errors |= _email_problem(session, coach_id, email, client_id)
     return errors
 
 
-def _email_taken(
+def _email_problem(
     session: Session, coach_id: int, email: str, except_client: int | None = None
-) -> bool:
+) -> dict[str, str]:
+    """{"email": …} when another client of the coach has this address."""
+    if not email.strip():
+        return {}
     stmt = select(Client.id).where(
         Client.coach_id == coach_id, func.lower(Client.email) == email.strip().lower()
     )
     if except_client is not None:
         stmt = stmt.where(Client.id != except_client)
-    return session.scalar(stmt) is not None
+    return {"email": "validation.email_taken"} if session.scalar(stmt) is not None else {}
 
 
 def add_client(
@@ -459,8 +458,9 @@ def add_client(
         phone=optional(phone),
         notes=optional(notes),
     )
-    session.add(client)
-    session.flush()
+    save_unique(
+        session, lambda: session.add(client), lambda: _email_problem(session, coach_id, email)
+    )
     _new_trajectory(session, client, trajectory)
     return client.id
 
@@ -532,11 +532,14 @@ def update_client(
     )
     if errors:
         raise ValidationError(errors)
-    client.name = name.strip()
-    client.email = optional(email)
-    client.phone = optional(phone)
-    client.notes = optional(notes)
-    session.flush()
+
+    def change() -> None:
+        client.name = name.strip()
+        client.email = optional(email)
+        client.phone = optional(phone)
+        client.notes = optional(notes)
+
+    save_unique(session, change, lambda: _email_problem(session, coach_id, email, client_id))
 
 
 def update_trajectory(

@@ -14,7 +14,7 @@ from core.config import ConfigError, Settings
 from core.errors import DatabaseUnavailable
 from db.demo import generate_practice, has_demo_practice
 from db.engine import DEMO_SQLITE_PATH, make_engine, make_session_factory, transaction_options
-from db.migrate import upgrade_database
+from db.migrate import hold_setup_lock, upgrade_database
 from db.models import Coach
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ def prepare_database(
     factory = make_session_factory(engine)
     seeded = False
     if settings.demo_mode:
-        with factory.begin() as session:
+        with transaction(factory, write=True) as session:
+            hold_setup_lock(session.connection())
             if seeded := not has_demo_practice(session):
                 if session.scalar(select(Coach.id).limit(1)) is not None:
                     # Accounts without the demo: a real practice's database. No demo in it.

@@ -9,13 +9,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import InternalError
 
 from core.accounts import get_account, list_login_accounts
+from core.clients import TrajectoryInput, add_client
 from core.config import ConfigError, Settings
 from core.database import prepare_database, transaction
-from core.errors import DatabaseUnavailable
+from core.errors import DatabaseUnavailable, ValidationError
 from db.demo import DEMO_USERNAME
 from db.engine import make_engine, make_session_factory
-from db.migrate import upgrade_database
-from db.models import Coach, Practice
+from db.migrate import is_up_to_date, upgrade_database
+from db.models import Client, Coach, Practice
 from tests.conftest import TODAY
 from tests.factories import make_coach
 
@@ -94,4 +95,61 @@ def test_the_demo_account_opens_nothing_outside_demo_mode(scratch_url: str) -> N
         assert get_account(session, username=DEMO_USERNAME, demo_mode=False) is None
         names = {a.username for a in list_login_accounts(session, demo_mode=False)}
         assert DEMO_USERNAME not in names and names  # the practice's other coaches remain
+    factory.kw["bind"].dispose()
+
+
+def test_replicas_starting_together_migrate_and_seed_once(scratch_url: str) -> None:
+    settings = _settings(scratch_url, demo=True)
+    start = threading.Barrier(3)
+    failures: list[BaseException] = []
+
+    def start_replica() -> None:
+        start.wait()
+        try:
+            prepare_database(settings, today=TODAY).kw["bind"].dispose()
+        except BaseException as failure:
+            failures.append(failure)
+
+    replicas = [threading.Thread(target=start_replica) for _ in range(3)]
+    for replica in replicas:
+        replica.start()
+    for replica in replicas:
+        replica.join(timeout=120)
+    assert failures == []
+    engine = make_engine(scratch_url)
+    assert is_up_to_date(engine)
+    with make_session_factory(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(Practice)) == 1  # seeded once
+    engine.dispose()
+
+
+def test_two_tabs_adding_one_email_at_once_get_a_field_message(scratch_url: str) -> None:
+    factory = prepare_database(_settings(scratch_url, demo=False), today=TODAY)
+    with factory.begin() as session:
+        coach_id = make_coach(session).id
+    new = {
+        "coach_id": coach_id,
+        "email": "iris@example.org",
+        "phone": "",
+        "notes": "",
+        "trajectory": TrajectoryInput(goal="Rust", started_on=TODAY, planned_sessions=8),
+    }
+    refused: list[ValidationError] = []
+
+    def second_tab() -> None:
+        try:
+            with transaction(factory, write=True) as session:
+                add_client(session, name="Iris (tweede tab)", **new)  # type: ignore[arg-type]
+        except ValidationError as invalid:
+            refused.append(invalid)
+
+    with transaction(factory, write=True) as session:  # the first tab's insert, not committed
+        add_client(session, name="Iris", **new)  # type: ignore[arg-type]
+        other = threading.Thread(target=second_tab)
+        other.start()
+        time.sleep(1)  # the second tab checked the address and waits on the first
+    other.join(timeout=30)
+    assert [r.errors for r in refused] == [{"email": "validation.email_taken"}]
+    with factory() as session:
+        assert list(session.scalars(select(Client.name))) == ["Iris"]
     factory.kw["bind"].dispose()
