@@ -1,17 +1,21 @@
-"""Command line: `python -m core.cli prepare | migrate | create-coach`."""
+"""Command line: `python -m core.cli prepare | migrate | create-coach | backup | restore`."""
 
 import argparse
 import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from core.accounts import create_coach
+from core.backup import BackupError, make_backup, restore_backup
 from core.config import ConfigError, Settings, cookie_key, describe_config_error, load_settings
 from core.database import prepare_database, transaction
 from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import DEFAULT_LANGUAGE, translate
 from core.timefmt import local_date, utc_now
+from db.engine import make_engine, safe_url
+from db.migrate import upgrade_database
 from db.models import Role
 
 
@@ -52,6 +56,27 @@ def _create_coach(settings: Settings, args: argparse.Namespace) -> None:
     print(f"Account '{account.username}' aangemaakt / created.")
 
 
+def _backup(settings: Settings, args: argparse.Namespace) -> None:
+    made = make_backup(settings.database_url, Path(args.path))
+    size = f"{made.size / 1_048_576:.1f} MB" if made.size >= 1_048_576 else f"{made.size} bytes"
+    print(translate(f"backup.made_{made.method}", DEFAULT_LANGUAGE, path=made.path, size=size))
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    shown = {"path": args.path, "url": safe_url(settings.database_url)}
+    if not args.yes:
+        answer = input(translate("backup.confirm", DEFAULT_LANGUAGE, **shown))
+        if answer.strip().lower() not in {"herstel", "restore"}:
+            print(translate("backup.cancelled", DEFAULT_LANGUAGE), file=sys.stderr)
+            return 1
+    restore_backup(settings.database_url, Path(args.path))
+    engine = make_engine(settings.database_url)
+    upgrade_database(engine)  # a backup of an older version gets the newer schema
+    engine.dispose()
+    print(translate("backup.restored", DEFAULT_LANGUAGE, **shown))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; prints one clear message and exits non-zero on any failure."""
     parser = argparse.ArgumentParser(prog="python -m core.cli", description=__doc__)
@@ -69,6 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     create.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin"
     )
+    backup = commands.add_parser("backup", help="a consistent copy of the database, also live")
+    backup.add_argument("path", help="the new backup file (never overwritten)")
+    restore = commands.add_parser("restore", help="replace the database by a backup")
+    restore.add_argument("path", help="a file made by the backup command")
+    restore.add_argument("--yes", action="store_true", help="don't ask for confirmation")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.CRITICAL,
@@ -81,10 +111,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             _prepare(settings, fresh_demo=args.fresh_demo)
         elif args.command == "migrate":
             prepare_database(settings, today=local_date(utc_now(), "Europe/Amsterdam"))
+        elif args.command == "backup":
+            _backup(settings, args)
+        elif args.command == "restore":
+            return _restore(settings, args)
         else:
             _create_coach(settings, args)
     except ConfigError as error:
         print(describe_config_error(error, settings, DEFAULT_LANGUAGE), file=sys.stderr)
+        return 2
+    except BackupError as failed:
+        print(
+            translate(failed.message_key, DEFAULT_LANGUAGE, detail=failed.detail), file=sys.stderr
+        )
         return 2
     except DatabaseUnavailable:
         print(translate("db.unavailable", DEFAULT_LANGUAGE), file=sys.stderr)
