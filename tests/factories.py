@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from core.clients import TrajectoryInput, add_client
 from db.demo import generate_practice
 from db.models import (
     AgendaKind,
@@ -125,3 +126,18 @@ def a_client_in_every_table(db: Session) -> Client:
     db.add(FormAttempt(form_link_id=link.id, reason="submitted"))
     db.flush()
     return client
+
+
+def add_plain_client(
+    db: Session, *, coach_id: int, name: str, email: str = "", notes: str = "", goal: str = "Rust"
+) -> int:
+    """A client added the way the app adds one (checked, scoped); returns the id."""
+    return add_client(
+        db,
+        coach_id=coach_id,
+        name=name,
+        email=email,
+        phone="",
+        notes=notes,
+        trajectory=TrajectoryInput(goal=goal, started_on=TODAY, planned_sessions=8),
+    )

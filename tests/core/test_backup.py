@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from core.cli import main
-from core.clients import TrajectoryInput, add_client
 from core.config import load_settings
 from core.database import prepare_database, transaction
-from db.models import Client, Trajectory
+from db.models import Client, Coach, Trajectory
 from tests.conftest import TODAY
-from tests.factories import make_coach
+from tests.factories import add_plain_client, make_coach
 
 KEY = "cli-Zx9Cv3Bn7Mq1Wk5Ej8Rt2Yu6Io0Pa4Sd"
 
@@ -34,16 +33,9 @@ def app_database(scratch_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 def _add(name: str) -> None:
     factory = prepare_database(load_settings(), today=TODAY)
     with transaction(factory, write=True) as session:
-        coach_id = session.scalar(select(func.min(Client.coach_id))) or 1
-        add_client(
-            session,
-            coach_id=coach_id,
-            name=name,
-            email="",
-            phone="",
-            notes="",
-            trajectory=TrajectoryInput(goal="Rust", started_on=TODAY, planned_sessions=8),
-        )
+        coach_id = session.scalar(select(Coach.id))
+        assert coach_id is not None
+        add_plain_client(session, coach_id=coach_id, name=name)
     factory.kw["bind"].dispose()
 
 

@@ -20,7 +20,7 @@ from core.client_data import (
     import_clients_csv,
     import_template,
 )
-from core.clients import ClientRow, TrajectoryInput, add_client, list_clients
+from core.clients import ClientRow, list_clients
 from core.errors import NotFound, ValidationError
 from core.i18n import translate
 from core.readiness import Flag
@@ -30,7 +30,13 @@ from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade_database
 from db.models import Base, Client, CoachingSession, Trajectory, TrajectoryStatus
 from tests.conftest import NOW, TODAY
-from tests.factories import a_client_in_every_table, make_coach, make_practice, make_trajectory
+from tests.factories import (
+    a_client_in_every_table,
+    add_plain_client,
+    make_coach,
+    make_practice,
+    make_trajectory,
+)
 
 HEADER = "naam;email;telefoon;doel;startdatum;geplande_sessies;intensief;verwezen_door;notities\n"
 
@@ -289,14 +295,8 @@ def test_a_file_that_is_no_readable_csv_is_refused_with_a_reason(
 
 def test_nul_characters_never_reach_the_database(db: Session) -> None:
     coach = make_coach(db)
-    add_client(
-        db,
-        coach_id=coach.id,
-        name="Nul\x00 Klant",
-        email="",
-        phone="",
-        notes="Typt\x00 een NUL",
-        trajectory=TrajectoryInput(goal="Rust\x00", started_on=TODAY, planned_sessions=8),
+    add_plain_client(
+        db, coach_id=coach.id, name="Nul\x00 Klant", notes="Typt\x00 een NUL", goal="Rust\x00"
     )
     assert _clients(db, coach.id) == ["Nul Klant"]
     found = list_clients(db, coach_id=coach.id, now=NOW, today=TODAY, query="Nul\x00")

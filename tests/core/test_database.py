@@ -9,7 +9,6 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import InternalError
 
 from core.accounts import get_account, list_login_accounts
-from core.clients import TrajectoryInput, add_client
 from core.config import ConfigError, Settings
 from core.database import prepare_database, transaction
 from core.errors import DatabaseUnavailable, ValidationError
@@ -18,7 +17,7 @@ from db.engine import make_engine, make_session_factory
 from db.migrate import is_up_to_date, upgrade_database
 from db.models import Client, Coach, Practice
 from tests.conftest import TODAY
-from tests.factories import make_coach
+from tests.factories import add_plain_client, make_coach
 
 
 def test_a_read_transaction_refuses_to_write(engine: Engine) -> None:
@@ -127,24 +126,18 @@ def test_two_tabs_adding_one_email_at_once_get_a_field_message(scratch_url: str)
     factory = prepare_database(_settings(scratch_url, demo=False), today=TODAY)
     with factory.begin() as session:
         coach_id = make_coach(session).id
-    new = {
-        "coach_id": coach_id,
-        "email": "iris@example.org",
-        "phone": "",
-        "notes": "",
-        "trajectory": TrajectoryInput(goal="Rust", started_on=TODAY, planned_sessions=8),
-    }
+    email = "iris@example.org"
     refused: list[ValidationError] = []
 
     def second_tab() -> None:
         try:
             with transaction(factory, write=True) as session:
-                add_client(session, name="Iris (tweede tab)", **new)  # type: ignore[arg-type]
+                add_plain_client(session, coach_id=coach_id, name="Iris 2", email=email)
         except ValidationError as invalid:
             refused.append(invalid)
 
     with transaction(factory, write=True) as session:  # the first tab's insert, not committed
-        add_client(session, name="Iris", **new)  # type: ignore[arg-type]
+        add_plain_client(session, coach_id=coach_id, name="Iris", email=email)
         other = threading.Thread(target=second_tab)
         other.start()
         time.sleep(1)  # the second tab checked the address and waits on the first
