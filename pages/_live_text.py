@@ -22,11 +22,20 @@ export default function (component) {
   const { data, parentElement, setStateValue } = component;
   // A rerun with new data calls the last cleanup and this function again: the field stays,
   // only the listener for a hidden or closing tab is set up anew.
-  const backup = data.backup && browserCopy(data.backup, data.keepDays);
-  // The server has what the browser kept: the copy is no longer needed.
-  if (backup && backup.read() === data.value) backup.forget();
+  const backup = data.backup ? browserCopy(data.backup, data.keepDays) : null;
+  const copy = backup && backup.read();
   const mounted = parentElement.querySelector("textarea");
-  if (mounted) return listen(mounted.sendNow);
+  if (mounted) {
+    // The server has what the browser kept: the copy is no longer needed.
+    if (copy && copy.text === data.value) backup.forget();
+    // A text this field sent is stored now: later copies build on it.
+    const stored = mounted.pending.indexOf(data.value);
+    if (stored >= 0) {
+      mounted.base = data.value;
+      mounted.pending.splice(0, stored + 1);
+    }
+    return listen(mounted.sendNow);
+  }
   const id = "af-" + Math.random().toString(36).slice(2);
   const label = document.createElement("label");
   label.htmlFor = id;
@@ -36,14 +45,18 @@ export default function (component) {
   area.rows = data.rows;
   area.maxLength = data.max;
   // Text the server never got (it was down, or the page was reloaded before the save)
-  // comes back from the browser's copy and is sent again.
-  const kept = backup && backup.read();
+  // comes back from the browser's copy and is sent again; but when the server's text has
+  // changed since (another device), the newer text wins.
+  const kept = copy && copy.text !== data.value && copy.base === data.value ? copy.text : null;
+  if (copy && kept == null) backup.forget();
   area.value = kept != null ? kept : data.value;
+  area.base = data.value;
+  area.pending = [];  // texts sent and not yet seen stored, oldest first
   if (data.placeholder) area.placeholder = data.placeholder;
   const full = document.createElement("div");
   full.className = "full";
   full.textContent = data.full;
-  full.hidden = true;
+  full.hidden = area.value.length < data.max;
   parentElement.append(label, area, full);
   let timer = null;
   let sent = data.value;
@@ -53,11 +66,12 @@ export default function (component) {
     if (area.value !== sent) {
       sent = area.value;
       sentAt = Date.now();
+      area.pending.push(sent);
       setStateValue("text", area.value);
     }
   };
   area.addEventListener("input", () => {
-    if (backup) backup.keep(area.value);
+    if (backup) backup.keep(area.value, area.base);
     full.hidden = area.value.length < data.max;
     clearTimeout(timer);
     // Sent after a pause in typing, and at least every few seconds of steady typing.
@@ -70,7 +84,8 @@ export default function (component) {
   return listen(send);
 }
 
-// The field's text in the browser's storage until the server has it, for a few days at most.
+// The field's text in the browser's storage until the server has it, for a few days at most,
+// with the server's text it was typed on top of (`base`).
 function browserCopy(name, keepDays) {
   const key = "afronding:" + name;
   const forget = () => { try { localStorage.removeItem(key); } catch (e) {} };
@@ -78,13 +93,15 @@ function browserCopy(name, keepDays) {
     read() {
       try {
         const copy = JSON.parse(localStorage.getItem(key));
-        if (copy && Date.now() - copy.at < keepDays * 86400000) return copy.text;
+        if (copy && Date.now() - copy.at < keepDays * 86400000) return copy;
       } catch (e) {}
       forget();
       return null;
     },
-    keep(text) {
-      try { localStorage.setItem(key, JSON.stringify({ text, at: Date.now() })); } catch (e) {}
+    keep(text, base) {
+      try {
+        localStorage.setItem(key, JSON.stringify({ text, base, at: Date.now() }));
+      } catch (e) {}
     },
     forget,
   };

@@ -2,11 +2,13 @@
 
 import os
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import make_url
 
+from core.client_forms import token_hash
 from tests.conftest import fresh_postgres, require
 from tests.e2e.conftest import log_in, make_form_link, start_server, wait_idle
 from tests.relay import Relay
@@ -92,3 +94,56 @@ def test_a_client_loses_nothing_while_the_database_is_down(
     expect(page.get_by_text("Ik plan mijn week. En ik zeg vaker nee.").first).to_be_visible(
         timeout=20_000
     )
+
+
+def _copy_key(link: str, field: str) -> str:
+    token = parse_qs(urlsplit(link).query)["t"][0]
+    return f"afronding:{token_hash(token)[:16]}:{field}"
+
+
+def test_a_browser_copy_never_overwrites_newer_text_from_another_device(
+    page: Page, browser: Browser, app_url: str
+) -> None:
+    page.goto(app_url)
+    wait_idle(page)
+    log_in(page)
+    link = make_form_link(page)
+    key = _copy_key(link, "main_changes")
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = phone_context.new_page()
+    phone.goto(link)
+    wait_idle(phone)
+    _type(phone, CHANGES, "Oud van de telefoon")
+    phone.wait_for_timeout(1500)  # stored
+    # Typed on the phone on top of that, but never sent (the phone lost its connection).
+    keep = (
+        "([k, t, b]) => localStorage.setItem(k, JSON.stringify({text: t, base: b, at: Date.now()}))"
+    )
+    phone.evaluate(keep, [key, "Oud van de telefoon, offline verder", "Oud van de telefoon"])
+
+    laptop_context = browser.new_context()
+    laptop = laptop_context.new_page()
+    laptop.goto(link)
+    wait_idle(laptop)
+    expect(laptop.get_by_label(CHANGES)).to_have_value("Oud van de telefoon")
+    laptop.get_by_label(CHANGES).fill("Nieuw van de laptop")
+    laptop.get_by_label(CHANGES).blur()
+    laptop.wait_for_timeout(1500)
+
+    phone.reload()  # the server's text changed since the copy: the newer text wins
+    expect(phone.get_by_label(CHANGES)).to_have_value("Nieuw van de laptop", timeout=20_000)
+    assert phone.evaluate("k => localStorage.getItem(k)", key) is None
+
+    # A copy typed on top of what the server still has comes back, and is sent.
+    phone.evaluate(keep, [key, "Nieuw van de laptop, en meer", "Nieuw van de laptop"])
+    phone.reload()
+    expect(phone.get_by_label(CHANGES)).to_have_value(
+        "Nieuw van de laptop, en meer", timeout=20_000
+    )
+    phone.wait_for_timeout(1500)
+    laptop.reload()
+    expect(laptop.get_by_label(CHANGES)).to_have_value(
+        "Nieuw van de laptop, en meer", timeout=20_000
+    )
+    phone_context.close()
+    laptop_context.close()
