@@ -53,6 +53,7 @@ ALIASES = {
     "notes": "notities",
 }
 MAX_IMPORT_ROWS = 5000
+WHOLE_FILE = 0  # the line of a problem with the file as a whole
 CLIENT_TABLE = Base.metadata.tables["client"]
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 YES = {"ja", "j", "yes", "y", "1", "true", "waar", "x"}
@@ -61,7 +62,7 @@ NO = {"nee", "n", "no", "0", "false", "onwaar", ""}
 
 @dataclass(frozen=True)
 class ImportProblem:
-    """Why one line of an import was refused."""
+    """Why one line (or, at line `WHOLE_FILE`, the whole file) of an import was refused."""
 
     line: int
     column: str
@@ -128,13 +129,13 @@ def export_clients_csv(rows: list[ClientRow], labels: dict[str, str]) -> str:
 def _decode(data: bytes) -> str:
     """The file's text; ImportRefused for a file that is not text (a spreadsheet, an image)."""
     if b"\x00" in data:
-        raise ImportRefused([ImportProblem(1, "", "import.not_text")])
+        raise ImportRefused([ImportProblem(WHOLE_FILE, "", "import.not_text")])
     for encoding in ("utf-8-sig", "cp1252"):  # cp1252: an older Excel "CSV" on Windows
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportRefused([ImportProblem(1, "", "import.bad_encoding")])
+    raise ImportRefused([ImportProblem(WHOLE_FILE, "", "import.bad_encoding")])
 
 
 def _parse_date(text: str) -> date | None:
@@ -248,7 +249,7 @@ def import_clients_csv(session: Session, *, coach_id: int, data: bytes) -> int:
     if problems:
         raise ImportRefused(problems)
     if not parsed:
-        raise ImportRefused([ImportProblem(1, "", "import.empty")])
+        raise ImportRefused([ImportProblem(WHOLE_FILE, "", "import.empty")])
     for line, values in parsed:
         try:
             add_client(session, coach_id=coach_id, **values)
@@ -313,7 +314,7 @@ def export_client_data(session: Session, *, coach_id: int, client_id: int) -> by
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("client.json", json.dumps(plain, ensure_ascii=False, indent=2))
         for name, rows in plain.items():
-            columns = list(rows[0]) if rows else []
+            columns = [column.name for column in Base.metadata.tables[name].columns]
             cells = [[_cell(row[column]) for column in columns] for row in rows]
             archive.writestr(f"{name}.csv", csv_text([columns, *cells]))
     return buffer.getvalue()

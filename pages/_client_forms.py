@@ -4,7 +4,14 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
-from core.client_data import ImportRefused, delete_client, import_clients_csv, import_template
+from core.client_data import (
+    WHOLE_FILE,
+    ImportProblem,
+    ImportRefused,
+    delete_client,
+    import_clients_csv,
+    import_template,
+)
 from core.client_forms import (
     DEFAULT_VALID_DAYS,
     FORM_KINDS,
@@ -146,22 +153,31 @@ def import_panel() -> None:
             ui.t("clients.import_file"), type=["csv", "txt"], key="clients_upload"
         )
         submitted = st.form_submit_button(ui.t("clients.import_submit"))
-    if not (submitted and upload):
+    if not submitted:
+        return
+    if upload is None:
+        st.warning(ui.t("clients.import_choose"), icon=":material/upload_file:")
         return
     try:
         with ui.db_session(write=True) as session:
             count = import_clients_csv(session, coach_id=ui.coach_id(), data=upload.getvalue())
     except ImportRefused as refused:
-        lines = [
-            ui.t("clients.import_line", line=p.line, column=p.column, message=ui.t(p.message_key))
-            for p in refused.problems
-        ]
+        lines = [_import_problem(p) for p in refused.problems]
         st.error(
             ui.t("clients.import_refused") + "\n\n" + "\n".join(f"- {ui.plain(x)}" for x in lines)
         )
     else:
         ui.flash("clients.imported", count=count)
         st.rerun()
+
+
+def _import_problem(problem: ImportProblem) -> str:
+    message = ui.t(problem.message_key)
+    if problem.line == WHOLE_FILE:
+        return message
+    if not problem.column:
+        return ui.t("clients.import_line_only", line=problem.line, message=message)
+    return ui.t("clients.import_line", line=problem.line, column=problem.column, message=message)
 
 
 def log_session_form(

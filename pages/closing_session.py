@@ -30,8 +30,10 @@ try:
             else None
         )
 except (NotFound, ValidationError):
-    st.query_params.pop("sessie", None)
-    st.warning(ui.t("client.not_found"), icon=":material/person_off:")
+    # Said on every run (a login by cookie reruns the page), with the way on below it.
+    st.warning(ui.t("closing.not_found"), icon=":material/person_off:")
+    st.title(ui.t("closing.title"))
+    live.start_form()
     st.stop()
 
 live.header(view, unsaved=capture.unsaved_fields(view))

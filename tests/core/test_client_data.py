@@ -12,6 +12,7 @@ from sqlalchemy import Table, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from core.client_data import (
+    WHOLE_FILE,
     ImportRefused,
     client_tables,
     delete_client,
@@ -152,6 +153,8 @@ def test_the_avg_export_holds_every_row_about_the_client(db: Session) -> None:
     )
     assert len(data["coaching_session"]) == sessions
     assert {f"{name}.csv" for name in data} | {"client.json"} == set(archive.namelist())
+    header = archive.read("form_attempt.csv").decode("utf-8-sig").splitlines()[0]
+    assert header == "id;form_link_id;attempted_at;reason"
     other = make_coach(db, "ander")
     with pytest.raises(NotFound):
         export_client_data(db, coach_id=other.id, client_id=client.id)
@@ -272,9 +275,9 @@ def test_the_timeline_tells_a_closed_trajectory_in_date_order(db: Session) -> No
 @pytest.mark.parametrize(
     ("data", "line", "message"),
     [
-        (b"naam;doel\n\x81\x8d\x8f\x90;Rust\n", 1, "import.bad_encoding"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 1, "import.not_text"),
-        (b"PK\x03\x04\x14\x00\x06\x00", 1, "import.not_text"),  # an Excel workbook
+        (b"naam;doel\n\x81\x8d\x8f\x90;Rust\n", WHOLE_FILE, "import.bad_encoding"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", WHOLE_FILE, "import.not_text"),
+        (b"PK\x03\x04\x14\x00\x06\x00", WHOLE_FILE, "import.not_text"),  # an Excel workbook
         (
             (HEADER + "Lang;;;" + "x" * 131_073 + ";2026-09-01;8;;;\n").encode(),
             2,

@@ -152,8 +152,12 @@ def test_another_coachs_session_is_not_reachable_by_url(
     app.query_params["sessie"] = str(their_session)
     app.run()
     assert not app.exception
-    assert app.warning[0].value == "Deze cliënt bestaat niet of hoort niet bij jouw praktijk."
+    assert app.warning[0].value.startswith("Deze afrondingssessie bestaat niet")
     assert not any("Geheim" in str(m.value) for m in app.markdown)
+    assert not any("Geheim" in option for s in app.selectbox for option in s.options)
+    assert app.query_params["sessie"] == str(their_session)  # still said after a rerun
+    app.run()
+    assert app.warning[0].value.startswith("Deze afrondingssessie bestaat niet")
 
 
 def test_an_own_question_joins_the_bank_and_a_hidden_one_leaves(
