@@ -65,6 +65,7 @@ class ClientRow:
 
 
 TRAJECTORY_STATUSES = tuple(TrajectoryStatus)
+ENDED = (TrajectoryStatus.CLOSED, TrajectoryStatus.STOPPED)
 
 
 class SortKey(StrEnum):
@@ -553,8 +554,10 @@ def update_trajectory(
     planned_sessions: int,
     intensive: bool,
     status: TrajectoryStatus,
+    cancel_remaining: bool = True,
 ) -> None:
-    """Save a trajectory's goal, dates, size and status."""
+    """Save a trajectory's goal, dates, size and status; a trajectory that ends cancels the
+    sessions still planned in it, unless the coach keeps them (`cancel_remaining`)."""
     trajectory = own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
     problems = {
         "goal": text_problem(goal, required=True),
@@ -569,8 +572,25 @@ def update_trajectory(
     trajectory.ended_on = ended_on
     trajectory.planned_sessions = planned_sessions
     trajectory.intensive = intensive
+    ending = status in ENDED and trajectory.status not in ENDED
     trajectory.status = status
     session.flush()
+    if ending and cancel_remaining:
+        cancel_remaining_sessions(session, trajectory_id=trajectory.id)
+
+
+def cancel_remaining_sessions(session: Session, *, trajectory_id: int) -> int:
+    """Cancel what is still planned in a trajectory that ended (the caller checked the scope)."""
+    remaining = session.scalars(
+        select(CoachingSession).where(
+            CoachingSession.trajectory_id == trajectory_id,
+            CoachingSession.status == SessionStatus.PLANNED,
+        )
+    ).all()
+    for record in remaining:
+        record.status = SessionStatus.CANCELLED
+    session.flush()
+    return len(remaining)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.clients import own_session, own_trajectory
+from core.clients import cancel_remaining_sessions, own_session, own_trajectory
 from core.errors import ValidationError
 from core.progress import LONG_TRAJECTORY_SESSIONS
 from core.timer import DEFAULT_MINUTES, Agenda, Phase, PhaseTimes, TimerReading, read_timer
@@ -734,6 +734,7 @@ def end_closing(
         return read_closing_summary(session, coach_id=coach_id, session_id=session_id, now=now)
     trajectory.status = TrajectoryStatus.CLOSED
     trajectory.ended_on = max(today, trajectory.started_on)
+    cancel_remaining_sessions(session, trajectory_id=trajectory.id)
     trajectory.full_protocol = protocol_completed(view.evaluation, view.plan, view.checklist)
     scheduled = {kind: today + timedelta(days=days) for kind, days in FOLLOW_UP_DAYS.items()}
     scheduled[FollowUpKind.SELF_CHECK] = view.plan.self_check_on or today + timedelta(

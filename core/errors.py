@@ -11,11 +11,15 @@ class DatabaseUnavailable(Exception):
 
 
 class ValidationError(Exception):
-    """Input was refused; `errors` maps each field to a message key for beside that field."""
+    """Input was refused; `errors` maps each field to a message key for beside that field,
+    `values` fills a message's placeholders (the other client's name, a moment)."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(
+        self, errors: dict[str, str], values: dict[str, dict[str, object]] | None = None
+    ) -> None:
         super().__init__(", ".join(f"{field}: {key}" for field, key in errors.items()))
         self.errors = errors
+        self.values = values or {}
 
 
 class NotFound(Exception):

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.agenda import check_free
 from core.clients import own_trajectory
 from core.errors import ValidationError
 from core.progress import TrajectoryProgress, progress_query
@@ -148,6 +149,7 @@ def plan_session(
         errors["at"] = "sessions.trajectory_ended"
     if errors:
         raise ValidationError(errors)
+    check_free(session, coach_id=coach_id, at=at, duration_minutes=duration_minutes)
     record = CoachingSession(
         trajectory_id=trajectory.id, scheduled_at=at, kind=kind, duration_minutes=duration_minutes
     )

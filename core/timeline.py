@@ -125,6 +125,7 @@ def get_timeline(
                 s.notes,
                 s.takeaway and f"↳ {s.takeaway}",
                 s.open_points and f"? {s.open_points}",
+                s.cancel_reason,
             )
             if text
         )

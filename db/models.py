@@ -85,6 +85,7 @@ class SessionStatus(StrEnum):
     PLANNED = "planned"
     HELD = "held"
     CANCELLED = "cancelled"
+    NO_SHOW = "no_show"  # planned, but the client did not come
 
 
 class ScoreKind(StrEnum):
@@ -305,6 +306,7 @@ class CoachingSession(Base):
     session_rating: Mapped[int | None] = mapped_column(Integer)  # "hoe was deze sessie?" 1–10
     takeaway: Mapped[str | None] = mapped_column(Text)  # wat neem je mee
     open_points: Mapped[str | None] = mapped_column(Text)  # nog iets te bespreken
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
 
     trajectory: Mapped[Trajectory] = relationship(back_populates="sessions")
 

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -20,7 +21,7 @@ from core.config import ConfigError, Settings, describe_config_error, load_setti
 from core.database import prepare_database, transaction
 from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import DEFAULT_LANGUAGE, translate
-from core.timefmt import local_date, utc_now
+from core.timefmt import format_moment, local_date, utc_now
 
 STYLE = (Path(__file__).parent / "_style.css").read_text(encoding="utf-8")
 COACH_KEY = "app_coach"  # the logged-in CoachAccount, refreshed on every run by app.py
@@ -269,11 +270,24 @@ class FieldErrors:
         """Reserve the place for `field`'s message, right under the field."""
         self._slots[field] = st.empty()
 
-    def show(self, errors: dict[str, str], language: str | None = None) -> None:
+    def show(
+        self,
+        errors: dict[str, str],
+        language: str | None = None,
+        values: dict[str, dict[str, object]] | None = None,
+    ) -> None:
         """Put each message beside its field (or at the end when the field has no slot)."""
         for field, key in errors.items():
-            text = translate(key, language) if language else t(key)
+            filled = {name: _shown(value) for name, value in (values or {}).get(field, {}).items()}
+            text = translate(key, language, **filled) if language else t(key, **filled)
             self._slots.get(field, st).error(text, icon=":material/error:")
+
+
+def _shown(value: object) -> object:
+    """A placeholder's value in a message: a moment in the coach's zone, text as typed."""
+    if isinstance(value, datetime):
+        return format_moment(value, coach().timezone, language())
+    return plain(value) if isinstance(value, str) else value
 
 
 def flash(key: str, **values: object) -> None:
@@ -317,7 +331,7 @@ def save(
         with db_session(write=True) as session:
             action(session)
     except ValidationError as invalid:
-        errors.show(invalid.errors)
+        errors.show(invalid.errors, values=invalid.values)
         return
     forget(*clear)
     flash(done, **values)

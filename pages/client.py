@@ -8,6 +8,7 @@ from core.errors import NotFound
 from core.sessions import get_progress
 from core.timefmt import format_date, local_date, utc_now
 from core.timeline import get_client_detail, get_timeline, timeline_rows
+from pages import _agenda_ui as agenda
 from pages import _client_forms as forms
 from pages import _ui as ui
 
@@ -105,6 +106,7 @@ elif section == "log":
         )
     forms.log_session_form(trajectory.trajectory_id, progress, coach.timezone)
 elif section == "plan":
+    agenda.planned_sessions(trajectory.trajectory_id, coach.timezone)
     forms.plan_session_form(trajectory.trajectory_id, coach.timezone)
 elif section == "forms":
     forms.forms_panel(trajectory.trajectory_id, detail.name)

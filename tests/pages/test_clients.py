@@ -1,12 +1,14 @@
 """The Cliënten pages in AppTest: the list, adding a client, bad input, the client page."""
 
 from collections.abc import Callable
+from datetime import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.config import load_settings
 from core.database import prepare_database
+from db.models import SessionKind
 from tests.conftest import TODAY
 from tests.pages.conftest import as_shown, other_coachs_client
 
@@ -198,3 +200,33 @@ def test_an_id_in_the_address_that_cannot_be_one_is_not_found(
     app.switch_page(page).run()
     assert not app.exception
     assert app.warning[0].value.startswith(said)
+
+
+def test_a_planned_closing_of_the_wrong_length_is_fixed_on_the_client_page(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = _add(open_page(LIST), new_name="Petra Plan")
+    app.query_params["id"] = str(_client_id(app, "Petra Plan"))
+    app.switch_page(CLIENT).run()
+    app.segmented_control(key="client_section").set_value("plan").run()
+    app.selectbox(key="plan_kind").set_value(SessionKind.CLOSING_90).run()
+    assert app.number_input(key="plan_duration").value == 90  # the kind's usual length
+    app.number_input(key="plan_duration").set_value(45).run()
+    app.time_input(key="plan_time").set_value(time(3, 15)).run()  # a moment nobody else has
+    next(b for b in app.button if b.label == "Inplannen").click().run()
+    assert not app.exception
+    assert "45 min" in "".join(m.value for m in app.markdown)
+    session_id = int(next(k for k in app.session_state if k.startswith("change_")).split("_")[1])
+    key = f"change_{session_id}"
+    app.number_input(key=f"{key}_minutes").set_value(90).run()
+    next(b for b in app.button if b.label == "Wijziging opslaan").click().run()
+    assert not app.exception
+    assert app.success[0].value == "Sessie gewijzigd."
+    shown = "".join(m.value for m in app.markdown)
+    assert "90 min" in shown and "45 min" not in shown
+    # A second session at the same moment is refused, naming the client it would overlap.
+    app.selectbox(key="plan_kind").set_value(SessionKind.REGULAR).run()
+    app.time_input(key="plan_time").set_value(time(3, 30)).run()
+    next(b for b in app.button if b.label == "Inplannen").click().run()
+    refusal = [e.value for e in app.error]
+    assert any("Petra Plan" in text and "03:15" in text for text in refusal), refusal

@@ -1,0 +1,109 @@
+"""The planned sessions of a trajectory, each with its actions: change or move, cancel, not held."""
+
+from datetime import datetime
+
+import streamlit as st
+
+from core.agenda import (
+    PlannedSession,
+    cancel_session,
+    list_planned_sessions,
+    mark_not_held,
+    reschedule_session,
+)
+from core.sessions import SESSION_KINDS, USUAL_MINUTES
+from core.timefmt import format_moment, utc_now, zone
+from pages import _ui as ui
+
+
+def planned_sessions(trajectory_id: int, timezone: str) -> None:
+    """The trajectory's planned sessions, soonest first, each with what can be done to it."""
+    with ui.db_session() as session:
+        planned = list_planned_sessions(
+            session, coach_id=ui.coach_id(), trajectory_id=trajectory_id
+        )
+    st.subheader(ui.t("planned.title"))
+    if not planned:
+        st.caption(ui.t("planned.empty"))
+        return
+    now = utc_now()
+    for item in planned:
+        with st.container(border=True):
+            when = format_moment(item.scheduled_at, timezone, ui.language())
+            kind = ui.t(f"session_kind.{item.kind.value}")
+            st.markdown(f"**{when}** · {kind} · {item.duration_minutes} min")
+            change, cancel, missed = st.columns(3)
+            with change.popover(ui.t("planned.change"), icon=":material/edit_calendar:"):
+                _change_form(item, timezone)
+            with cancel.popover(ui.t("planned.cancel"), icon=":material/event_busy:"):
+                _cancel_form(item)
+            if item.scheduled_at <= now and missed.button(
+                ui.t("planned.no_show"),
+                key=f"no_show_{item.session_id}",
+                icon=":material/person_off:",
+            ):
+                ui.save(
+                    lambda session, sid=item.session_id: mark_not_held(
+                        session, coach_id=ui.coach_id(), session_id=sid, now=utc_now()
+                    ),
+                    ui.FieldErrors(),
+                    "planned.no_show_done",
+                )
+
+
+def _change_form(item: PlannedSession, timezone: str) -> None:
+    key = f"change_{item.session_id}"
+    local = item.scheduled_at.astimezone(zone(timezone))
+    errors = ui.FieldErrors()
+    # No st.form: choosing the kind sets its usual length at once (the coach may change it).
+    kind = st.selectbox(
+        ui.t("client.log_kind"),
+        SESSION_KINDS,
+        index=SESSION_KINDS.index(item.kind),
+        format_func=lambda k: ui.t(f"session_kind.{k}"),
+        key=f"{key}_kind",
+        on_change=lambda: st.session_state.update(
+            {f"{key}_minutes": USUAL_MINUTES[st.session_state[f"{key}_kind"]]}
+        ),
+    )
+    day = st.date_input(
+        ui.t("client.log_date"), value=local.date(), key=f"{key}_date", format="DD-MM-YYYY"
+    )
+    at = st.time_input(ui.t("client.log_time"), value=local.time(), key=f"{key}_time", step=900)
+    errors.slot("at")
+    minutes = st.number_input(
+        ui.t("client.log_duration"), 5, 480, item.duration_minutes, step=15, key=f"{key}_minutes"
+    )
+    errors.slot("duration_minutes")
+    errors.slot("status")
+    if st.button(ui.t("planned.save"), type="primary", key=f"{key}_save"):
+        ui.save(
+            lambda session: reschedule_session(
+                session,
+                coach_id=ui.coach_id(),
+                session_id=item.session_id,
+                at=datetime.combine(day, at, zone(timezone)),
+                kind=kind,
+                duration_minutes=int(minutes),
+                now=utc_now(),
+            ),
+            errors,
+            "planned.changed",
+        )
+
+
+def _cancel_form(item: PlannedSession) -> None:
+    key = f"cancel_{item.session_id}"
+    errors = ui.FieldErrors()
+    reason = st.text_input(ui.t("planned.cancel_reason"), key=f"{key}_reason", max_chars=200)
+    errors.slot("reason")
+    errors.slot("status")
+    if st.button(ui.t("planned.cancel_submit"), key=f"{key}_submit"):
+        ui.save(
+            lambda session: cancel_session(
+                session, coach_id=ui.coach_id(), session_id=item.session_id, reason=reason
+            ),
+            errors,
+            "planned.cancelled",
+            clear=(f"{key}_reason",),
+        )
