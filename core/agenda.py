@@ -54,6 +54,12 @@ def list_planned_sessions(
     return [PlannedSession(*row) for row in rows]
 
 
+def get_planned_session(session: Session, *, coach_id: int, session_id: int) -> PlannedSession:
+    """One planned session of the coach's (to fill in its log); NotFound otherwise."""
+    record = _planned(session, coach_id, session_id)
+    return PlannedSession(record.id, record.scheduled_at, record.kind, record.duration_minutes)
+
+
 def check_free(
     session: Session,
     *,

@@ -37,10 +37,15 @@ class UpcomingSession:
     kind: SessionKind
     duration_minutes: int
     number: int | None
+    trajectory_id: int
 
     @property
     def is_closing(self) -> bool:
         return self.kind in CLOSING_KINDS
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.scheduled_at + timedelta(minutes=self.duration_minutes)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class Overview:
     sessions: list[UpcomingSession]
     follow_ups: list[DueFollowUp]
     progress: list[TrajectoryProgress]
+    to_log: list[UpcomingSession]  # planned sessions whose time has passed: nog vastleggen
 
     @property
     def sessions_today(self) -> list[UpcomingSession]:
@@ -95,7 +101,7 @@ def get_overview(session: Session, *, coach_id: int, timezone: str, now: datetim
     today = local_date(now, timezone)
     start = local_midnight(today, timezone)
     end = local_midnight(today + timedelta(days=LOOKAHEAD_DAYS), timezone)
-    sessions = session.execute(
+    planned = (
         select(
             CoachingSession.id,
             Client.id,
@@ -104,6 +110,7 @@ def get_overview(session: Session, *, coach_id: int, timezone: str, now: datetim
             CoachingSession.kind,
             CoachingSession.duration_minutes,
             CoachingSession.number,
+            CoachingSession.trajectory_id,
         )
         .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
@@ -112,12 +119,14 @@ def get_overview(session: Session, *, coach_id: int, timezone: str, now: datetim
             # Start from the coach's own trajectories, not from the platform's planned week.
             CoachingSession.trajectory_id.in_(coach_trajectory_ids(coach_id).scalar_subquery()),
             CoachingSession.status == SessionStatus.PLANNED,
-            CoachingSession.scheduled_at >= start,
-            CoachingSession.scheduled_at < end,
             Trajectory.status.in_((TrajectoryStatus.ACTIVE, TrajectoryStatus.CLOSING)),
         )
         .order_by(CoachingSession.scheduled_at)
     )
+    sessions = session.execute(
+        planned.where(CoachingSession.scheduled_at >= start, CoachingSession.scheduled_at < end)
+    )
+    passed = session.execute(planned.where(CoachingSession.scheduled_at < now))
     follow_ups = session.execute(
         select(FollowUp.id, Client.id, Client.name, FollowUp.kind, FollowUp.title, FollowUp.due_on)
         .join(Trajectory, Trajectory.id == FollowUp.trajectory_id)
@@ -137,6 +146,7 @@ def get_overview(session: Session, *, coach_id: int, timezone: str, now: datetim
         sessions=[UpcomingSession(*row) for row in sessions],
         follow_ups=[DueFollowUp(*row) for row in follow_ups],
         progress=[TrajectoryProgress(*row) for row in progress],
+        to_log=[s for s in (UpcomingSession(*row) for row in passed) if s.ends_at <= now],
     )
 
 

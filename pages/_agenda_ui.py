@@ -7,10 +7,12 @@ import streamlit as st
 from core.agenda import (
     PlannedSession,
     cancel_session,
+    get_planned_session,
     list_planned_sessions,
     mark_not_held,
     reschedule_session,
 )
+from core.errors import NotFound, ValidationError
 from core.sessions import SESSION_KINDS, USUAL_MINUTES
 from core.timefmt import format_moment, utc_now, zone
 from pages import _ui as ui
@@ -107,3 +109,27 @@ def _cancel_form(item: PlannedSession) -> None:
             "planned.cancelled",
             clear=(f"{key}_reason",),
         )
+
+
+def follow_link(sections: tuple[str, ...], timezone: str) -> None:
+    """A link into the client's page (`deel`, and `sessie` for a planned session to log)
+    opens that section, with the session's moment, kind and length in the log form."""
+    wanted = st.query_params.pop("deel", "")
+    if wanted in sections:
+        st.session_state["client_section"] = wanted
+    session_id = ui.id_in_url("sessie")
+    st.query_params.pop("sessie", None)
+    if not session_id:
+        return
+    try:
+        with ui.db_session() as session:
+            planned = get_planned_session(session, coach_id=ui.coach_id(), session_id=session_id)
+    except (NotFound, ValidationError):
+        return  # logged or cancelled meanwhile: the form starts empty
+    local = planned.scheduled_at.astimezone(zone(timezone))
+    st.session_state.update(
+        log_date=local.date(),
+        log_time=local.time(),
+        log_duration=planned.duration_minutes,
+        log_kind=planned.kind,
+    )

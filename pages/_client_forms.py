@@ -193,24 +193,27 @@ def log_session_form(
     with ui.db_session() as session:
         prompts = list_questions(session, coach_id=coach.id, language=coach.language, groups=groups)
     st.markdown("\n".join(f"- {ui.plain(q.text)}" for q in prompts))
-    default_kind = SESSION_KINDS.index("intermediate") if due else 0
+    default_kind = SESSION_KINDS[SESSION_KINDS.index("intermediate") if due else 0]
     now = utc_now().astimezone(zone(timezone))
     errors = ui.FieldErrors()
+    # Defaults in the state, so a link from Vandaag can fill in a planned session instead.
+    for key, default in (
+        ("log_date", now.date()),
+        ("log_time", time(now.hour)),
+        ("log_duration", 60),
+        ("log_kind", default_kind),
+    ):
+        st.session_state.setdefault(key, default)
     with st.form(f"log_form_{trajectory_id}"):
         left, middle, right = st.columns(3)
-        day = left.date_input(
-            ui.t("client.log_date"), value=now.date(), key="log_date", format="DD-MM-YYYY"
-        )
-        at = middle.time_input(
-            ui.t("client.log_time"), value=time(now.hour), key="log_time", step=900
-        )
+        day = left.date_input(ui.t("client.log_date"), key="log_date", format="DD-MM-YYYY")
+        at = middle.time_input(ui.t("client.log_time"), key="log_time", step=900)
         duration = right.number_input(
-            ui.t("client.log_duration"), 5, 480, 60, step=15, key="log_duration"
+            ui.t("client.log_duration"), 5, 480, step=15, key="log_duration"
         )
         kind = st.selectbox(
             ui.t("client.log_kind"),
             SESSION_KINDS,
-            index=default_kind,
             format_func=lambda k: ui.t(f"session_kind.{k}"),
             key="log_kind",
         )

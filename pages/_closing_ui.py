@@ -67,6 +67,11 @@ def start_form() -> None:
         st.info(ui.t("closing.no_candidates"), icon=":material/info:")
         return
     labels = {c.trajectory_id: _candidate_label(c, coach.timezone) for c in candidates}
+    # "Start de afronding" on Vandaag opens this form with that client chosen.
+    wanted = ui.id_in_url("traject")
+    st.query_params.pop("traject", None)
+    if picked := next((c for c in candidates if c.trajectory_id == wanted), None):
+        st.session_state["closing_choice"] = picked
     chosen = st.selectbox(
         ui.t("closing.choose"),
         candidates,

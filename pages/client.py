@@ -75,6 +75,7 @@ LABELS = {
     "forms": ui.t("forms.tab"),
     "gas": ui.t("gas.tab"),
 }
+agenda.follow_link(SECTIONS, coach.timezone)
 section = (
     st.segmented_control(
         " ",

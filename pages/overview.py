@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.overview import get_overview, greeting_key, overview_tables
 from core.timefmt import format_long_date, utc_now
+from pages import _overview_ui as overview_ui
 from pages import _ui as ui
 
 coach = ui.coach()
@@ -22,9 +23,10 @@ metrics[2].metric(ui.t("overview.metric_overdue"), len(overview.overdue), border
 metrics[3].metric(ui.t("overview.metric_nearing_end"), len(overview.nearing_end), border=True)
 
 # One section under the other, full width: readable from a distance, nothing cut off.
+overview_ui.to_log(overview, coach.language)
 with st.container(border=True):
     st.subheader(ui.t("overview.sessions_title"))
-    ui.table(tables["sessions"], "overview.sessions_empty")
+    overview_ui.sessions(overview, tables["sessions"])
 with st.container(border=True):
     st.subheader(ui.t("overview.follow_ups_title"))
     ui.table(tables["follow_ups"], "overview.follow_ups_empty")

@@ -179,6 +179,7 @@ def test_planning_a_closing_of_90_minutes_sets_its_length(
     app.selectbox(key="plan_kind").set_value("closing_minus_1").run()
     assert app.number_input(key="plan_duration").value == 60
     app.selectbox(key="plan_kind").set_value("closing_90").run()
+    app.time_input(key="plan_time").set_value(time(6, 0)).run()  # free in the demo agenda
     next(b for b in app.button if b.label == "Inplannen").click().run()
     assert not app.exception
     assert app.success[0].value == "Sessie ingepland."

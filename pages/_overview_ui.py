@@ -1,0 +1,78 @@
+"""Vandaag's actions: every row opens its client, today's closing starts from here, and the
+sessions that passed without a log are logged (or marked not held) in one click."""
+
+import streamlit as st
+
+from core.agenda import mark_not_held
+from core.overview import Overview, UpcomingSession
+from core.timefmt import format_when, local_date, utc_now
+from pages import _ui as ui
+
+CLIENT_PAGE = "pages/client.py"
+
+
+def sessions(overview: Overview, rows: list[dict[str, object]]) -> None:
+    """The week's sessions; a click on a row opens that client, today's closings start here."""
+    if not rows:
+        st.caption(ui.t("overview.sessions_empty"))
+        return
+    st.caption(ui.t("overview.open_client"))
+    picked = st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="overview_sessions",
+    )
+    chosen = picked.selection.rows  # type: ignore[attr-defined]
+    if chosen:
+        open_client(overview.sessions[chosen[0]].client_id)
+    for item in overview.closings:
+        if local_date(item.scheduled_at, overview.timezone) == overview.today and st.button(
+            ui.t("overview.start_closing", client=ui.plain(item.client_name)),
+            type="primary",
+            icon=":material/play_arrow:",
+            key=f"start_closing_{item.session_id}",
+        ):
+            st.switch_page(
+                "pages/closing_session.py", query_params={"traject": str(item.trajectory_id)}
+            )
+
+
+def to_log(overview: Overview, language: str) -> None:
+    """The sessions whose time passed without a log, each with its two possible endings."""
+    if not overview.to_log:
+        return
+    with st.container(border=True):
+        st.subheader(ui.t("overview.to_log_title"))
+        st.caption(ui.t("overview.to_log_help"))
+        for item in overview.to_log:
+            _to_log_row(item, overview, language)
+
+
+def _to_log_row(item: UpcomingSession, overview: Overview, language: str) -> None:
+    when = format_when(item.scheduled_at, overview.timezone, language, today=overview.today)
+    text, log, missed = st.columns([3, 1, 1], vertical_alignment="center")
+    kind = ui.t(f"session_kind.{item.kind.value}")
+    text.markdown(f"**{ui.plain(item.client_name)}** · {kind} · {when}")
+    if log.button(ui.t("overview.to_log_action"), key=f"log_{item.session_id}", width="stretch"):
+        open_client(item.client_id, section="log", session_id=item.session_id)
+    if missed.button(ui.t("planned.no_show"), key=f"missed_{item.session_id}", width="stretch"):
+        ui.save(
+            lambda session: mark_not_held(
+                session, coach_id=ui.coach_id(), session_id=item.session_id, now=utc_now()
+            ),
+            ui.FieldErrors(),
+            "planned.no_show_done",
+        )
+
+
+def open_client(client_id: int, *, section: str = "", session_id: int | None = None) -> None:
+    """The client's page, at `section` (and for logging, with the planned session filled in)."""
+    params = {"id": str(client_id)}
+    if section:
+        params["deel"] = section
+    if session_id is not None:
+        params["sessie"] = str(session_id)
+    st.switch_page(CLIENT_PAGE, query_params=params)
