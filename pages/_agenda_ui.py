@@ -13,7 +13,7 @@ from core.agenda import (
     reschedule_session,
 )
 from core.errors import NotFound, ValidationError
-from core.sessions import SESSION_KINDS, USUAL_MINUTES
+from core.sessions import SESSION_KINDS
 from core.timefmt import format_moment, utc_now, zone
 from pages import _ui as ui
 
@@ -57,28 +57,32 @@ def _change_form(item: PlannedSession, timezone: str) -> None:
     key = f"change_{item.session_id}"
     local = item.scheduled_at.astimezone(zone(timezone))
     errors = ui.FieldErrors()
-    # No st.form: choosing the kind sets its usual length at once (the coach may change it).
-    kind = st.selectbox(
-        ui.t("client.log_kind"),
-        SESSION_KINDS,
-        index=SESSION_KINDS.index(item.kind),
-        format_func=lambda k: ui.t(f"session_kind.{k}"),
-        key=f"{key}_kind",
-        on_change=lambda: st.session_state.update(
-            {f"{key}_minutes": USUAL_MINUTES[st.session_state[f"{key}_kind"]]}
-        ),
-    )
-    day = st.date_input(
-        ui.t("client.log_date"), value=local.date(), key=f"{key}_date", format="DD-MM-YYYY"
-    )
-    at = st.time_input(ui.t("client.log_time"), value=local.time(), key=f"{key}_time", step=900)
-    errors.slot("at")
-    minutes = st.number_input(
-        ui.t("client.log_duration"), 5, 480, item.duration_minutes, step=15, key=f"{key}_minutes"
-    )
-    errors.slot("duration_minutes")
-    errors.slot("status")
-    if st.button(ui.t("planned.save"), type="primary", key=f"{key}_save"):
+    # A form: nothing reruns while the coach edits (a rerun let the open popover jump rows).
+    with st.form(key, border=False):
+        kind = st.selectbox(
+            ui.t("client.log_kind"),
+            SESSION_KINDS,
+            index=SESSION_KINDS.index(item.kind),
+            format_func=lambda k: ui.t(f"session_kind.{k}"),
+            key=f"{key}_kind",
+        )
+        day = st.date_input(
+            ui.t("client.log_date"), value=local.date(), key=f"{key}_date", format="DD-MM-YYYY"
+        )
+        at = st.time_input(ui.t("client.log_time"), value=local.time(), key=f"{key}_time", step=900)
+        errors.slot("at")
+        minutes = st.number_input(
+            ui.t("client.log_duration"),
+            5,
+            480,
+            item.duration_minutes,
+            step=15,
+            key=f"{key}_minutes",
+        )
+        errors.slot("duration_minutes")
+        errors.slot("status")
+        saved = st.form_submit_button(ui.t("planned.save"), type="primary")
+    if saved:
         ui.save(
             lambda session: reschedule_session(
                 session,

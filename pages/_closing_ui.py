@@ -70,11 +70,13 @@ def start_form() -> None:
     # "Start de afronding" on Vandaag opens this form with that client chosen.
     wanted = ui.id_in_url("traject")
     st.query_params.pop("traject", None)
-    if picked := next((c for c in candidates if c.trajectory_id == wanted), None):
-        st.session_state["closing_choice"] = picked
+    index = next((i for i, c in enumerate(candidates) if c.trajectory_id == wanted), None)
+    if index is not None:
+        st.session_state.pop("closing_choice", None)  # an earlier choice gives way
     chosen = st.selectbox(
         ui.t("closing.choose"),
         candidates,
+        index=index or 0,
         format_func=lambda c: labels[c.trajectory_id],
         key="closing_choice",
     )
