@@ -41,6 +41,7 @@ from db.models import (
     Trajectory,
     TrajectoryStatus,
 )
+from db.search import fold, folded
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ def _client_list_query(
         .order_by(Client.name, Client.id)
     )
     if query.strip():
-        stmt = stmt.where(Client.name.icontains(query.strip(), autoescape=True))
+        stmt = stmt.where(folded(Client.name).contains(fold(query.strip()), autoescape=True))
     if status is not None:
         stmt = stmt.where(latest.status == status)
     if client_id is not None:

@@ -10,6 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from db.search import SQLITE_FUNCTION, fold
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "afronding.db"
 # The demo lives in its own file, so trying the demo never mixes with a coach's real records.
@@ -53,6 +55,7 @@ def make_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.create_function(SQLITE_FUNCTION, 1, fold, deterministic=True)
         # Wait for a writer rather than fail: the timer writes while a page reads.
         cursor.execute("PRAGMA busy_timeout=5000")
         # An erased client's text is overwritten on disk, not left in free pages.

@@ -20,7 +20,7 @@ from core.clients import (
 from core.errors import NotFound, ValidationError
 from db.models import Client, Outcome, OutcomeKind, TrajectoryStatus
 from tests.conftest import NOW, TODAY
-from tests.factories import make_coach, make_practice, make_trajectory
+from tests.factories import add_plain_client, make_coach, make_practice, make_trajectory
 
 GOAL = TrajectoryInput(goal="Rust in mijn week", started_on=TODAY, planned_sessions=8)
 
@@ -233,3 +233,22 @@ def test_another_coachs_client_can_be_neither_seen_nor_changed(db: Session) -> N
         )
     db.refresh(their_client)
     assert their_client.name != "Gekaapt"
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("zoe", ["Zoë Willems"]),
+        ("ozturk", ["Mehmet Öztürk"]),
+        ("ÖZTÜRK", ["Mehmet Öztürk"]),
+        ("renee", ["Renée Çelik"]),
+        ("celik", ["Renée Çelik"]),
+        ("e", ["Mehmet Öztürk", "Renée Çelik", "Zoë Willems"]),
+    ],
+)
+def test_search_ignores_accents_and_case(db: Session, typed: str, found: list[str]) -> None:
+    coach = make_coach(db)
+    for name in ("Zoë Willems", "Mehmet Öztürk", "Renée Çelik"):
+        add_plain_client(db, coach_id=coach.id, name=name)
+    rows = list_clients(db, coach_id=coach.id, now=NOW, today=TODAY, query=typed)
+    assert [row.name for row in rows] == found
