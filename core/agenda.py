@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 from core.clients import own_session
 from core.errors import ValidationError
 from core.validation import optional
-from db.models import Client, CoachingSession, SessionKind, SessionStatus, Trajectory
+from db.models import (
+    Client,
+    CoachingSession,
+    SessionKind,
+    SessionStatus,
+    Trajectory,
+    TrajectoryStatus,
+)
 
 MAX_MINUTES = 480
 REASON_MAX = 200
@@ -52,6 +59,40 @@ def list_planned_sessions(
         .order_by(CoachingSession.scheduled_at)
     )
     return [PlannedSession(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """A planned session in the coach's calendar file."""
+
+    session_id: int
+    client_name: str
+    scheduled_at: datetime
+    kind: SessionKind
+    duration_minutes: int
+
+
+def list_agenda(session: Session, *, coach_id: int, now: datetime) -> list[AgendaItem]:
+    """The coach's planned sessions from today on, in running trajectories, soonest first."""
+    rows = session.execute(
+        select(
+            CoachingSession.id,
+            Client.name,
+            CoachingSession.scheduled_at,
+            CoachingSession.kind,
+            CoachingSession.duration_minutes,
+        )
+        .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(
+            Client.coach_id == coach_id,
+            CoachingSession.status == SessionStatus.PLANNED,
+            CoachingSession.scheduled_at >= now - timedelta(days=1),
+            Trajectory.status.in_((TrajectoryStatus.ACTIVE, TrajectoryStatus.CLOSING)),
+        )
+        .order_by(CoachingSession.scheduled_at)
+    )
+    return [AgendaItem(*row) for row in rows]
 
 
 def get_planned_session(session: Session, *, coach_id: int, session_id: int) -> PlannedSession:

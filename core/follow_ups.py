@@ -9,6 +9,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.agenda import AgendaItem
 from core.clients import own_client, own_trajectory
 from core.errors import NotFound, ValidationError
 from core.i18n import translate
@@ -341,12 +342,30 @@ def record_referral(
     session.flush()
 
 
-def follow_ups_ics(items: list[QueueItem], *, timezone: str, language: str) -> bytes:
-    """Open follow-ups as an iCalendar file: stable UIDs, so importing again updates."""
+def agenda_ics(
+    items: list[QueueItem],
+    sessions: list[AgendaItem],
+    *,
+    timezone: str,
+    language: str,
+    now: datetime,
+) -> bytes:
+    """Planned sessions and open follow-ups as an iCalendar file, in the coach's zone (with its
+    VTIMEZONE); stable UIDs, so importing it again updates the events instead of doubling."""
     calendar = Calendar()
-    calendar.add("prodid", "-//Afronding//follow-ups//NL")
+    calendar.add("prodid", "-//Afronding//agenda//NL")
     calendar.add("version", "2.0")
     local = zone(timezone)
+    for planned in sessions:
+        event = Event()
+        event.add("uid", f"session-{planned.session_id}@afronding")
+        kind = translate(f"session_kind.{planned.kind.value}", language)
+        event.add("summary", f"{kind}: {planned.client_name}")
+        start = planned.scheduled_at.astimezone(local)
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(minutes=planned.duration_minutes))
+        event.add("dtstamp", now)
+        calendar.add_component(event)
     for item in items:
         event = Event()
         event.add("uid", f"follow-up-{item.follow_up_id}@afronding")
@@ -355,10 +374,11 @@ def follow_ups_ics(items: list[QueueItem], *, timezone: str, language: str) -> b
         start = datetime.combine(item.due_on, time(9, 0), local)
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=15))
-        event.add("dtstamp", datetime.combine(item.due_on, time(0, 0), local))
+        event.add("dtstamp", now)
         if item.main_change:
             event.add("description", item.main_change)
         calendar.add_component(event)
+    calendar.add_missing_timezones()
     ical: bytes = calendar.to_ical()
     return ical
 

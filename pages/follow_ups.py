@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from core.agenda import list_agenda
 from core.clients import list_client_choices
-from core.follow_ups import follow_ups_ics, group_queue, list_queue
+from core.follow_ups import agenda_ics, group_queue, list_queue
 from core.mail import smtp_settings
 from core.timefmt import local_date, utc_now
 from pages import _follow_up_ui as fu
@@ -18,17 +19,20 @@ ui.show_flash()
 
 with ui.db_session() as session:
     items = list_queue(session, coach_id=coach.id)
+    agenda = list_agenda(session, coach_id=coach.id, now=utc_now())
     choices = list_client_choices(session, coach_id=coach.id)
 smtp = smtp_settings()
 
 ui.download(
     ui.t("follow_ups.calendar"),
     # Built only when clicked: the calendar of a full queue costs more than the rest of the page.
-    lambda: follow_ups_ics(items, timezone=coach.timezone, language=coach.language),
-    file_name="afronding-follow-ups.ics",
+    lambda: agenda_ics(
+        items, agenda, timezone=coach.timezone, language=coach.language, now=utc_now()
+    ),
+    file_name="afronding-agenda.ics",
     mime="text/calendar",
     icon=":material/calendar_add_on:",
-    disabled=not items,
+    disabled=not (items or agenda),
 )
 if not items:
     st.info(ui.t("follow_ups.empty"), icon=":material/info:")

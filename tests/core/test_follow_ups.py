@@ -10,14 +10,15 @@ from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.agenda import list_agenda
 from core.errors import NotFound, ValidationError
 from core.follow_ups import (
     Bucket,
     add_follow_up,
+    agenda_ics,
     bucket_for,
     complete_follow_up,
     draft_message,
-    follow_ups_ics,
     group_queue,
     list_queue,
     record_mail_sent,
@@ -28,6 +29,7 @@ from core.follow_ups import (
     skip_follow_up,
 )
 from core.mail import MailFailed, SmtpSettings, send_mail
+from core.sessions import plan_session
 from core.timefmt import local_date
 from db.models import (
     FollowUp,
@@ -37,6 +39,7 @@ from db.models import (
     OutcomeKind,
     Retained,
     RetentionPlan,
+    SessionKind,
 )
 from tests.conftest import NOW, TODAY
 from tests.factories import add_follow_up as make_follow_up
@@ -188,17 +191,42 @@ def test_outcomes_are_recorded_with_their_ranges(db: Session) -> None:
     assert kinds == {OutcomeKind.RESULT_RETAINED, OutcomeKind.REVIEW, OutcomeKind.REFERRAL}
 
 
-def test_the_calendar_export_parses_back_with_stable_uids(db: Session) -> None:
+def test_the_calendar_holds_sessions_and_follow_ups_with_zone_and_stable_uids(
+    db: Session,
+) -> None:
     coach, _, item = _one(db)
+    closing = plan_session(
+        db,
+        coach_id=coach.id,
+        trajectory_id=make_trajectory(db, coach, name="Bas Sessie").id,
+        at=NOW + timedelta(days=2),
+        kind=SessionKind.CLOSING_90,
+        duration_minutes=90,
+        now=NOW,
+    )
     items = list_queue(db, coach_id=coach.id)
-    first = follow_ups_ics(items, timezone="Europe/Amsterdam", language="nl")
-    again = follow_ups_ics(items, timezone="Europe/Amsterdam", language="nl")
-    assert first == again  # importing twice updates the same events
-    [event] = Calendar.from_ical(first).walk("VEVENT")
-    assert str(event["uid"]) == f"follow-up-{item.id}@afronding"
-    start = event.decoded("dtstart")
-    assert start.date() == TODAY and start.hour == 9 and str(start.tzinfo) == "Europe/Amsterdam"
-    assert str(event["summary"]) == "Persoonlijke mail (week 1): Iris de Vries"
+    agenda = list_agenda(db, coach_id=coach.id, now=NOW)
+
+    def ics(now: datetime) -> bytes:
+        return agenda_ics(items, agenda, timezone="Europe/Amsterdam", language="nl", now=now)
+
+    calendar = Calendar.from_ical(ics(NOW))
+    [zone] = calendar.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/Amsterdam"
+    events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    assert set(events) == {f"session-{closing}@afronding", f"follow-up-{item.id}@afronding"}
+    session = events[f"session-{closing}@afronding"]
+    assert str(session["summary"]) == "Afronding (90 min): Bas Sessie"
+    start, end = session.decoded("dtstart"), session.decoded("dtend")
+    assert (start, end - start) == (NOW + timedelta(days=2), timedelta(minutes=90))
+    assert str(start.tzinfo) == "Europe/Amsterdam"
+    follow_up = events[f"follow-up-{item.id}@afronding"]
+    assert follow_up.decoded("dtstart").hour == 9
+    assert str(follow_up["summary"]) == "Persoonlijke mail (week 1): Iris de Vries"
+    assert session.decoded("dtstamp") == NOW  # the moment of download
+    later = Calendar.from_ical(ics(NOW + timedelta(hours=1)))
+    # Importing again updates the same events: the same UIDs, only the stamp moves on.
+    assert {str(e["uid"]) for e in later.walk("VEVENT")} == set(events)
 
 
 @pytest.fixture
