@@ -82,13 +82,23 @@ def readiness_flags(facts: ReadinessFacts, *, today: date) -> list[Flag]:
     return flags
 
 
-# Where each flag is acted on: the client's page section, or the live closing session.
+@dataclass(frozen=True)
+class FlagAction:
+    """Where a flag is acted on: a part of the client's page (with the session kind to plan),
+    the live closing, or the follow-ups (the week-1 mail still asks for feedback)."""
+
+    place: str  # "client", "closing" or "follow_ups"
+    section: str = ""  # the client page's part
+    kind: str = ""  # the session kind the planning starts with
+
+
+PLAN_CLOSING = FlagAction("client", "plan", "closing_90")
 FLAG_ACTION = {
-    Flag.NO_CLOSING_PLANNED: "plan",
-    Flag.CLOSING_TOO_SHORT: "plan",
-    Flag.ADVISE_TWO_SESSIONS: "plan",
-    Flag.NO_EVALUATION_FORM: "timeline",
-    Flag.NO_RETENTION_PLAN: "closing_session",
-    Flag.FEEDBACK_NOT_ASKED: "closing_session",
-    Flag.DOOR_NOT_OPEN: "closing_session",
+    Flag.NO_CLOSING_PLANNED: PLAN_CLOSING,
+    Flag.CLOSING_TOO_SHORT: FlagAction("client", "plan"),  # change the planned one
+    Flag.ADVISE_TWO_SESSIONS: FlagAction("client", "plan", "closing_minus_1"),
+    Flag.NO_EVALUATION_FORM: FlagAction("client", "forms"),
+    Flag.NO_RETENTION_PLAN: FlagAction("closing"),
+    Flag.FEEDBACK_NOT_ASKED: FlagAction("follow_ups"),
+    Flag.DOOR_NOT_OPEN: FlagAction("follow_ups"),
 }

@@ -121,6 +121,11 @@ def follow_link(sections: tuple[str, ...], timezone: str) -> None:
     wanted = st.query_params.pop("deel", "")
     if wanted in sections:
         st.session_state["client_section"] = wanted
+    wanted_kind = st.query_params.pop("soort", "")
+    kind = next((k for k in SESSION_KINDS if k == wanted_kind), None)
+    if kind is not None:  # a flag's action: plan this kind, at its usual length
+        st.session_state["plan_kind"] = kind
+        st.session_state.pop("plan_duration", None)  # drawn anew at the kind's usual length
     session_id = ui.id_in_url("sessie")
     st.query_params.pop("sessie", None)
     if not session_id:

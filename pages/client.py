@@ -10,6 +10,7 @@ from core.timefmt import format_date, local_date, utc_now
 from core.timeline import get_client_detail, get_timeline, timeline_rows
 from pages import _agenda_ui as agenda
 from pages import _client_forms as forms
+from pages import _flags_ui as flags_ui
 from pages import _ui as ui
 
 coach = ui.coach()
@@ -66,7 +67,9 @@ st.caption(
 if trajectory.referred_by:
     st.caption(ui.t("client.referred", name=ui.plain(trajectory.referred_by)))
 for flag in latest.flags if is_latest else ():
-    st.warning(ui.t(f"readiness.{flag.value}"), icon=":material/flag:")
+    with st.container(border=True, horizontal=True, vertical_alignment="center"):
+        st.markdown(f":material/flag: {ui.t(f'readiness.{flag.value}')}", width="stretch")
+        flags_ui.action_link(flag, client_id=client_id, trajectory_id=trajectory.trajectory_id)
 
 # One part at a time: only what the coach looks at is loaded and drawn.
 SECTIONS = ("timeline", "log", "plan", "forms", "gas", "details", "new", "privacy")

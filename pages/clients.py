@@ -14,6 +14,7 @@ from core.clients import (
 from core.readiness import Flag
 from core.timefmt import local_date, utc_now
 from pages import _client_forms as forms
+from pages import _flags_ui as flags_ui
 from pages import _ui as ui
 
 ATTENTION_SHOWN = 12
@@ -82,13 +83,9 @@ if flagged:
     with st.container(border=True):
         st.subheader(ui.t("clients.attention_title"))
         for row, flag in flagged[:ATTENTION_SHOWN]:
-            text, link = st.columns([5, 1], vertical_alignment="center")
+            text, link = st.columns([3, 1], vertical_alignment="center")
             text.markdown(f"**{ui.plain(row.name)}** — {ui.t(f'readiness.{flag.value}')}")
-            link.page_link(
-                "pages/client.py",
-                label=ui.t("clients.open_client"),
-                icon=":material/east:",
-                query_params={"id": str(row.client_id)},
-            )
+            with link:
+                flags_ui.action_link(flag, client_id=row.client_id, trajectory_id=row.trajectory_id)
         if len(flagged) > ATTENTION_SHOWN:
             st.caption(ui.t("clients.attention_more", count=len(flagged) - ATTENTION_SHOWN))

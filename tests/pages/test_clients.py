@@ -8,6 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.config import load_settings
 from core.database import prepare_database
+from core.i18n import translate
+from core.readiness import Flag
 from db.models import SessionKind
 from tests.conftest import TODAY
 from tests.pages.conftest import as_shown, other_coachs_client
@@ -219,7 +221,7 @@ def test_a_planned_closing_of_the_wrong_length_is_fixed_on_the_client_page(
     assert "45 min" in "".join(m.value for m in app.markdown)
     session_id = int(next(k for k in app.session_state if k.startswith("change_")).split("_")[1])
     key = f"change_{session_id}"
-    app.number_input(key=f"{key}_minutes").set_value(90).run()
+    app.number_input(key=f"{key}_minutes").set_value(90)  # in its form: sent on saving
     next(b for b in app.button if b.label == "Wijziging opslaan").click().run()
     assert not app.exception
     assert app.success[0].value == "Sessie gewijzigd."
@@ -231,3 +233,28 @@ def test_a_planned_closing_of_the_wrong_length_is_fixed_on_the_client_page(
     next(b for b in app.button if b.label == "Inplannen").click().run()
     refusal = [e.value for e in app.error]
     assert any("Petra Plan" in text and "03:15" in text for text in refusal), refusal
+
+
+def test_every_readiness_flag_carries_its_action(open_page: Callable[[str], AppTest]) -> None:
+    app = open_page(LIST)
+    attention = [m.value for m in app.markdown if " — " in m.value]
+    links = [link.proto.label for link in app.get("page_link")]
+    assert attention and len([x for x in links if x != "Terug naar cliënten"]) >= len(attention)
+    actions = {translate(f"flag_action.{flag.value}", "nl") for flag in Flag}
+    assert {x for x in links if x in actions}  # the list's rows link to their action
+    client_id = _client_id(app, "Femke Vermeulen")
+    app.query_params["id"] = str(client_id)
+    app.switch_page(CLIENT).run()
+    flags = [m.value for m in app.markdown if m.value.startswith(":material/flag:")]
+    shown = [link.proto.label for link in app.get("page_link") if link.proto.label in actions]
+    assert flags and len(shown) == len(flags)
+    form = next(link for link in app.get("page_link") if link.proto.label in shown[:1])
+    assert (form.proto.label, form.proto.query_string) == (
+        "Stuur het evaluatieformulier",
+        f"id={client_id}&deel=forms",
+    )  # opens the Formulieren part, where the link is made
+    app.query_params["deel"] = "plan"
+    app.query_params["soort"] = "closing_minus_1"  # "plan twee sessies"
+    app.run()
+    assert app.selectbox(key="plan_kind").value == "closing_minus_1"
+    assert app.number_input(key="plan_duration").value == 60
