@@ -25,9 +25,10 @@ today = local_date(now, coach.timezone)
 st.title(ui.t("clients.title"))
 ui.show_flash()
 
-search, status_filter, sort_choice = st.columns([3, 4, 2], vertical_alignment="bottom")
+# The status chips get a row of their own: beside the search they were cut off at 1024 px.
+search, sort_choice = st.columns([3, 1], vertical_alignment="bottom")
 query = search.text_input(ui.t("clients.search"), key="clients_query", max_chars=120)
-status = status_filter.segmented_control(
+status = st.segmented_control(
     ui.t("clients.status"),
     TRAJECTORY_STATUSES,
     format_func=lambda s: ui.t(f"trajectory_status.{s}"),
