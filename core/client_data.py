@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from core.clients import ClientRow, TrajectoryInput, add_client, own_client
 from core.errors import ValidationError
+from core.i18n import translate
 from core.spreadsheet import csv_text, restore_cell
+from core.timefmt import zone
 from core.validation import (
     email_problem,
     name_problem,
@@ -93,8 +95,10 @@ def import_template() -> str:
     return csv_text([IMPORT_COLUMNS, example])
 
 
-def export_clients_csv(rows: list[ClientRow], labels: dict[str, str]) -> str:
-    """The client list as CSV (UTF-8 with BOM for Excel); it imports back as it is."""
+def export_clients_csv(rows: list[ClientRow], *, language: str, timezone: str) -> str:
+    """The client list as CSV (UTF-8 with BOM for Excel), as the app shows it: statuses and
+    flags in the coach's language, times in the coach's zone. It imports back as it is."""
+    local = zone(timezone)
     header = (
         *IMPORT_COLUMNS[:6],
         "status",
@@ -113,13 +117,15 @@ def export_clients_csv(rows: list[ClientRow], labels: dict[str, str]) -> str:
             row.goal or "",
             row.started_on.isoformat() if row.started_on else "",
             row.planned_sessions or "",
-            row.status.value if row.status else "",
+            translate(f"trajectory_status.{row.status.value}", language) if row.status else "",
             row.held_sessions,
             row.start_score or "",
             row.latest_score or "",
-            row.next_session_at.isoformat(timespec="minutes") if row.next_session_at else "",
+            f"{row.next_session_at.astimezone(local):%Y-%m-%d %H:%M}"
+            if row.next_session_at
+            else "",
             row.next_follow_up_on.isoformat() if row.next_follow_up_on else "",
-            " | ".join(labels[flag.value] for flag in row.flags),
+            " | ".join(translate(f"readiness_short.{f.value}", language) for f in row.flags),
         )
         for row in rows
     ]

@@ -199,7 +199,8 @@ def get_timeline(
     for item in session.scalars(select(FollowUp).where(FollowUp.trajectory_id == tid)):
         events.append(
             TimelineEvent(
-                _on(item.due_on, timezone),
+                # Done or skipped: dated when that happened, not when it was due.
+                item.completed_at or _on(item.due_on, timezone),
                 f"timeline.follow_up_{item.status.value}",
                 {},
                 tuple(t for t in (item.title, item.note, item.skip_reason) if t),

@@ -11,7 +11,6 @@ from core.clients import (
     list_clients,
     sort_clients,
 )
-from core.readiness import Flag
 from core.timefmt import local_date, utc_now
 from pages import _client_forms as forms
 from pages import _flags_ui as flags_ui
@@ -51,11 +50,10 @@ rows = sort_clients(rows, SortKey(sort_key))
 with st.expander(ui.t("clients.new_title"), icon=":material/person_add:"):
     forms.new_client_form(choices)
 export, upload = st.columns(2)
-flag_labels = {flag.value: ui.t(f"readiness_short.{flag.value}") for flag in Flag}
 with export:
     ui.download(
         ui.t("clients.export"),
-        lambda: export_clients_csv(rows, flag_labels).encode(),
+        lambda: export_clients_csv(rows, language=coach.language, timezone=coach.timezone).encode(),
         file_name=f"afronding-clienten-{today.isoformat()}.csv",
         mime="text/csv",
         width="stretch",

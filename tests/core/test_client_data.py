@@ -5,6 +5,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -24,7 +25,6 @@ from core.client_data import (
 from core.clients import ClientRow, list_clients
 from core.errors import NotFound, ValidationError
 from core.i18n import translate
-from core.readiness import Flag
 from core.spreadsheet import FORMULA_STARTS, frame_csv
 from core.timeline import get_timeline, timeline_rows
 from db.engine import make_engine, make_session_factory
@@ -57,8 +57,13 @@ def test_the_template_imports_as_it_is(db: Session) -> None:
 def test_an_export_imports_back_for_another_coach(db: Session) -> None:
     source = make_practice(db, coaches=1, clients_each=12)[0]
     rows = list_clients(db, coach_id=source.id, now=NOW, today=TODAY)
-    labels = {flag.value: translate(f"readiness_short.{flag.value}", "nl") for flag in Flag}
-    exported = export_clients_csv(rows, labels)
+    exported = export_clients_csv(rows, language="nl", timezone="Europe/Amsterdam")
+    statuses = {line.split(";")[6] for line in exported.splitlines()[1:]}
+    assert statuses <= {translate(f"trajectory_status.{s.value}", "nl") for s in TrajectoryStatus}
+    planned = next(r for r in rows if r.next_session_at)
+    assert planned.next_session_at is not None
+    local = planned.next_session_at.astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert f"{local:%Y-%m-%d %H:%M}" in exported  # in the coach's zone, as the app shows it
     other = make_coach(db, "ander")
     assert import_clients_csv(db, coach_id=other.id, data=exported.encode()) == 12
     again = list_clients(db, coach_id=other.id, now=NOW, today=TODAY)
@@ -218,7 +223,7 @@ def test_a_cell_that_a_spreadsheet_would_run_is_kept_as_text(db: Session) -> Non
         )
         for i, text in enumerate(dangerous)
     ]
-    exported = export_clients_csv(rows, {})
+    exported = export_clients_csv(rows, language="nl", timezone="Europe/Amsterdam")
     cells = [c for line in csv.reader(io.StringIO(exported[1:]), delimiter=";") for c in line]
     assert not [c for c in cells if c.startswith(FORMULA_STARTS)]
     assert '\'=HYPERLINK("http://x")' in cells and "'+31 6 12345678" in cells
