@@ -172,18 +172,38 @@ def live_text(
     return str(result["text"])
 
 
-_FORGET_JS = """
-export default function ({ data }) {
+_SENT_JS = """
+export default function ({ data, setStateValue }) {
+  const sent = "afronding:sent:" + data.prefix;
   try {
-    for (const key of Object.keys(localStorage)) {
-      if (key.startsWith("afronding:" + data.prefix)) localStorage.removeItem(key);
+    if (data.arrived) {
+      // The answers arrived: the copies go, a note that they were sent stays.
+      for (const key of Object.keys(localStorage)) {
+        if (key.startsWith("afronding:" + data.prefix)) localStorage.removeItem(key);
+      }
+      localStorage.setItem(sent, String(Date.now()));
+    } else {
+      setStateValue("sent", localStorage.getItem(sent) !== null);
     }
-  } catch (e) {}
+  } catch (e) {
+    if (!data.arrived) setStateValue("sent", false);
+  }
 }
 """
-_forget = st.components.v2.component("afronding_forget_copies", js=_FORGET_JS)
+_sent = st.components.v2.component("afronding_form_sent", js=_SENT_JS)
 
 
-def forget_browser_copies(prefix: str) -> None:
-    """Drop the browser's copies of fields whose name starts with `prefix`: they arrived."""
-    _forget(key=f"forget_{prefix}", data={"prefix": prefix})
+def mark_sent(prefix: str) -> None:
+    """The form `prefix` arrived: drop the browser's copies, remember it was sent here."""
+    _sent(key=f"sent_{prefix}", data={"prefix": prefix, "arrived": True})
+
+
+def sent_from_here(prefix: str) -> bool | None:
+    """Whether this browser sent form `prefix` before; None until the browser has said."""
+    result: Any = _sent(
+        key=f"sent_check_{prefix}",
+        data={"prefix": prefix, "arrived": False},
+        default={"sent": None},
+        on_sent_change=lambda: None,
+    )
+    return None if result["sent"] is None else bool(result["sent"])

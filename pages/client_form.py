@@ -25,14 +25,19 @@ from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import translate
 from core.timefmt import utc_now
 from pages import _ui as ui
-from pages._live_text import forget_browser_copies, live_text
+from pages._live_text import live_text, mark_sent, sent_from_here
 
 token = str(st.query_params.get("t", ""))[:200]
 done = st.session_state.get("form_done") == token_hash(token)
 
 
 def dead_end(language: str = "nl") -> NoReturn:
-    """One neutral page for every link that doesn't work: it tells nothing about why."""
+    """One neutral page for every link that doesn't work: it tells nothing about why; only
+    the browser that sent the answers hears that they arrived (a reload, a second tab)."""
+    if token and sent_from_here(copies):
+        st.title(translate("forms.received_title", language))
+        st.success(translate("forms.received", language), icon=":material/check_circle:")
+        st.stop()
     st.title(translate("forms.dead_title", language))
     st.info(translate("forms.dead", language), icon=":material/link_off:")
     st.stop()
@@ -63,7 +68,7 @@ if done:
     st.success(
         translate("forms.thanks", language, coach=ui.plain(st.session_state.get("form_coach", "")))
     )
-    forget_browser_copies(copies)
+    mark_sent(copies)
     st.stop()
 if form is None:
     dead_end()

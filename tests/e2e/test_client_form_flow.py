@@ -47,6 +47,14 @@ def test_a_client_fills_in_the_evaluation_form_and_the_coach_sees_it(
     form.get_by_role("button", name="Versturen").click()
     expect(form.get_by_role("heading", name="Dank je wel")).to_be_visible(timeout=15_000)
     screenshot(form, "41-client-form-thanks")
+    form.reload()  # the thank-you page again: received, not "this link does not work"
+    expect(form.get_by_role("heading", name="Je antwoorden zijn al ontvangen")).to_be_visible(
+        timeout=15_000
+    )
+    other = browser.new_context().new_page()  # another browser: the one neutral page
+    other.goto(link)
+    expect(other.get_by_role("heading", name="Deze link werkt niet")).to_be_visible(timeout=15_000)
+    other.context.close()
     client.close()
 
     page.reload()

@@ -72,7 +72,8 @@ def live_texts(app: AppTest) -> dict[str, str]:
         for child in getattr(node, "children", {}).values():
             if isinstance(child, UnknownElement) and child.type == "bidi_component":
                 data = json.loads(child.proto.json)
-                found[data["label"]] = data["value"]
+                if "label" in data:  # a live text field, not another component
+                    found[data["label"]] = data["value"]
             walk(child)
 
     walk(app._tree)
