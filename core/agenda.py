@@ -6,8 +6,9 @@ refused with the other client's name and time.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core.clients import own_session
@@ -42,23 +43,28 @@ def list_planned_sessions(
     session: Session, *, coach_id: int, trajectory_id: int
 ) -> list[PlannedSession]:
     """The trajectory's planned sessions, soonest first."""
-    rows = session.execute(
-        select(
-            CoachingSession.id,
-            CoachingSession.scheduled_at,
-            CoachingSession.kind,
-            CoachingSession.duration_minutes,
-        )
+    query = _planned_of(coach_id, *PLANNED_COLUMNS)
+    rows = session.execute(query.where(CoachingSession.trajectory_id == trajectory_id))
+    return [PlannedSession(*row) for row in rows]
+
+
+PLANNED_COLUMNS = (
+    CoachingSession.id,
+    CoachingSession.scheduled_at,
+    CoachingSession.kind,
+    CoachingSession.duration_minutes,
+)
+
+
+def _planned_of(coach_id: int, *columns: Any) -> Select[Any]:
+    """The coach's planned sessions (the given columns), soonest first."""
+    return (
+        select(*columns)
         .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
-        .where(
-            Client.coach_id == coach_id,
-            CoachingSession.trajectory_id == trajectory_id,
-            CoachingSession.status == SessionStatus.PLANNED,
-        )
+        .where(Client.coach_id == coach_id, CoachingSession.status == SessionStatus.PLANNED)
         .order_by(CoachingSession.scheduled_at)
     )
-    return [PlannedSession(*row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -74,23 +80,12 @@ class AgendaItem:
 
 def list_agenda(session: Session, *, coach_id: int, now: datetime) -> list[AgendaItem]:
     """The coach's planned sessions from today on, in running trajectories, soonest first."""
+    query = _planned_of(coach_id, CoachingSession.id, Client.name, *PLANNED_COLUMNS[1:])
     rows = session.execute(
-        select(
-            CoachingSession.id,
-            Client.name,
-            CoachingSession.scheduled_at,
-            CoachingSession.kind,
-            CoachingSession.duration_minutes,
-        )
-        .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
-        .join(Client, Client.id == Trajectory.client_id)
-        .where(
-            Client.coach_id == coach_id,
-            CoachingSession.status == SessionStatus.PLANNED,
+        query.where(
             CoachingSession.scheduled_at >= now - timedelta(days=1),
             Trajectory.status.in_((TrajectoryStatus.ACTIVE, TrajectoryStatus.CLOSING)),
         )
-        .order_by(CoachingSession.scheduled_at)
     )
     return [AgendaItem(*row) for row in rows]
 
