@@ -25,8 +25,6 @@ from db.models import (
     OutcomeKind,
     RetentionPlan,
     ScoreKind,
-    SessionKind,
-    SessionStatus,
     SessionTimer,
     Trajectory,
     TrajectoryStatus,
@@ -139,23 +137,44 @@ def test_the_upgrade_repairs_a_closing_recorded_with_a_partial_coach_evaluation(
     engine: Engine,
 ) -> None:
     downgrade_database(engine, "0006")
+    try:
+        trajectory_id, coach_id = _closing_recorded_at_0006(engine)
+    finally:
+        upgrade_database(engine)  # the other tests share this database
+    with Session(engine) as session, session.begin():
+        repaired = session.get_one(Trajectory, trajectory_id)
+        scores = session.scalars(
+            select(GoalScore.score).where(
+                GoalScore.trajectory_id == trajectory_id, GoalScore.kind == ScoreKind.CLOSING
+            )
+        ).all()
+        full_protocol = repaired.full_protocol
+        session.delete(repaired.client)
+        session.flush()
+        session.delete(session.get_one(Coach, coach_id))
+    assert full_protocol is True
+    assert scores == [7]
+
+
+def _closing_recorded_at_0006(engine: Engine) -> tuple[int, int]:
+    """An ended closing as version 0006 stored it: the client's full form, the coach's
+    partial record. Rows in tables later migrations changed are written as SQL of then."""
     with Session(engine) as session, session.begin():
         coach = make_coach(session, "herstel")
-        trajectory = make_trajectory(session, coach, held=7)
+        trajectory = make_trajectory(session, coach)
         trajectory.status = TrajectoryStatus.CLOSED
         trajectory.full_protocol = False  # judged on the coach's partial record
-        closing = CoachingSession(
-            trajectory=trajectory,
-            kind=SessionKind.CLOSING_90,
-            status=SessionStatus.HELD,
-            scheduled_at=NOW,
-            duration_minutes=90,
-        )
-        session.add(closing)
         session.flush()
+        closing_id = session.execute(
+            text(
+                "INSERT INTO coaching_session (trajectory_id, scheduled_at, kind, status,"
+                " duration_minutes) VALUES (:t, :now, 'closing_90', 'held', 90) RETURNING id"
+            ),
+            {"t": trajectory.id, "now": NOW.replace(tzinfo=None)},
+        ).scalar_one()
         session.add(
             SessionTimer(
-                session_id=closing.id, agenda=AgendaKind.SINGLE_90, started_at=NOW, ended_at=NOW
+                session_id=closing_id, agenda=AgendaKind.SINGLE_90, started_at=NOW, ended_at=NOW
             )
         )
         # As the tables stood at 0006 (later migrations add columns the models now have).
@@ -175,18 +194,4 @@ def test_the_upgrade_repairs_a_closing_recorded_with_a_partial_coach_evaluation(
             " version) VALUES (:t, true, true, false, true, true, false, false, true, :now, 1)",
         ):
             session.execute(text(statement), {"t": trajectory.id, "now": NOW.replace(tzinfo=None)})
-        trajectory_id, coach_id = trajectory.id, coach.id
-    upgrade_database(engine)
-    with Session(engine) as session, session.begin():
-        repaired = session.get_one(Trajectory, trajectory_id)
-        scores = session.scalars(
-            select(GoalScore.score).where(
-                GoalScore.trajectory_id == trajectory_id, GoalScore.kind == ScoreKind.CLOSING
-            )
-        ).all()
-        full_protocol = repaired.full_protocol
-        session.delete(repaired.client)
-        session.flush()
-        session.delete(session.get_one(Coach, coach_id))
-    assert full_protocol is True
-    assert scores == [7]
+        return trajectory.id, coach.id
