@@ -39,6 +39,14 @@ class PlannedSession:
     duration_minutes: int
 
 
+PLANNED_COLUMNS = (
+    CoachingSession.id,
+    CoachingSession.scheduled_at,
+    CoachingSession.kind,
+    CoachingSession.duration_minutes,
+)
+
+
 def list_planned_sessions(
     session: Session, *, coach_id: int, trajectory_id: int
 ) -> list[PlannedSession]:
@@ -46,14 +54,6 @@ def list_planned_sessions(
     query = _planned_of(coach_id, *PLANNED_COLUMNS)
     rows = session.execute(query.where(CoachingSession.trajectory_id == trajectory_id))
     return [PlannedSession(*row) for row in rows]
-
-
-PLANNED_COLUMNS = (
-    CoachingSession.id,
-    CoachingSession.scheduled_at,
-    CoachingSession.kind,
-    CoachingSession.duration_minutes,
-)
 
 
 def _planned_of(coach_id: int, *columns: Any) -> Select[Any]:

@@ -27,6 +27,7 @@ def sessions(overview: Overview, rows: list[dict[str, object]]) -> None:
     )
     chosen = picked.selection.rows  # type: ignore[attr-defined]
     if chosen:
+        st.session_state.pop("overview_sessions", None)  # coming back shows Vandaag, unselected
         open_client(overview.sessions[chosen[0]].client_id)
     for item in overview.closings:
         if local_date(item.scheduled_at, overview.timezone) == overview.today and st.button(
