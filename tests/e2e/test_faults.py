@@ -85,6 +85,10 @@ def test_a_client_loses_nothing_while_the_database_is_down(
     wait_idle(form)
     form.get_by_role("button", name="Versturen").click()
     expect(form.get_by_role("heading", name="Dank je wel")).to_be_visible(timeout=20_000)
+    # The thank-you page's component runs a moment after the page shows.
+    form.wait_for_function(
+        "Object.keys(localStorage).some(k => k.startsWith('afronding:sent:'))", timeout=10_000
+    )
     stored = form.evaluate("Object.keys(localStorage).filter(k => k.startsWith('afronding:'))")
     # The copies of the answers are gone once they arrived; a note that they were sent stays.
     assert [key.split(":")[1] for key in stored] == ["sent"]
