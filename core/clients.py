@@ -213,6 +213,7 @@ def _client_list_query(
         FormLink.trajectory_id == latest.id,
         FormLink.kind == FormKind.EVALUATION,
         FormLink.revoked_at.is_(None),
+        FormLink.expires_at > now,  # a link that expired unanswered brings the warning back
     )
     door_open = or_(
         ClosureChecklist.offered_follow_up,

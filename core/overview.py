@@ -14,16 +14,22 @@ from db.models import (
     CLOSING_KINDS,
     Client,
     CoachingSession,
+    Evaluation,
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    FormKind,
+    FormLink,
     SessionKind,
     SessionStatus,
+    Source,
     Trajectory,
     TrajectoryStatus,
 )
 
 LOOKAHEAD_DAYS = 7
+# The client needs a day or two to fill in the evaluation before the closing talks it through.
+FORM_WARNING_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,14 @@ class DueFollowUp:
 
 
 @dataclass(frozen=True)
+class FormNotBack:
+    """A closing within two days whose evaluation form has not come back from the client."""
+
+    closing: UpcomingSession
+    link_out: bool  # an unexpired, unanswered link is with the client
+
+
+@dataclass(frozen=True)
 class Overview:
     """Everything the Vandaag page shows, for one coach on one local day."""
 
@@ -70,6 +84,7 @@ class Overview:
     follow_ups: list[DueFollowUp]
     progress: list[TrajectoryProgress]
     to_log: list[UpcomingSession]  # planned sessions whose time has passed: nog vastleggen
+    forms_not_back: list[FormNotBack]
 
     @property
     def sessions_today(self) -> list[UpcomingSession]:
@@ -140,14 +155,56 @@ def get_overview(session: Session, *, coach_id: int, timezone: str, now: datetim
         .order_by(FollowUp.due_on, Client.name)
     )
     progress = session.execute(progress_query(coach_id=coach_id, now=now))
+    upcoming = [UpcomingSession(*row) for row in sessions]
     return Overview(
         today=today,
         timezone=timezone,
-        sessions=[UpcomingSession(*row) for row in sessions],
+        sessions=upcoming,
         follow_ups=[DueFollowUp(*row) for row in follow_ups],
         progress=[TrajectoryProgress(*row) for row in progress],
         to_log=[s for s in (UpcomingSession(*row) for row in passed) if s.ends_at <= now],
+        forms_not_back=_forms_not_back(session, upcoming, now=now, timezone=timezone),
     )
+
+
+def _forms_not_back(
+    session: Session, upcoming: list[UpcomingSession], *, now: datetime, timezone: str
+) -> list[FormNotBack]:
+    """The closings of the next two days (one per trajectory) with no client evaluation yet."""
+    last_day = local_date(now, timezone) + timedelta(days=FORM_WARNING_DAYS)
+    soon: dict[int, UpcomingSession] = {}
+    for item in upcoming:
+        if (
+            item.is_closing
+            and now <= item.scheduled_at
+            and local_date(item.scheduled_at, timezone) <= last_day
+        ):
+            soon.setdefault(item.trajectory_id, item)
+    if not soon:
+        return []
+    answered = set(
+        session.scalars(
+            select(Evaluation.trajectory_id).where(
+                Evaluation.trajectory_id.in_(soon), Evaluation.source == Source.CLIENT
+            )
+        )
+    )
+    links_out = set(
+        session.scalars(
+            select(FormLink.trajectory_id).where(
+                FormLink.trajectory_id.in_(soon),
+                FormLink.kind == FormKind.EVALUATION,
+                FormLink.revoked_at.is_(None),
+                FormLink.submitted_at.is_(None),
+                FormLink.expires_at > now,
+            )
+        )
+    )
+    return [
+        FormNotBack(closing, link_out=trajectory_id in links_out)
+        for trajectory_id, closing in soon.items()
+        if trajectory_id not in answered
+    ]
 
 
 def _when(moment: datetime, overview: Overview, language: str) -> str:

@@ -40,7 +40,7 @@ class ReadinessFacts:
     shortest_closing_minutes: int | None  # of the planned closing sessions
     single_closing_planned: bool  # one 90-minute closing rather than two sessions
     client_evaluation: bool  # the client's evaluation form came in
-    evaluation_form_sent: bool  # a link to it was made and not revoked
+    evaluation_form_sent: bool  # a link to it is out: not revoked, not expired
     retention_plan: bool  # a borgingsplan with at least the main change
     feedback_asked: bool
     door_kept_open: bool  # at least one concrete option offered

@@ -52,6 +52,28 @@ def to_log(overview: Overview, language: str) -> None:
             _to_log_row(item, overview, language)
 
 
+def forms_not_back(overview: Overview, language: str) -> None:
+    """The closings of the next two days whose client has not sent the evaluation back."""
+    if not overview.forms_not_back:
+        return
+    with st.container(border=True):
+        st.subheader(ui.t("overview.forms_title"))
+        st.caption(ui.t("overview.forms_help"))
+        for item in overview.forms_not_back:
+            closing = item.closing
+            when = format_when(
+                closing.scheduled_at, overview.timezone, language, today=overview.today
+            )
+            state = ui.t("overview.forms_link_out" if item.link_out else "overview.forms_no_link")
+            text, action = st.columns([7, 2], vertical_alignment="center")
+            kind = ui.t(f"session_kind.{closing.kind.value}")
+            text.markdown(f"**{ui.plain(closing.client_name)}** · {kind} · {when} · {state}")
+            if action.button(
+                ui.t("overview.forms_action"), key=f"forms_{closing.session_id}", width="stretch"
+            ):
+                open_client(closing.client_id, section="forms")
+
+
 def _to_log_row(item: UpcomingSession, overview: Overview, language: str) -> None:
     when = format_when(item.scheduled_at, overview.timezone, language, today=overview.today)
     text, log, missed = st.columns([5, 2, 2], vertical_alignment="center")

@@ -24,6 +24,7 @@ metrics[3].metric(ui.t("overview.metric_nearing_end"), len(overview.nearing_end)
 
 # One section under the other, full width: readable from a distance, nothing cut off.
 overview_ui.to_log(overview, coach.language)
+overview_ui.forms_not_back(overview, coach.language)
 with st.container(border=True):
     st.subheader(ui.t("overview.sessions_title"))
     overview_ui.sessions(overview, tables["sessions"])

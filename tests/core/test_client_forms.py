@@ -262,7 +262,9 @@ def test_two_simultaneous_submits_store_one(engine: Engine) -> None:
             session.execute(delete(Coach).where(Coach.id == coach_id))
 
 
-def test_sending_the_evaluation_form_clears_its_readiness_flag(db: Session) -> None:
+def test_the_evaluation_flag_clears_only_while_a_link_is_out_or_an_answer_is_in(
+    db: Session,
+) -> None:
     coach = make_practice(db, coaches=1, clients_each=20)[0]
     today = NOW.date()
     flagged = [
@@ -271,17 +273,26 @@ def test_sending_the_evaluation_form_clears_its_readiness_flag(db: Session) -> N
         if Flag.NO_EVALUATION_FORM in r.flags
     ]
     assert flagged and flagged[0].trajectory_id is not None
-    create_form_link(
+    client_id, trajectory_id = flagged[0].client_id, flagged[0].trajectory_id
+
+    def flagged_at(when: datetime) -> bool:
+        [row] = list_clients(
+            db, coach_id=coach.id, now=when, today=when.date(), client_id=client_id
+        )
+        return Flag.NO_EVALUATION_FORM in row.flags
+
+    link = create_form_link(
         db,
         coach_id=coach.id,
-        trajectory_id=flagged[0].trajectory_id,
+        trajectory_id=trajectory_id,
         kind=FormKind.EVALUATION,
+        valid_days=3,
         now=NOW,
     )
-    [row] = list_clients(
-        db, coach_id=coach.id, now=NOW, today=today, client_id=flagged[0].client_id
-    )
-    assert Flag.NO_EVALUATION_FORM not in row.flags
+    assert not flagged_at(NOW)  # a link is out
+    assert flagged_at(NOW + timedelta(days=4))  # it expired unanswered: the warning is back
+    assert submit_form(db, token=link.token, answers=ANSWERS, now=NOW + timedelta(days=1))
+    assert not flagged_at(NOW + timedelta(days=4))  # the answer came back: for good
 
 
 def test_visits_to_a_dead_link_are_kept_up_to_a_limit(db: Session) -> None:

@@ -4,12 +4,21 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from core.client_forms import EvaluationAnswers, create_form_link, submit_form
 from core.overview import get_overview, greeting_key, overview_tables
-from db.models import FollowUpKind, SessionKind
+from db.models import FollowUpKind, FormKind, SessionKind
 from tests.conftest import NOW, TODAY
 from tests.factories import add_follow_up, make_coach, make_practice, make_trajectory, plan_session
 
 AMSTERDAM = "Europe/Amsterdam"
+ANSWERS = EvaluationAnswers(
+    goal_at_start="Rust in mijn week",
+    goal_score=8,
+    main_changes="Ik plan mijn week zelf",
+    recommend_score=9,
+    testimonial="",
+    testimonial_consent=False,
+)
 
 
 def test_today_follows_the_coachs_clock_not_utc(db: Session) -> None:
@@ -89,6 +98,31 @@ def test_the_demo_practice_gives_the_coach_a_full_day(db: Session) -> None:
     assert overview.nearing_end and overview.intermediate_due
     tables = overview_tables(overview, "nl")
     assert tables["sessions"][0]["Wanneer"].startswith("vandaag, ")
+
+
+def test_a_closing_within_two_days_without_the_form_back_is_named(db: Session) -> None:
+    coach = make_coach(db)
+    no_link = make_trajectory(db, coach, name="Geen link", held=7)
+    plan_session(db, no_link, NOW + timedelta(days=1), SessionKind.CLOSING_90)
+    link_out = make_trajectory(db, coach, name="Link uit", held=7)
+    plan_session(db, link_out, NOW + timedelta(hours=30), SessionKind.CLOSING_MINUS_1)
+    plan_session(db, link_out, NOW + timedelta(days=2), SessionKind.CLOSING_0)  # one row each
+    create_form_link(
+        db, coach_id=coach.id, trajectory_id=link_out.id, kind=FormKind.EVALUATION, now=NOW
+    )
+    answered = make_trajectory(db, coach, name="Beantwoord", held=7)
+    plan_session(db, answered, NOW + timedelta(days=1), SessionKind.CLOSING_90)
+    token = create_form_link(
+        db, coach_id=coach.id, trajectory_id=answered.id, kind=FormKind.EVALUATION, now=NOW
+    ).token
+    assert submit_form(db, token=token, answers=ANSWERS, now=NOW)
+    later = make_trajectory(db, coach, name="Later", held=7)
+    plan_session(db, later, NOW + timedelta(days=4), SessionKind.CLOSING_90)  # not yet
+    overview = get_overview(db, coach_id=coach.id, timezone=AMSTERDAM, now=NOW)
+    assert [(f.closing.client_name, f.link_out) for f in overview.forms_not_back] == [
+        ("Geen link", False),
+        ("Link uit", True),
+    ]
 
 
 def test_the_greeting_follows_the_local_hour() -> None:

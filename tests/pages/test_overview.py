@@ -1,0 +1,68 @@
+"""Vandaag in AppTest: today's closing starts from here, a missing evaluation form is named."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from streamlit.testing.v1 import AppTest
+
+from core.clients import list_clients
+from core.config import load_settings
+from core.database import prepare_database
+from core.sessions import plan_session
+from core.timefmt import utc_now
+from db.demo import DEMO_USERNAME
+from db.models import Coach, SessionKind, TrajectoryStatus
+from tests.conftest import TODAY
+
+PAGE = "pages/overview.py"
+
+
+def _plan_closing_soon(*, client_name: str) -> int:
+    """A 90-minute closing an hour from now for a demo client; returns its trajectory id."""
+    factory = prepare_database(load_settings(), today=TODAY)
+    now = utc_now()
+    with factory.begin() as session:
+        coach = session.query(Coach).filter_by(username=DEMO_USERNAME).one()
+        row = next(
+            r
+            for r in list_clients(session, coach_id=coach.id, now=now, today=now.date())
+            if r.name == client_name
+        )
+        assert row.trajectory_id is not None and row.status is TrajectoryStatus.ACTIVE
+        plan_session(
+            session,
+            coach_id=coach.id,
+            trajectory_id=row.trajectory_id,
+            at=now + timedelta(minutes=70),
+            kind=SessionKind.CLOSING_90,
+            duration_minutes=90,
+            now=now,
+        )
+        return row.trajectory_id
+
+
+def test_todays_closing_starts_from_vandaag_with_the_client_and_format_chosen(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    trajectory_id = _plan_closing_soon(client_name="Charlotte Kramer")
+    app = open_page(PAGE)
+    start = next(b for b in app.button if b.label == "Start de afronding met Charlotte Kramer")
+    start.click().run()
+    assert not app.exception
+    chosen = app.selectbox(key="closing_choice").value
+    assert chosen.trajectory_id == trajectory_id
+    assert app.radio[0].value == "single_90"  # the planned closing's own form
+
+
+def test_a_closing_soon_without_the_form_back_leads_to_the_forms(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    _plan_closing_soon(client_name="Charlotte Kramer")
+    app = open_page(PAGE)
+    assert any(h.value == "Evaluatieformulier nog niet terug" for h in app.subheader)
+    row = next(m.value for m in app.markdown if m.value.startswith("**Charlotte Kramer**"))
+    assert row.endswith("nog geen geldige link verstuurd")
+    next(b for b in app.button if b.label == "Naar formulieren").click().run()
+    assert not app.exception
+    assert app.session_state["client_section"] == "forms"  # the client's Formulieren part
+    assert any(h.value == "Charlotte Kramer" for h in app.title)
