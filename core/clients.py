@@ -1,13 +1,14 @@
 """Cliënten: the client list with readiness, adding and editing clients and trajectories."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from core.aftercare import CONTACT_KINDS, FOLLOW_UP_DAYS, schedule_follow_ups
 from core.errors import NotFound, ValidationError, save_unique
 from core.i18n import translate
 from core.readiness import Flag, ReadinessFacts, readiness_flags
@@ -556,10 +557,14 @@ def update_trajectory(
     planned_sessions: int,
     intensive: bool,
     status: TrajectoryStatus,
+    today: date,
     cancel_remaining: bool = True,
+    plan_contacts: bool = False,
 ) -> None:
-    """Save a trajectory's goal, dates, size and status; a trajectory that ends cancels the
-    sessions still planned in it, unless the coach keeps them (`cancel_remaining`)."""
+    """Save a trajectory's goal, dates, size and status. A trajectory that ends here, outside
+    the live closing, gets an end date, cancels its planned sessions (unless the coach keeps
+    them), counts as closed without the full protocol, and gets no follow-ups unless the coach
+    asks for the week-1 mail and month-3 check-in (`plan_contacts`)."""
     trajectory = own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
     problems = {
         "goal": text_problem(goal, required=True),
@@ -569,16 +574,25 @@ def update_trajectory(
     errors = {field: key for field, key in problems.items() if key}
     if errors:
         raise ValidationError(errors)
+    ending = status in ENDED and trajectory.status not in ENDED
     trajectory.goal = goal.strip()
     trajectory.started_on = started_on
-    trajectory.ended_on = ended_on
+    trajectory.ended_on = ended_on or (max(today, started_on) if ending else None)
     trajectory.planned_sessions = planned_sessions
     trajectory.intensive = intensive
-    ending = status in ENDED and trajectory.status not in ENDED
     trajectory.status = status
     session.flush()
-    if ending and cancel_remaining:
+    if not ending:
+        return
+    if cancel_remaining:
         cancel_remaining_sessions(session, trajectory_id=trajectory.id)
+    if status is TrajectoryStatus.CLOSED:
+        trajectory.full_protocol = False  # evaluation, borging and goodbye were not recorded
+        if plan_contacts:
+            ended = trajectory.ended_on or today
+            due = {k: max(today, ended + timedelta(FOLLOW_UP_DAYS[k])) for k in CONTACT_KINDS}
+            schedule_follow_ups(session, trajectory_id=trajectory.id, due=due)
+    session.flush()
 
 
 def cancel_remaining_sessions(session: Session, *, trajectory_id: int) -> int:

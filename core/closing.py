@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from core.aftercare import FOLLOW_UP_DAYS, schedule_follow_ups
 from core.clients import cancel_remaining_sessions, own_session, own_trajectory
 from core.errors import ValidationError
 from core.progress import LONG_TRAJECTORY_SESSIONS
@@ -44,12 +45,6 @@ SESSION_KIND = {
     Agenda.SESSION_0: SessionKind.CLOSING_0,
 }
 PLANNED_AGENDA = {kind: agenda for agenda, kind in SESSION_KIND.items()}
-# After the closing: a personal mail in week 1, a check-in at month 3, the result at month 6.
-FOLLOW_UP_DAYS = {
-    FollowUpKind.WEEK1_MAIL: 7,
-    FollowUpKind.MONTH3_CHECKIN: 91,
-    FollowUpKind.MONTH6_RESULT: 182,
-}
 CLOSING_FOLLOW_UPS = (*FOLLOW_UP_DAYS, FollowUpKind.SELF_CHECK)
 SELF_CHECK_DAYS = 91  # "over drie maanden kijk ik terug", when the plan names no date
 EVALUATION_FIELDS = ("main_changes", "key_insight", "most_valuable", "could_be_better")
@@ -740,11 +735,5 @@ def end_closing(
     scheduled[FollowUpKind.SELF_CHECK] = view.plan.self_check_on or today + timedelta(
         days=SELF_CHECK_DAYS
     )
-    existing = set(
-        session.scalars(select(FollowUp.kind).where(FollowUp.trajectory_id == trajectory.id))
-    )
-    for kind, due in scheduled.items():
-        if kind not in existing:
-            session.add(FollowUp(trajectory_id=trajectory.id, kind=kind, due_on=due))
-    session.flush()
+    schedule_follow_ups(session, trajectory_id=trajectory.id, due=scheduled)
     return read_closing_summary(session, coach_id=coach_id, session_id=session_id, now=now)

@@ -22,14 +22,12 @@ from core.client_forms import (
     revoke_form_link,
 )
 from core.clients import (
-    TRAJECTORY_STATUSES,
     ClientChoice,
     TrajectoryInput,
     add_client,
     client_email,
     start_trajectory,
     update_client,
-    update_trajectory,
 )
 from core.database import transaction
 from core.errors import ValidationError
@@ -42,6 +40,7 @@ from core.question_bank import QuestionGroup, list_questions
 from core.sessions import SESSION_KINDS, USUAL_MINUTES, SessionLog, log_session, plan_session
 from core.timefmt import format_date, utc_now, zone
 from core.timeline import ClientDetail, TrajectorySummary
+from pages import _trajectory_ui as trajectory_ui
 from pages import _ui as ui
 
 
@@ -321,43 +320,7 @@ def details_forms(detail: ClientDetail, trajectory: TrajectorySummary) -> None:
                 errors,
                 "clients.saved",
             )
-    trajectory_errors = ui.FieldErrors()
-    with st.form(f"trajectory_form_{trajectory.trajectory_id}"):
-        st.subheader(ui.t("client.details_trajectory"))
-        goal = st.text_area(ui.t("clients.goal"), trajectory.goal)
-        trajectory_errors.slot("goal")
-        left, right = st.columns(2)
-        started = left.date_input(
-            ui.t("clients.started_on"), trajectory.started_on, format="DD-MM-YYYY"
-        )
-        ended = right.date_input(ui.t("clients.ended_on"), trajectory.ended_on, format="DD-MM-YYYY")
-        trajectory_errors.slot("ended_on")
-        planned = st.number_input(
-            ui.t("clients.planned_sessions"), 1, 60, trajectory.planned_sessions
-        )
-        intensive = st.checkbox(ui.t("clients.intensive"), trajectory.intensive)
-        status = st.selectbox(
-            ui.t("client.status"),
-            TRAJECTORY_STATUSES,
-            index=TRAJECTORY_STATUSES.index(trajectory.status),
-            format_func=lambda s: ui.t(f"trajectory_status.{s}"),
-        )
-        if st.form_submit_button(ui.t("clients.save"), type="primary"):
-            ui.save(
-                lambda session: update_trajectory(
-                    session,
-                    coach_id=ui.coach_id(),
-                    trajectory_id=trajectory.trajectory_id,
-                    goal=goal,
-                    started_on=started,
-                    ended_on=ended,
-                    planned_sessions=int(planned),
-                    intensive=intensive,
-                    status=status,
-                ),
-                trajectory_errors,
-                "clients.saved",
-            )
+    trajectory_ui.trajectory_form(trajectory)
 
 
 def new_trajectory_form(client_id: int, choices: list[ClientChoice]) -> None:

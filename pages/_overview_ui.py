@@ -76,7 +76,7 @@ def forms_not_back(overview: Overview, language: str) -> None:
 
 def _to_log_row(item: UpcomingSession, overview: Overview, language: str) -> None:
     when = format_when(item.scheduled_at, overview.timezone, language, today=overview.today)
-    text, log, missed = st.columns([5, 2, 2], vertical_alignment="center")
+    text, log, missed = st.columns([4, 2, 3], vertical_alignment="center")
     kind = ui.t(f"session_kind.{item.kind.value}")
     text.markdown(f"**{ui.plain(item.client_name)}** · {kind} · {when}")
     if log.button(ui.t("overview.to_log_action"), key=f"log_{item.session_id}", width="stretch"):

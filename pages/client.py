@@ -79,11 +79,11 @@ LABELS = {
     "gas": ui.t("gas.tab"),
 }
 agenda.follow_link(SECTIONS, coach.timezone)
+st.session_state.setdefault("client_section", "timeline")  # a link may have chosen another
 section = (
     st.segmented_control(
         " ",
         SECTIONS,
-        default="timeline",
         format_func=LABELS.get,
         required=True,
         key="client_section",

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.agenda import cancel_session, list_planned_sessions, mark_not_held, reschedule_session
@@ -10,7 +11,14 @@ from core.clients import update_trajectory
 from core.errors import NotFound, ValidationError
 from core.sessions import plan_session
 from core.timeline import get_timeline, timeline_rows
-from db.models import CoachingSession, SessionKind, SessionStatus, TrajectoryStatus
+from db.models import (
+    CoachingSession,
+    FollowUp,
+    FollowUpKind,
+    SessionKind,
+    SessionStatus,
+    TrajectoryStatus,
+)
 from tests.conftest import NOW
 from tests.factories import make_coach, make_trajectory
 
@@ -117,6 +125,7 @@ def test_ending_a_trajectory_cancels_what_is_still_planned(db: Session) -> None:
             planned_sessions=8,
             intensive=False,
             status=TrajectoryStatus.CLOSED,
+            today=NOW.date(),
             cancel_remaining=cancel_remaining,
         )
 
@@ -124,6 +133,42 @@ def test_ending_a_trajectory_cancels_what_is_still_planned(db: Session) -> None:
     close(kept.id, cancel_remaining=False)
     assert list_planned_sessions(db, coach_id=coach.id, trajectory_id=trajectory.id) == []
     assert len(list_planned_sessions(db, coach_id=coach.id, trajectory_id=kept.id)) == 1
+
+
+def test_closing_outside_the_live_closing_counts_without_protocol_and_plans_on_request(
+    db: Session,
+) -> None:
+    coach = make_coach(db)
+    today = NOW.date()
+    quiet, contacts = make_trajectory(db, coach, held=8), make_trajectory(db, coach, held=8)
+
+    def close(trajectory_id: int, *, plan_contacts: bool) -> None:
+        update_trajectory(
+            db,
+            coach_id=coach.id,
+            trajectory_id=trajectory_id,
+            goal="Rust",
+            started_on=today - timedelta(days=100),
+            ended_on=None,  # the coach left it empty: the end is today
+            planned_sessions=8,
+            intensive=False,
+            status=TrajectoryStatus.CLOSED,
+            today=today,
+            plan_contacts=plan_contacts,
+        )
+
+    close(quiet.id, plan_contacts=False)
+    close(contacts.id, plan_contacts=True)
+    for trajectory in (quiet, contacts):
+        db.refresh(trajectory)
+        assert (trajectory.ended_on, trajectory.full_protocol) == (today, False)
+    follow_ups = db.execute(
+        select(FollowUp.trajectory_id, FollowUp.kind, FollowUp.due_on).order_by(FollowUp.due_on)
+    ).all()
+    assert [tuple(row) for row in follow_ups] == [
+        (contacts.id, FollowUpKind.WEEK1_MAIL, today + timedelta(days=7)),
+        (contacts.id, FollowUpKind.MONTH3_CHECKIN, today + timedelta(days=91)),
+    ]
 
 
 def test_another_coachs_session_cannot_be_changed(db: Session) -> None:

@@ -191,6 +191,7 @@ def test_an_end_date_before_the_start_is_refused(db: Session) -> None:
             planned_sessions=8,
             intensive=False,
             status=TrajectoryStatus.CLOSED,
+            today=TODAY,
         )
     assert refused.value.errors == {"ended_on": "validation.end_before_start"}
 

@@ -258,3 +258,51 @@ def test_every_readiness_flag_carries_its_action(open_page: Callable[[str], AppT
     app.run()
     assert app.selectbox(key="plan_kind").value == "closing_minus_1"
     assert app.number_input(key="plan_duration").value == 60
+
+
+def test_closing_a_trajectory_on_its_page_says_what_it_means_and_asks_first(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    from core.agenda import list_planned_sessions
+    from core.follow_ups import list_queue
+    from core.timeline import get_client_detail
+
+    app = _add(open_page(LIST), new_name="Sanne Stop")
+    client_id = _client_id(app, "Sanne Stop")
+    app.query_params["id"] = str(client_id)
+    app.switch_page(CLIENT).run()
+    app.segmented_control(key="client_section").set_value("plan").run()
+    app.time_input(key="plan_time").set_value(time(3, 45)).run()
+    next(b for b in app.button if b.label == "Inplannen").click().run()
+    app.segmented_control(key="client_section").set_value("details").run()
+    status = next(s for s in app.selectbox if s.label == "Status")
+    status.set_value("closed")
+    save = [b for b in app.button if b.label == "Opslaan"][-1]  # the trajectory's form
+    save.click().run()
+    assert not app.exception
+    shown = " ".join(w.value for w in app.warning)
+    assert "geen follow-ups gepland" in shown and "zonder volledig protocol" in shown
+    coach_id = app.session_state["app_coach"].id
+    factory = prepare_database(load_settings(), today=TODAY)
+
+    def trajectory_status() -> str:
+        with factory() as session:
+            detail = get_client_detail(session, coach_id=coach_id, client_id=client_id)
+        return detail.trajectories[0].status
+
+    assert trajectory_status() == "active"  # nothing saved before the coach confirms
+    boxes = {c.label: c for c in app.checkbox}
+    assert boxes["Annuleer de nog geplande sessie van dit traject"].value is True
+    boxes["Plan toch de persoonlijke mail na een week en de check-in na drie maanden"].check().run()
+    next(b for b in app.button if b.label == "Ja, sla op").click().run()
+    assert not app.exception
+    assert trajectory_status() == "closed"
+    with factory() as session:
+        queue = [q.kind for q in list_queue(session, coach_id=coach_id) if q.client_id == client_id]
+        trajectory_id = (
+            get_client_detail(session, coach_id=coach_id, client_id=client_id)
+            .trajectories[0]
+            .trajectory_id
+        )
+        left = list_planned_sessions(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    assert sorted(queue) == ["month3_checkin", "week1_mail"] and left == []

@@ -1,0 +1,103 @@
+"""A trajectory's own details, and what ending it here (outside the live closing) means."""
+
+from typing import Any
+
+import streamlit as st
+
+from core.agenda import list_planned_sessions
+from core.clients import ENDED, TRAJECTORY_STATUSES, update_trajectory
+from core.timefmt import local_date, utc_now
+from core.timeline import TrajectorySummary
+from pages import _ui as ui
+
+
+def trajectory_form(trajectory: TrajectorySummary) -> None:
+    """Goal, dates, size and status; a status that ends the trajectory asks first."""
+    errors = ui.FieldErrors()
+    with st.form(f"trajectory_form_{trajectory.trajectory_id}"):
+        st.subheader(ui.t("client.details_trajectory"))
+        goal = st.text_area(ui.t("clients.goal"), trajectory.goal)
+        errors.slot("goal")
+        left, right = st.columns(2)
+        started = left.date_input(
+            ui.t("clients.started_on"), trajectory.started_on, format="DD-MM-YYYY"
+        )
+        ended = right.date_input(ui.t("clients.ended_on"), trajectory.ended_on, format="DD-MM-YYYY")
+        errors.slot("ended_on")
+        planned = st.number_input(
+            ui.t("clients.planned_sessions"), 1, 60, trajectory.planned_sessions
+        )
+        intensive = st.checkbox(ui.t("clients.intensive"), trajectory.intensive)
+        status = st.selectbox(
+            ui.t("client.status"),
+            TRAJECTORY_STATUSES,
+            index=TRAJECTORY_STATUSES.index(trajectory.status),
+            format_func=lambda s: ui.t(f"trajectory_status.{s}"),
+        )
+        submitted = st.form_submit_button(ui.t("clients.save"), type="primary")
+    pending_key = f"trajectory_ending_{trajectory.trajectory_id}"
+    if submitted:
+        values = {
+            "goal": goal,
+            "started_on": started,
+            "ended_on": ended,
+            "planned_sessions": int(planned),
+            "intensive": intensive,
+            "status": status,
+        }
+        if status in ENDED and trajectory.status not in ENDED:
+            st.session_state[pending_key] = values  # asked below before anything is saved
+        else:
+            st.session_state.pop(pending_key, None)
+            _save(trajectory.trajectory_id, values, errors)
+    if pending := st.session_state.get(pending_key):
+        _confirm_ending(trajectory.trajectory_id, pending, pending_key, errors)
+
+
+def _confirm_ending(
+    trajectory_id: int, values: dict[str, Any], pending_key: str, errors: ui.FieldErrors
+) -> None:
+    """Afsluiten buiten de afrondingssessie: say what it means, ask about what is planned."""
+    closed = values["status"] == "closed"
+    with ui.db_session() as session:
+        planned = list_planned_sessions(
+            session, coach_id=ui.coach_id(), trajectory_id=trajectory_id
+        )
+    with st.container(border=True):
+        st.subheader(ui.t("ending.title_closed" if closed else "ending.title_stopped"))
+        if closed:
+            st.warning(ui.t("ending.without_protocol"), icon=":material/warning:")
+            st.page_link(
+                "pages/closing_session.py",
+                label=ui.t("ending.use_live_closing"),
+                icon=":material/east:",
+                query_params={"traject": str(trajectory_id)},
+            )
+        which = "ending.cancel_remaining_one" if len(planned) == 1 else "ending.cancel_remaining"
+        cancel = bool(planned) and st.checkbox(ui.t(which, count=len(planned)), value=True)
+        contacts = closed and st.checkbox(ui.t("ending.plan_contacts"), value=False)
+        confirm, back = st.columns(2)
+        if back.button(ui.t("ending.back"), width="stretch"):
+            st.session_state.pop(pending_key, None)
+            st.rerun()
+        if confirm.button(ui.t("ending.confirm"), type="primary", width="stretch"):
+            st.session_state.pop(pending_key, None)
+            _save(trajectory_id, values, errors, cancel_remaining=cancel, plan_contacts=contacts)
+
+
+def _save(
+    trajectory_id: int, values: dict[str, Any], errors: ui.FieldErrors, **ending: bool
+) -> None:
+    coach = ui.coach()
+    ui.save(
+        lambda session: update_trajectory(
+            session,
+            coach_id=coach.id,
+            trajectory_id=trajectory_id,
+            today=local_date(utc_now(), coach.timezone),
+            **values,
+            **ending,
+        ),
+        errors,
+        "clients.saved",
+    )
