@@ -24,6 +24,15 @@ from db.models import (
     TrajectoryStatus,
 )
 
+# The evaluation's questions in the order the client answers them (the testimonial apart).
+ANSWER_FIELDS = (
+    "goal_at_start",
+    "goal_score_note",
+    *EVALUATION_FIELDS,
+    "recommend_score",
+    "recommend_reason",
+)
+
 
 @dataclass(frozen=True)
 class TrajectorySummary:
@@ -97,10 +106,25 @@ class TimelineEvent:
     details: tuple[str, ...] = ()
     date_only: bool = False
     labels: dict[str, str] = field(default_factory=dict)
+    answers: tuple[tuple[str, str], ...] = ()  # (catalog key of the question, the answer)
 
 
 def _on(day: date, timezone: str) -> datetime:
     return local_midnight(day, timezone)
+
+
+def _answers(evaluation: Evaluation | EvaluationDraft) -> tuple[tuple[str, str], ...]:
+    """Each answered question of an evaluation with its answer; the testimonial says whether
+    the client allowed it to be used."""
+    answers = [
+        (f"timeline.answer_{name}", str(value))
+        for name in ANSWER_FIELDS
+        if (value := getattr(evaluation, name, None)) not in (None, "")
+    ]
+    if testimonial := getattr(evaluation, "testimonial", None):
+        consent = "consent" if getattr(evaluation, "testimonial_consent", False) else "private"
+        answers.append((f"timeline.answer_testimonial_{consent}", testimonial))
+    return tuple(answers)
 
 
 def get_timeline(
@@ -157,13 +181,12 @@ def get_timeline(
         shown: Evaluation | EvaluationDraft = (
             merged if evaluation.source is Source.COACH else evaluation
         )
-        answers = tuple(getattr(shown, name) for name in EVALUATION_FIELDS)
         events.append(
             TimelineEvent(
                 evaluation.submitted_at,
                 f"timeline.evaluation_{evaluation.source.value}",
                 {"score": shown.goal_score or "–"},
-                tuple(a for a in answers if a),
+                answers=_answers(shown),
             )
         )
     plan = session.scalar(select(RetentionPlan).where(RetentionPlan.trajectory_id == tid))
@@ -251,7 +274,12 @@ def timeline_rows(
                 if event.date_only
                 else format_moment(event.at, timezone, language, year=True),
                 what: translate(event.what, language, **event.values, **labels),
-                details: " · ".join(event.details),
+                details: "\n".join(
+                    [
+                        *event.details,
+                        *(f"{translate(key, language)}: {text}" for key, text in event.answers),
+                    ]
+                ),
             }
         )
     return rows

@@ -1,5 +1,6 @@
 """Client form links: unguessable, expiring, revocable, single use — also under a race."""
 
+import dataclasses
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,7 @@ from core.clients import list_clients
 from core.closing import ClosingPart, read_plan, save_closing_field
 from core.errors import NotFound, ValidationError
 from core.readiness import Flag
+from core.timeline import get_timeline, timeline_rows
 from db.engine import make_session_factory
 from db.models import (
     Client,
@@ -40,6 +42,7 @@ from db.models import (
 from tests.factories import make_coach, make_practice, make_trajectory
 
 NOW = datetime(2026, 11, 26, 9, tzinfo=UTC)
+TZ = "Europe/Amsterdam"
 ANSWERS = EvaluationAnswers(
     goal_at_start="Rust in mijn week",
     goal_score=8,
@@ -303,3 +306,33 @@ def test_visits_to_a_dead_link_are_kept_up_to_a_limit(db: Session) -> None:
         save_form_draft(db, token=link.token, name="main_changes", value="x", now=NOW)
     shown = list_form_links(db, coach_id=coach.id, trajectory_id=trajectory.id, now=NOW)[0]
     assert shown.attempts == MAX_ATTEMPTS_KEPT
+
+
+def test_the_timeline_shows_each_answer_under_its_question(db: Session) -> None:
+    coach, trajectory, link = _link(db)
+    assert submit_form(db, token=link.token, answers=ANSWERS, now=NOW)
+    private = make_trajectory(db, coach, name="Zonder toestemming", held=7)
+    token = create_form_link(
+        db, coach_id=coach.id, trajectory_id=private.id, kind=FormKind.EVALUATION, now=NOW
+    ).token
+    answers = dataclasses.replace(ANSWERS, testimonial="Alleen voor jou", testimonial_consent=False)
+    assert submit_form(db, token=token, answers=answers, now=NOW)
+
+    def details(trajectory_id: int) -> list[str]:
+        events = get_timeline(db, coach_id=coach.id, trajectory_id=trajectory_id, timezone=TZ)
+        [row] = [
+            r
+            for r in timeline_rows(events, language="nl", timezone=TZ)
+            if str(r["Wat"]).startswith("Evaluatieformulier")
+        ]
+        return str(row["Details"]).splitlines()
+
+    assert details(trajectory.id) == [
+        "Doel bij de start: Rust in mijn week",
+        "Belangrijkste veranderingen: Ik plan mijn week zelf",
+        "Zou je aanbevelen (0–10): 9",
+        "Testimonial, mag gebruikt worden: Aanrader!",
+    ]
+    assert details(private.id)[-1] == (
+        "Testimonial, alleen voor jou (geen toestemming om te gebruiken): Alleen voor jou"
+    )
