@@ -253,26 +253,31 @@ FORM_ANSWERS: dict[FormKind, type[EvaluationAnswers] | type[HomeworkAnswers]] = 
 }
 
 
+# The answers a form cannot be sent without; the client's form marks them before sending.
+REQUIRED_ANSWERS: dict[FormKind, frozenset[str]] = {
+    FormKind.EVALUATION: frozenset(
+        {"goal_at_start", "goal_score", "main_changes", "recommend_score"}
+    ),
+    FormKind.RETENTION_HOMEWORK: frozenset(f.name for f in fields(HomeworkAnswers)),
+}
+SCORE_SCALES = {"goal_score": (1, 10), "recommend_score": (0, 10)}
+
+
 def _problems(answers: EvaluationAnswers | HomeworkAnswers) -> dict[str, str]:
-    checks: dict[str, str | None]
-    if isinstance(answers, HomeworkAnswers):
-        checks = {name: text_problem(value, required=True) for name, value in vars(answers).items()}
-    else:
-        checks = {
-            "goal_at_start": text_problem(answers.goal_at_start, required=True),
-            "goal_score": "validation.required"
-            if answers.goal_score is None
-            else score_problem(answers.goal_score),
-            "main_changes": text_problem(answers.main_changes, required=True),
-            "key_insight": text_problem(answers.key_insight),
-            "most_valuable": text_problem(answers.most_valuable),
-            "could_be_better": text_problem(answers.could_be_better),
-            "recommend_score": "validation.required"
-            if answers.recommend_score is None
-            else score_problem(answers.recommend_score, low=0, high=10),
-            "recommend_reason": text_problem(answers.recommend_reason),
-            "testimonial": text_problem(answers.testimonial),
-        }
+    kind = (
+        FormKind.RETENTION_HOMEWORK if isinstance(answers, HomeworkAnswers) else FormKind.EVALUATION
+    )
+    required = REQUIRED_ANSWERS[kind]
+    checks: dict[str, str | None] = {}
+    for name, value in vars(answers).items():
+        if isinstance(value, str):
+            checks[name] = text_problem(value, required=name in required)
+        elif name in SCORE_SCALES:
+            low, high = SCORE_SCALES[name]
+            missing = value is None and name in required
+            checks[name] = (
+                "validation.required" if missing else score_problem(value, low=low, high=high)
+            )
     return {field: key for field, key in checks.items() if key}
 
 

@@ -6,6 +6,7 @@ answer is kept in the database while it is typed, so a reload or a lost connecti
 phone loses nothing; sending stores the answers for good.
 """
 
+import re
 from dataclasses import fields
 from typing import NoReturn
 
@@ -13,6 +14,7 @@ import streamlit as st
 
 from core.client_forms import (
     FORM_ANSWERS,
+    REQUIRED_ANSWERS,
     FormKind,
     OpenForm,
     open_form,
@@ -27,6 +29,7 @@ from core.timefmt import utc_now
 from pages import _ui as ui
 from pages._live_text import live_text, mark_sent, sent_from_here
 
+ASIDE = re.compile(r"\s*\(.*?\)")  # a question's scale or "optional": not in the summary
 token = str(st.query_params.get("t", ""))[:200]
 done = st.session_state.get("form_done") == token_hash(token)
 
@@ -90,14 +93,22 @@ def keep(name: str, value: str | int | bool | None) -> None:
         st.session_state["form_unsaved"] = True  # sending later still sends every answer
 
 
+def label(name: str, *, markdown: bool = True) -> str:
+    """A question as the form shows it, with a * when it must be answered."""
+    mark = (" \\*" if markdown else " *") if name in REQUIRED_ANSWERS[form.kind] else ""
+    return text(name, markdown=markdown) + mark
+
+
 def answer(name: str, default: str | int | bool | None = None) -> str | int | bool | None:
     """One question of the form, filled with what the client typed before; returns its value."""
     stored = form.draft.get(name, default)
     key = f"form_{name}"
+    # The anchor the summary of empty answers links to (it takes no room of its own).
+    st.html(f'<span class="af-anchor" id="vraag-{name}"></span>')
     if name in ("goal_score", "recommend_score"):
         low = 0 if name == "recommend_score" else 1
         value = st.number_input(
-            text(name),
+            label(name),
             low,
             10,
             stored if isinstance(stored, int) else None,
@@ -106,7 +117,7 @@ def answer(name: str, default: str | int | bool | None = None) -> str | int | bo
         )
     elif name == "testimonial_consent":
         value = st.checkbox(
-            text(name),
+            label(name),
             value=bool(stored),
             key=key,
             on_change=lambda: keep(name, st.session_state[key]),
@@ -116,7 +127,7 @@ def answer(name: str, default: str | int | bool | None = None) -> str | int | bo
         if key not in st.session_state:
             shown[name] = str(stored or "")  # what this tab showed when the field was drawn
         value = live_text(
-            text(name, markdown=False),  # the live field shows its label as text
+            label(name, markdown=False),  # the live field shows its label as text
             key=key,
             value=str(stored or ""),
             language=form.language,
@@ -128,6 +139,19 @@ def answer(name: str, default: str | int | bool | None = None) -> str | int | bo
     return value
 
 
+def show_summary(problems: dict[str, str]) -> None:
+    """One message above the form: how many answers are missing, each a link to its field."""
+    empty = all(key == "validation.required" for key in problems.values())
+    count = len(problems)
+    key = ("summary_empty" if empty else "summary_fix") + ("_one" if count == 1 else "")
+    links = "\n".join(f"- [{ASIDE.sub('', text(name))}](#vraag-{name})" for name in problems)
+    summary.error(f"{text(key, count=count)}\n\n{links}", icon=":material/error:")
+    # The send button is at the bottom of a long page: say it there too, with the way up.
+    st.error(
+        f"{text(key, count=count)} [{text('summary_up')}](#nog-te-doen)", icon=":material/error:"
+    )
+
+
 evaluation = form.kind is FormKind.EVALUATION
 st.title(text("evaluation_title" if evaluation else "homework_title"))
 st.write(
@@ -136,7 +160,9 @@ st.write(
         name=ui.plain(form.client_first_name),
     )
 )
-st.caption(text("kept_while_typing"))
+st.caption(text("kept_while_typing") + " " + text("required_legend"))
+st.html('<span class="af-anchor" id="nog-te-doen"></span>')
+summary = st.empty()  # after a refused send: what still needs an answer, with links to it
 
 errors = ui.FieldErrors()
 values = {
@@ -157,6 +183,7 @@ if st.button(text("submit"), type="primary", key="form_submit"):
             stored = submit_form(session, token=token, answers=answers, now=utc_now())
     except ValidationError as invalid:
         errors.show(invalid.errors, language=form.language)
+        show_summary(invalid.errors)
     except DatabaseUnavailable:
         st.warning(text("not_sent"), icon=":material/cloud_off:")
     else:

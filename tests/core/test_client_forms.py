@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.client_forms import (
     MAX_ATTEMPTS_KEPT,
+    REQUIRED_ANSWERS,
     EvaluationAnswers,
     HomeworkAnswers,
     LinkState,
@@ -150,6 +151,22 @@ def test_bad_answers_are_refused_and_the_link_stays_usable(db: Session) -> None:
         "testimonial": "validation.text_long",
     }
     assert submit_form(db, token=link.token, answers=ANSWERS, now=NOW)
+
+
+@pytest.mark.parametrize("kind", FormKind)
+def test_an_empty_form_is_refused_for_exactly_the_fields_marked_required(
+    db: Session, kind: FormKind
+) -> None:
+    _, _, link = _link(db, kind)
+    empty = (
+        EvaluationAnswers(goal_at_start="", goal_score=None, main_changes="")
+        if kind is FormKind.EVALUATION
+        else HomeworkAnswers("", "", "", "", "")
+    )
+    with pytest.raises(ValidationError) as refused:
+        submit_form(db, token=link.token, answers=empty, now=NOW)
+    assert set(refused.value.errors) == REQUIRED_ANSWERS[kind]
+    assert set(refused.value.errors.values()) == {"validation.required"}
 
 
 def test_the_homework_fills_the_borgingsplan(db: Session) -> None:

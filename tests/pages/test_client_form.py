@@ -16,8 +16,8 @@ from db.models import Client, Coach, Evaluation, FormKind, Source, Trajectory, T
 from tests.conftest import TODAY
 from tests.pages.conftest import APP, live_texts
 
-GOAL_AT_START = "Wat was je doel toen je begon?"
-MAIN_CHANGES = "Wat zijn de belangrijkste veranderingen voor jou?"
+GOAL_AT_START = "Wat was je doel toen je begon? *"  # * = needed to send
+MAIN_CHANGES = "Wat zijn de belangrijkste veranderingen voor jou? *"
 DEAD = (
     "Deze link werkt niet",
     "Deze link is niet (meer) geldig. Wil je het formulier toch invullen? "
@@ -128,22 +128,48 @@ def test_every_dead_link_gets_the_same_neutral_page(app_env: Path, dead: str) ->
 
 
 @pytest.mark.parametrize(
-    ("answers", "message"),
+    ("answers", "link"),
     [
-        ({"main": "   "}, "Vul dit in."),
-        ({"score": None}, "Vul dit in."),
-        ({"recommend": None}, "Vul dit in."),
+        (
+            {"main": "   "},
+            "[Wat zijn de belangrijkste veranderingen voor jou?](#vraag-main_changes)",
+        ),
+        ({"score": None}, "[Hoe ver ben je gekomen?](#vraag-goal_score)"),
+        (
+            {"recommend": None},
+            "[Hoe waarschijnlijk is het dat je Marieke van Dam aanraadt aan iemand?]"
+            "(#vraag-recommend_score)",
+        ),
     ],
 )
 def test_a_missing_answer_is_refused_beside_the_field_and_kept(
-    app_env: Path, answers: dict[str, object], message: str
+    app_env: Path, answers: dict[str, object], link: str
 ) -> None:
     token, _ = _make_link()
     app = _fill(token, **answers)
     assert not app.exception
-    assert [e.value for e in app.error] == [message]
+    # One summary at the top linking to the empty question, and the message at the field.
+    assert [e.value for e in app.error] == [
+        f"Nog 1 vraag leeg:\n\n- {link}",
+        "Vul dit in.",
+        "Nog 1 vraag leeg: [Bekijk welke](#nog-te-doen)",  # under the send button
+    ]
     assert app.title[0].value == "Terugblik op je traject"  # still the form, link still usable
     assert live_texts(app)[MAIN_CHANGES] == answers.get("main", "Ik plan mijn week zelf")
+
+
+def test_an_empty_form_lists_every_missing_question_at_the_top(app_env: Path) -> None:
+    token, _ = _make_link(FormKind.RETENTION_HOMEWORK)
+    app = _open(token)
+    assert all(label.endswith(" *") for label in live_texts(app))  # marked before sending
+    app.button[0].click().run()
+    summary, *at_fields, at_button = [e.value for e in app.error]
+    assert summary.startswith("Nog 5 vragen leeg:")
+    assert summary.count("](#vraag-") == 5 and at_fields == ["Vul dit in."] * 5
+    assert at_button.endswith("(#nog-te-doen)")
+    anchors = [h.proto.body for h in app.get("html") if "af-anchor" in h.proto.body]
+    assert len(anchors) == 6 and 'id="nog-te-doen"' in anchors[0]
+    assert 'id="vraag-main_change"' in anchors[1]
 
 
 def test_the_homework_form_asks_the_five_plan_fields(app_env: Path) -> None:
