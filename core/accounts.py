@@ -31,6 +31,7 @@ class CoachAccount:
     practice_id: int | None
     password_hash: str
     logged_out_at: datetime | None
+    session_minutes: int = 60  # how long an ordinary session usually lasts
 
     @property
     def first_name(self) -> str:
@@ -49,6 +50,7 @@ def _account(coach: Coach) -> CoachAccount:
         practice_id=coach.practice_id,
         password_hash=coach.password_hash,
         logged_out_at=coach.logged_out_at,
+        session_minutes=coach.session_minutes,
     )
 
 
@@ -133,20 +135,30 @@ def create_coach(
 
 
 def update_preferences(
-    session: Session, *, coach_id: int, display_name: str, language: Language, timezone: str
+    session: Session,
+    *,
+    coach_id: int,
+    display_name: str,
+    language: Language,
+    timezone: str,
+    session_minutes: int | None = None,
 ) -> CoachAccount:
-    """Save the coach's name, language and time zone."""
+    """Save the coach's name, language, time zone and (when given) usual session length."""
     errors: dict[str, str] = {}
     if not display_name.strip() or len(display_name) > 120:
         errors["display_name"] = "accounts.name_invalid"
     if not is_valid_timezone(timezone):
         errors["timezone"] = "accounts.timezone_invalid"
+    if session_minutes is not None and not 15 <= session_minutes <= 240:
+        errors["session_minutes"] = "accounts.session_minutes_range"
     if errors:
         raise ValidationError(errors)
     coach = session.get_one(Coach, coach_id)
     coach.display_name = display_name.strip()
     coach.language = Language(language)
     coach.timezone = timezone
+    if session_minutes is not None:
+        coach.session_minutes = session_minutes
     session.flush()
     return _account(coach)
 

@@ -25,14 +25,17 @@ from db.models import (
 )
 
 SESSION_KINDS = tuple(SessionKind)
-# The length a kind of session usually has: a closing of 90, the two closings of 60.
-USUAL_MINUTES = {
-    SessionKind.REGULAR: 60,
-    SessionKind.INTERMEDIATE: 60,
+# The length a closing usually has: one of 90 minutes, or two sessions of 60.
+CLOSING_MINUTES = {
     SessionKind.CLOSING_MINUS_1: 60,
     SessionKind.CLOSING_0: 60,
     SessionKind.CLOSING_90: 90,
 }
+
+
+def usual_minutes(kind: SessionKind, *, session_minutes: int) -> int:
+    """The length a kind of session starts with: a closing's own, else the coach's usual."""
+    return CLOSING_MINUTES.get(kind, session_minutes)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """Apply the Alembic migrations in code: on app start and from the command line."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -29,12 +32,35 @@ def hold_setup_lock(connection: Connection) -> None:
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SETUP_LOCK})")
 
 
+@contextmanager
+def _migrating(engine: Engine, *, write_lock: bool) -> Iterator[Connection]:
+    """A connection in one transaction for migrations. On SQLite, foreign keys are off while
+    it runs: batch mode copies a table and drops the old one, and with foreign keys on that
+    drop deletes (and cascades to) every row that refers to it. Every key is checked before
+    the commit, so a migration can't leave a dangling reference either."""
+    options = transaction_options(engine, write=True) if write_lock else {}
+    with engine.connect().execution_options(**options) as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw = connection.connection.dbapi_connection
+        if sqlite and raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")  # only outside a transaction
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite and (
+                    broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                ):
+                    raise RuntimeError(f"migration left references without their row: {broken[:5]}")
+        finally:
+            if sqlite and raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade_database(engine: Engine, revision: str = "head") -> None:
     """Bring the database at `engine` up to `revision`, keeping its data; replicas starting
     together take turns, and the later ones find nothing left to do."""
     config = alembic_config()
-    options = transaction_options(engine, write=True)
-    with engine.connect().execution_options(**options) as connection, connection.begin():
+    with _migrating(engine, write_lock=True) as connection:
         hold_setup_lock(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
@@ -43,7 +69,7 @@ def upgrade_database(engine: Engine, revision: str = "head") -> None:
 def downgrade_database(engine: Engine, revision: str) -> None:
     """Step the database at `engine` back to `revision`."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with _migrating(engine, write_lock=False) as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 

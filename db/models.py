@@ -162,6 +162,7 @@ class Coach(Base):
     __table_args__ = (
         CheckConstraint("username = lower(username)", name="username_lowercase"),
         CheckConstraint("length(username) >= 2", name="username_length"),
+        CheckConstraint("session_minutes BETWEEN 15 AND 240", name="session_minutes_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,6 +176,8 @@ class Coach(Base):
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"), default=Role.COACH)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     language: Mapped[Language] = mapped_column(enum_type(Language, "language"), default=Language.NL)
+    # How long the coach's ordinary sessions usually last: planning a session starts with it.
+    session_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     # Login cookies issued before this moment are refused: logging out ends every session,
     # even when a browser kept its cookie.

@@ -83,6 +83,10 @@ def _change_form(item: PlannedSession, timezone: str) -> None:
         errors.slot("status")
         saved = st.form_submit_button(ui.t("planned.save"), type="primary")
     if saved:
+        # A new kind with the length left alone takes the new kind's usual length (in a
+        # form, choosing the kind cannot change the length field as it is chosen).
+        if kind != item.kind and int(minutes) == item.duration_minutes:
+            minutes = ui.usual_minutes(kind)
         ui.save(
             lambda session: reschedule_session(
                 session,

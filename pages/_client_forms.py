@@ -37,7 +37,7 @@ from core.mail import MailFailed, send_mail, smtp_settings
 from core.numfmt import format_number
 from core.progress import TrajectoryProgress
 from core.question_bank import QuestionGroup, list_questions
-from core.sessions import SESSION_KINDS, USUAL_MINUTES, SessionLog, log_session, plan_session
+from core.sessions import SESSION_KINDS, SessionLog, log_session, plan_session
 from core.timefmt import format_date, utc_now, zone
 from core.timeline import ClientDetail, TrajectorySummary
 from pages import _trajectory_ui as trajectory_ui
@@ -199,7 +199,7 @@ def log_session_form(
     for key, default in (
         ("log_date", now.date()),
         ("log_time", time(now.hour)),
-        ("log_duration", 60),
+        ("log_duration", ui.usual_minutes(default_kind)),
         ("log_kind", default_kind),
     ):
         st.session_state.setdefault(key, default)
@@ -262,7 +262,7 @@ def plan_session_form(trajectory_id: int, timezone: str) -> None:
         format_func=lambda k: ui.t(f"session_kind.{k}"),
         key="plan_kind",
         on_change=lambda: st.session_state.update(
-            plan_duration=USUAL_MINUTES[st.session_state["plan_kind"]]
+            plan_duration=ui.usual_minutes(st.session_state["plan_kind"])
         ),
     )
     left, middle, right = st.columns(3)
@@ -271,7 +271,7 @@ def plan_session_form(trajectory_id: int, timezone: str) -> None:
     )
     at = middle.time_input(ui.t("client.log_time"), value=time(10), key="plan_time", step=900)
     duration = right.number_input(
-        ui.t("client.log_duration"), 5, 480, USUAL_MINUTES[kind], step=15, key="plan_duration"
+        ui.t("client.log_duration"), 5, 480, ui.usual_minutes(kind), step=15, key="plan_duration"
     )
     errors.slot("duration_minutes")
     errors.slot("at")

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 import streamlit as st
 from jwt import InvalidTokenError
 
+from core import sessions
 from core.accounts import (
     CoachAccount,
     cookie_revoked,
@@ -21,6 +22,7 @@ from core.config import ConfigError, Settings, describe_config_error, load_setti
 from core.database import prepare_database, transaction
 from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import DEFAULT_LANGUAGE, translate
+from core.sessions import SessionKind
 from core.timefmt import format_moment, local_date, utc_now
 
 STYLE = (Path(__file__).parent / "_style.css").read_text(encoding="utf-8")
@@ -93,6 +95,11 @@ def coach() -> CoachAccount:
 def coach_id() -> int:
     """The logged-in coach's id, for scoping every service call."""
     return coach().id
+
+
+def usual_minutes(kind: SessionKind) -> int:
+    """The length a session of `kind` starts with, for this coach."""
+    return sessions.usual_minutes(kind, session_minutes=coach().session_minutes)
 
 
 def login_accounts(username: str | None) -> list[CoachAccount]:

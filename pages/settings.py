@@ -34,6 +34,17 @@ with st.form("settings_form", border=True):
     )
     if "timezone" in errors:
         st.error(ui.t(errors["timezone"]))
+    minutes = st.number_input(
+        ui.t("settings.session_minutes"),
+        15,
+        240,
+        coach.session_minutes,
+        step=15,
+        help=ui.t("settings.session_minutes_help"),
+        key="settings_session_minutes",
+    )
+    if "session_minutes" in errors:
+        st.error(ui.t(errors["session_minutes"]))
     submitted = st.form_submit_button(ui.t("settings.save"), type="primary")
 if st.session_state.pop("settings_saved", False):
     st.success(ui.t("settings.saved"), icon=":material/check:")
@@ -42,7 +53,12 @@ if submitted:
     try:
         with ui.db_session(write=True) as session:
             update_preferences(
-                session, coach_id=coach.id, display_name=name, language=language, timezone=timezone
+                session,
+                coach_id=coach.id,
+                display_name=name,
+                language=language,
+                timezone=timezone,
+                session_minutes=int(minutes),
             )
     except ValidationError as invalid:
         st.session_state["settings_errors"] = invalid.errors

@@ -13,7 +13,8 @@ from core.accounts import (
     update_preferences,
 )
 from core.errors import ValidationError
-from db.models import Language, Role
+from core.sessions import usual_minutes
+from db.models import Language, Role, SessionKind
 from db.passwords import verify_password
 from tests.factories import make_coach
 
@@ -75,6 +76,23 @@ def test_an_unknown_time_zone_saves_nothing(db: Session) -> None:
     account = get_account(db, username=coach.username)
     assert account is not None and account.display_name == "Anna Coach"
     assert account.language is Language.NL
+
+
+@pytest.mark.parametrize(("minutes", "kept"), [(45, 45), (10, 60), (241, 60)])
+def test_the_usual_session_length_is_kept_within_its_range(
+    db: Session, minutes: int, kept: int
+) -> None:
+    coach = make_coach(db)
+    change = {"display_name": "Anna Coach", "language": Language.NL, "timezone": "Europe/Amsterdam"}
+    try:
+        update_preferences(db, coach_id=coach.id, session_minutes=minutes, **change)
+    except ValidationError as refused:
+        assert refused.errors == {"session_minutes": "accounts.session_minutes_range"}
+    account = get_account(db, username=coach.username)
+    assert account is not None and account.session_minutes == kept
+    # Planning starts with it for ordinary sessions; closings keep their own length.
+    assert usual_minutes(SessionKind.REGULAR, session_minutes=account.session_minutes) == kept
+    assert usual_minutes(SessionKind.CLOSING_90, session_minutes=account.session_minutes) == 90
 
 
 def test_logging_out_revokes_every_cookie_issued_before(db: Session) -> None:

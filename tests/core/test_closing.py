@@ -200,7 +200,7 @@ def test_one_coach_edit_keeps_every_other_answer_of_the_client(db: Session) -> N
     )
     in_session = next(e for e in timeline if e.what == "timeline.evaluation_coach")
     assert in_session.values["score"] == 7
-    assert "Ik plan mijn week zelf" in in_session.details
+    assert ("timeline.answer_main_changes", "Ik plan mijn week zelf") in in_session.answers
     # An answer the coach empties stays empty: the client's text does not come back.
     save(
         db,

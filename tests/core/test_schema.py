@@ -149,19 +149,39 @@ def test_the_upgrade_repairs_a_closing_recorded_with_a_partial_coach_evaluation(
             )
         ).all()
         full_protocol = repaired.full_protocol
+        # Later migrations rebuild coaching_session and coach (SQLite copies the table):
+        # the rows that refer to them are all still there.
+        timers = session.scalar(
+            select(func.count())
+            .select_from(SessionTimer)
+            .join(CoachingSession, CoachingSession.id == SessionTimer.session_id)
+            .where(CoachingSession.trajectory_id == trajectory_id)
+        )
         session.delete(repaired.client)
         session.flush()
         session.delete(session.get_one(Coach, coach_id))
     assert full_protocol is True
     assert scores == [7]
+    assert timers == 1
 
 
 def _closing_recorded_at_0006(engine: Engine) -> tuple[int, int]:
     """An ended closing as version 0006 stored it: the client's full form, the coach's
     partial record. Rows in tables later migrations changed are written as SQL of then."""
     with Session(engine) as session, session.begin():
-        coach = make_coach(session, "herstel")
-        trajectory = make_trajectory(session, coach)
+        coach_id = session.execute(
+            text(
+                "INSERT INTO coach (username, display_name, email, password_hash, role, timezone,"
+                " language, created_at) VALUES ('herstel', 'Herstel Coach', 'h@example.org',"
+                " 'x', 'coach', 'Europe/Amsterdam', 'nl', :now) RETURNING id"
+            ),
+            {"now": NOW.replace(tzinfo=None)},
+        ).scalar_one()
+        client = Client(coach_id=coach_id, name="Iris Klant")
+        trajectory = Trajectory(
+            client=client, goal="Rust in mijn week", started_on=NOW.date(), planned_sessions=8
+        )
+        session.add(trajectory)
         trajectory.status = TrajectoryStatus.CLOSED
         trajectory.full_protocol = False  # judged on the coach's partial record
         session.flush()
@@ -194,4 +214,4 @@ def _closing_recorded_at_0006(engine: Engine) -> tuple[int, int]:
             " version) VALUES (:t, true, true, false, true, true, false, false, true, :now, 1)",
         ):
             session.execute(text(statement), {"t": trajectory.id, "now": NOW.replace(tzinfo=None)})
-        return trajectory.id, coach.id
+        return trajectory.id, coach_id

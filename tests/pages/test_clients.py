@@ -306,3 +306,26 @@ def test_closing_a_trajectory_on_its_page_says_what_it_means_and_asks_first(
         )
         left = list_planned_sessions(session, coach_id=coach_id, trajectory_id=trajectory_id)
     assert sorted(queue) == ["month3_checkin", "week1_mail"] and left == []
+
+
+def test_planning_starts_with_the_coachs_usual_length_and_a_new_kind_takes_its_own(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = open_page("pages/settings.py")
+    app.number_input(key="settings_session_minutes").set_value(45)
+    next(b for b in app.button if b.label == "Opslaan").click().run()
+    assert not app.exception
+    app = _add(app.switch_page(LIST).run(), new_name="Lotte Lengte")
+    app.query_params["id"] = str(_client_id(app, "Lotte Lengte"))
+    app.switch_page(CLIENT).run()
+    app.segmented_control(key="client_section").set_value("plan").run()
+    assert app.number_input(key="plan_duration").value == 45  # the coach's usual session
+    app.time_input(key="plan_time").set_value(time(4, 15)).run()
+    next(b for b in app.button if b.label == "Inplannen").click().run()
+    assert "45 min" in "".join(m.value for m in app.markdown)
+    session_id = int(next(k for k in app.session_state if k.startswith("change_")).split("_")[1])
+    # Changing only the kind in the change form: the length follows the new kind.
+    app.selectbox(key=f"change_{session_id}_kind").set_value(SessionKind.CLOSING_90)
+    next(b for b in app.button if b.label == "Wijziging opslaan").click().run()
+    assert not app.exception
+    assert "Afronding (90 min) · 90 min" in "".join(m.value for m in app.markdown)
