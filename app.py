@@ -5,6 +5,7 @@ import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from core.config import ConfigError, cookie_key
+from pages import _login_ui as login_ui
 from pages import _ui as ui
 
 st.set_page_config(page_title="Afronding", page_icon=":material/explore:", layout="wide")
@@ -116,24 +117,17 @@ if not st.session_state.get("authentication_status"):
     middle.caption(ui.t("app.tagline"))
     if current.demo_mode:
         middle.info(ui.t("login.demo_hint"), icon=":material/info:")
-    fields = {
-        "Form name": ui.t("login.title"),
-        "Username": ui.t("login.username"),
-        "Password": ui.t("login.password"),
-        "Login": ui.t("login.submit"),
-    }
     ui.ignore_revoked_cookie(authenticator, accounts, current.cookie_expiry_days)
-    with middle:
-        try:
-            authenticator.login(location="main", fields=fields, key="app_login")
-        except LoginError:
-            st.error(ui.t("login.error"))
+    try:  # a login cookie of this browser logs in without the form
+        authenticator.login(location="unrendered", key="app_cookie_login")
+    except LoginError:
+        middle.error(ui.t("login.error"))
     status = st.session_state.get("authentication_status")
     if status and authenticator.cookie_controller.get_cookie():
         st.rerun()  # logged in from the cookie: draw again, now with the navigation
     if not status:
-        if status is False:
-            middle.error(ui.t("login.failed"))
+        login_ui.login_form(authenticator, middle, current)
+    if not st.session_state.get("authentication_status"):
         st.stop()
     # Logged in by the form: let this run finish so the cookie component can store the
     # login; it reruns the app once it has, and that run shows the navigation.

@@ -38,6 +38,9 @@ class Settings:
     demo_mode: bool
     cookie_key: str | None
     public_url: str | None = None  # where clients reach the app, when it sits behind a proxy
+    # Behind a reverse proxy every visitor comes from the proxy: the client's own address is
+    # the last one the proxy added to X-Forwarded-For (only trusted when this is set).
+    behind_proxy: bool = False
     cookie_name: str = "afronding_login"
     cookie_expiry_days: float = 14.0
 
@@ -65,6 +68,7 @@ def load_settings(
         demo_mode=demo,
         cookie_key=str(key) if key else None,
         public_url=environ.get("AFRONDING_PUBLIC_URL") or None,
+        behind_proxy=_truthy(environ.get("AFRONDING_BEHIND_PROXY")),
     )
 
 

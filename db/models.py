@@ -645,6 +645,19 @@ class FormAttempt(Base):
     reason: Mapped[str] = mapped_column(String(20))
 
 
+class LoginFailure(Base):
+    """A wrong password (or unknown username), kept for a while to slow down guessing.
+
+    Counted per username as typed and per client address, so every replica sees the same."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class GasGoal(Base):
     """A Goal Attainment Scaling goal: expected outcome = 0, attained level −2…+2, weighted."""
 

@@ -6,11 +6,13 @@ from core.accounts import update_preferences
 from core.errors import ValidationError
 from core.i18n import LANGUAGES
 from core.timefmt import timezone_choices
+from pages import _accounts_ui as accounts_ui
 from pages import _ui as ui
 
 coach = ui.coach()
 st.title(ui.t("settings.title"))
 st.caption(ui.t("settings.intro"))
+ui.show_flash()
 
 zones = timezone_choices()
 errors: dict[str, str] = st.session_state.pop("settings_errors", {})
@@ -71,3 +73,5 @@ with st.container(border=True):
     st.subheader(ui.t("settings.account"))
     st.write(ui.t("settings.username", username=ui.plain(coach.username)))
     st.write(ui.t("settings.role", role=ui.t(f"role.{coach.role.value}")))
+
+accounts_ui.locked_logins()

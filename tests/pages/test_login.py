@@ -1,9 +1,18 @@
 """The login gate: nothing but the login form until a coach has logged in."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from core.config import load_settings
+from core.database import prepare_database
+from core.login import LOCK_AFTER
+from core.login import log_in as check_login
+from core.timefmt import utc_now
+from db.models import Coach
+from tests.conftest import TODAY
 from tests.pages.conftest import log_in, new_app, other_coachs_client
 
 PAGES = [
@@ -124,3 +133,42 @@ def test_a_logout_on_another_device_ends_this_tab_too(app_env: Path) -> None:
     assert not here.exception
     assert [i.label for i in here.text_input] == ["Gebruikersnaam", "Wachtwoord"]
     assert not here.metric
+
+
+@pytest.mark.parametrize("username", ["demo", "niemand"], ids=["known", "unknown"])
+def test_guessing_is_slowed_down_with_the_same_answer_for_unknown_usernames(
+    app_env: Path, username: str
+) -> None:
+    app = new_app()
+    answers = []
+    for _ in range(6):
+        log_in(app, username, "Fout-wachtwoord-1")
+        answers.append(app.error[0].value)
+    assert (
+        answers[:5]
+        == ["Deze combinatie van gebruikersnaam en wachtwoord klopt niet. Probeer het opnieuw."] * 5
+    )
+    assert answers[5].startswith("Te veel mislukte pogingen achter elkaar. Wacht ")
+    log_in(app, username, "Demo-coach-1")  # even the right password waits its turn
+    assert not app.metric and app.error[0].value.startswith("Te veel mislukte pogingen")
+
+
+def test_an_owner_lifts_a_coachs_lock_in_instellingen(app_env: Path) -> None:
+    locked_out = new_app()  # the app prepares its database first
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory.begin() as session:
+        username = session.scalars(select(Coach.username).order_by(Coach.id)).all()[1]
+        start = utc_now() - timedelta(minutes=10)
+        for i in range(LOCK_AFTER):  # the demo practice's second coach mistypes ten times
+            at = start + timedelta(seconds=30 * i)
+            check_login(
+                session, username=username, password="f", address="", now=at, demo_mode=True
+            )
+    log_in(locked_out, username, "irrelevant")
+    assert locked_out.error[0].value.startswith("Te veel mislukte pogingen: inloggen")
+    owner = log_in(new_app()).switch_page("pages/settings.py").run()
+    assert any(username in m.value for m in owner.markdown)
+    next(b for b in owner.button if b.label == "Blokkade opheffen").click().run()
+    assert not owner.exception
+    assert owner.success[0].value.startswith("De blokkade voor ")
+    assert "Geen coach van de praktijk is nu geblokkeerd." in [c.value for c in owner.caption]

@@ -1,0 +1,164 @@
+"""Inloggen: password checks that slow down guessing, the same for every replica.
+
+Failures are counted per username (as typed, known or not) and per client address over the
+last hour. From the 5th failure each next try waits longer (1, 2, 4, 8, 16 s); from the 10th
+the username or address is locked for 15 minutes after its latest failure. Unknown usernames
+get the same answers and take as long as known ones, so a login tells nobody who has an
+account. A practice owner can lift a lock for a coach of the practice.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from core.accounts import CoachAccount, get_account
+from core.errors import NotFound
+from db.models import Coach, LoginFailure, Role
+from db.passwords import hash_password, verify_password
+
+WINDOW = timedelta(hours=1)  # failures older than this are forgotten
+SLOW_AFTER = 5  # failures before each next try has to wait
+LOCK_AFTER = 10  # failures that lock the username or address
+LOCK = timedelta(minutes=15)
+# Checked when the username is unknown, so that answer takes as long as a wrong password.
+_DUMMY_HASH = hash_password("no account has this password, it only takes time")
+
+
+@dataclass(frozen=True)
+class LoginAnswer:
+    """The account, or why not: `refusal` is the login form's message key, `amount` the
+    seconds to wait (login.wait) or minutes left of a lock (login.locked)."""
+
+    account: CoachAccount | None
+    refusal: str = ""
+    amount: int = 0
+
+
+@dataclass(frozen=True)
+class LockedLogin:
+    """A coach of the practice whose login is locked by failed attempts."""
+
+    username: str
+    display_name: str
+    failures: int
+    until: datetime
+
+
+def _normal(username: str) -> str:
+    return username.strip().lower()[:120]
+
+
+def _failures(
+    session: Session, column: InstrumentedAttribute[str], value: str, now: datetime
+) -> list[datetime]:
+    rows = session.scalars(
+        select(LoginFailure.failed_at)
+        .where(column == value, LoginFailure.failed_at > now - WINDOW)
+        .order_by(LoginFailure.failed_at.desc())
+    )
+    return list(rows)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """What `failures` (newest first) impose on the next try: nothing, a wait, or a lock."""
+
+    wait: timedelta
+    locked: bool
+
+
+def _hold(failures: list[datetime], now: datetime) -> Hold:
+    if len(failures) < SLOW_AFTER:
+        return Hold(timedelta(0), locked=False)
+    locked = len(failures) >= LOCK_AFTER
+    pause = LOCK if locked else timedelta(seconds=2 ** (len(failures) - SLOW_AFTER))
+    left = failures[0] + pause - now
+    return Hold(max(timedelta(0), left), locked=locked and left > timedelta(0))
+
+
+def log_in(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    address: str,
+    now: datetime,
+    demo_mode: bool,
+) -> LoginAnswer:
+    """The account when `password` is right and no lock or wait holds; else the refusal.
+    A wrong password is remembered (the caller commits it)."""
+    name, address = _normal(username), address[:64]
+    holds = [_hold(_failures(session, LoginFailure.username, name, now), now)]
+    if address:
+        holds.append(_hold(_failures(session, LoginFailure.address, address, now), now))
+    if locks := [h.wait for h in holds if h.locked]:
+        return LoginAnswer(None, "login.locked", minutes_left(max(locks)))
+    if (wait := max(h.wait for h in holds)) > timedelta(0):
+        return LoginAnswer(None, "login.wait", math.ceil(wait.total_seconds()))
+    account = get_account(session, username=name, demo_mode=demo_mode) if name else None
+    right = verify_password(password, account.password_hash if account else _DUMMY_HASH)
+    if account is not None and right:
+        session.execute(delete(LoginFailure).where(LoginFailure.username == name))
+        return LoginAnswer(account)
+    session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= now - WINDOW))
+    session.add(LoginFailure(username=name, address=address, failed_at=now))
+    session.flush()
+    return LoginAnswer(None, "login.failed")
+
+
+def client_address(ip: str | None, forwarded_for: str | None, *, behind_proxy: bool) -> str:
+    """The address failures are counted for: the visitor's own, or "" when it is unknown
+    (a visit from this machine, without a proxy in front)."""
+    if behind_proxy and forwarded_for:
+        return forwarded_for.split(",")[-1].strip()[:64]
+    return (ip or "")[:64]
+
+
+def minutes_left(wait: timedelta) -> int:
+    """A lock's remaining time in whole minutes, rounded up (at least 1)."""
+    return max(1, math.ceil(wait.total_seconds() / 60))
+
+
+def list_locked_logins(session: Session, *, coach_id: int, now: datetime) -> list[LockedLogin]:
+    """For a practice owner: the practice's coaches whose login is locked right now."""
+    owner = session.get(Coach, coach_id)
+    if owner is None or owner.role is not Role.OWNER or owner.practice_id is None:
+        return []
+    rows = session.execute(
+        select(Coach.username, Coach.display_name, func.count(), func.max(LoginFailure.failed_at))
+        .join(LoginFailure, LoginFailure.username == Coach.username)
+        .where(Coach.practice_id == owner.practice_id, LoginFailure.failed_at > now - WINDOW)
+        .group_by(Coach.username, Coach.display_name)
+        .having(func.count() >= LOCK_AFTER)
+        .order_by(Coach.username)
+    )
+    locked = [LockedLogin(u, d, n, last + LOCK) for u, d, n, last in rows]
+    return [item for item in locked if item.until > now]
+
+
+def unlock_login(session: Session, *, coach_id: int, username: str) -> None:
+    """A practice owner lifts the lock on a coach of the practice (their failures are gone)."""
+    owner = session.get(Coach, coach_id)
+    target = session.scalar(select(Coach).where(Coach.username == _normal(username)))
+    if (
+        owner is None
+        or target is None
+        or owner.role is not Role.OWNER
+        or owner.practice_id is None
+        or target.practice_id != owner.practice_id
+    ):
+        raise NotFound("coach")
+    # Their tries came from somewhere: that address is free again too.
+    addresses = select(LoginFailure.address).where(LoginFailure.username == target.username)
+    session.execute(
+        delete(LoginFailure).where(
+            or_(
+                LoginFailure.username == target.username,
+                LoginFailure.address.in_(addresses.scalar_subquery()),
+            )
+        )
+    )
+    session.flush()
