@@ -1,7 +1,7 @@
 """Inloggen: password checks that slow down guessing, the same for every replica.
 
 Failures are counted per username (as typed, known or not) and per client address over the
-last hour. From the 5th failure each next try waits longer (1, 2, 4, 8, 16 s); from the 10th
+last hour. From the 5th failure each next try waits longer (2, 4, 8, 16, 32 s); from the 10th
 the username or address is locked for 15 minutes after its latest failure. Unknown usernames
 get the same answers and take as long as known ones, so a login tells nobody who has an
 account. A practice owner can lift a lock for a coach of the practice.
@@ -74,7 +74,7 @@ def _hold(failures: list[datetime], now: datetime) -> Hold:
     if len(failures) < SLOW_AFTER:
         return Hold(timedelta(0), locked=False)
     locked = len(failures) >= LOCK_AFTER
-    pause = LOCK if locked else timedelta(seconds=2 ** (len(failures) - SLOW_AFTER))
+    pause = LOCK if locked else timedelta(seconds=2 ** (len(failures) - SLOW_AFTER + 1))
     left = failures[0] + pause - now
     return Hold(max(timedelta(0), left), locked=locked and left > timedelta(0))
 

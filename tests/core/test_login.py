@@ -28,7 +28,7 @@ def _try(db: Session, username: str, password: str, at: datetime, address: str =
 
 def _fail(db: Session, username: str, times: int, at: datetime, address: str = "10.0.0.1") -> None:
     for i in range(times):  # far enough apart that no wait is in the way
-        assert _try(db, username, "fout", at + timedelta(seconds=20 * i), address) == "login.failed"
+        assert _try(db, username, "fout", at + timedelta(seconds=40 * i), address) == "login.failed"
 
 
 def test_the_right_password_logs_in_and_forgets_earlier_failures(db: Session) -> None:
@@ -41,16 +41,16 @@ def test_the_right_password_logs_in_and_forgets_earlier_failures(db: Session) ->
 def test_after_five_failures_each_try_waits_longer(db: Session) -> None:
     make_coach(db)
     _fail(db, "anna", 5, NOW)
-    fifth = NOW + timedelta(seconds=80)
+    fifth = NOW + timedelta(seconds=160)  # the moment of the 5th failure
     # Even the right password waits: the wait is not a hint that it was right.
     early = log_in(
         db, username="anna", password=RIGHT, address="10.0.0.1", now=fifth, demo_mode=False
     )
-    assert (early.refusal, early.amount) == ("login.wait", 1)
-    assert _try(db, "anna", "fout", fifth + timedelta(seconds=1)) == "login.failed"  # 6th
-    sixth = fifth + timedelta(seconds=1)
-    assert _try(db, "anna", RIGHT, sixth + timedelta(seconds=1)) == "login.wait"  # 2 s now
-    assert _try(db, "anna", RIGHT, sixth + timedelta(seconds=2)) == "ok"
+    assert (early.refusal, early.amount) == ("login.wait", 2)
+    sixth = fifth + timedelta(seconds=2)
+    assert _try(db, "anna", "fout", sixth) == "login.failed"
+    assert _try(db, "anna", RIGHT, sixth + timedelta(seconds=3)) == "login.wait"  # 4 s now
+    assert _try(db, "anna", RIGHT, sixth + timedelta(seconds=4)) == "ok"
 
 
 @pytest.mark.parametrize("username", ["anna", "niemand"], ids=["known", "unknown"])
@@ -59,7 +59,7 @@ def test_ten_failures_lock_the_username_for_fifteen_minutes_known_or_not(
 ) -> None:
     make_coach(db)
     _fail(db, username, 10, NOW)
-    tenth = NOW + timedelta(seconds=180)
+    tenth = NOW + timedelta(seconds=360)
     answers = [
         _try(db, username, RIGHT, tenth + timedelta(minutes=minutes), address="10.9.9.9")
         for minutes in (1, 14)
@@ -76,8 +76,8 @@ def test_ten_failures_from_one_address_lock_that_address_for_every_username(
 ) -> None:
     make_coach(db)
     for i in range(10):  # spraying usernames does not dodge the count
-        _try(db, f"raad{i}", "fout", NOW + timedelta(seconds=30 * i), address="192.0.2.7")
-    later = NOW + timedelta(minutes=6)
+        _try(db, f"raad{i}", "fout", NOW + timedelta(seconds=40 * i), address="192.0.2.7")
+    later = NOW + timedelta(minutes=7)
     assert _try(db, "anna", RIGHT, later, address="192.0.2.7") == "login.locked"
     assert _try(db, "anna", RIGHT, later, address="198.51.100.1") == "ok"
 

@@ -179,3 +179,39 @@ def test_a_malformed_login_cookie_gives_the_login_page(
     expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=20_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+
+
+def _guess(page: Page, username: str, password: str) -> str:
+    """Submit the login form once; the message it answers with."""
+    page.get_by_role("textbox", name="Gebruikersnaam").fill(username)
+    page.get_by_role("textbox", name="Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    wait_idle(page)
+    alert = page.get_by_test_id("stAlertContentError").last
+    expect(alert).to_be_visible(timeout=15_000)
+    return alert.get_by_test_id("stMarkdownContainer").inner_text()  # without the icon
+
+
+def test_guessing_passwords_slows_down_with_the_same_answers_for_unknown_usernames(
+    page: Page, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    answers: dict[str, list[str]] = {}
+    for username in ("niemand", "demo"):  # each on a server of its own: nothing counted yet
+        folder = tmp_path_factory.mktemp(f"guess-{username}")
+        url, process = start_server(f"sqlite:///{folder / 'app.db'}", folder / "streamlit.log")
+        try:
+            page.goto(url)
+            wait_idle(page)
+            answers[username] = [_guess(page, username, f"Gok-{n}-fout") for n in range(6)]
+            if username == "demo":
+                screenshot(page, "07-login-wait", full_page=False)
+                page.wait_for_timeout(2_500)  # the wait after five failures has passed
+                log_in(page)
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+    wrong = "Deze combinatie van gebruikersnaam en wachtwoord klopt niet. Probeer het opnieuw."
+    for said in answers.values():
+        assert said[:5] == [wrong] * 5
+        assert said[5].startswith("Te veel mislukte pogingen achter elkaar.")
+    assert answers["niemand"] == answers["demo"]  # nothing tells who has an account

@@ -158,9 +158,9 @@ def test_an_owner_lifts_a_coachs_lock_in_instellingen(app_env: Path) -> None:
     factory = prepare_database(load_settings(), today=TODAY)
     with factory.begin() as session:
         username = session.scalars(select(Coach.username).order_by(Coach.id)).all()[1]
-        start = utc_now() - timedelta(minutes=10)
+        start = utc_now() - timedelta(minutes=12)
         for i in range(LOCK_AFTER):  # the demo practice's second coach mistypes ten times
-            at = start + timedelta(seconds=30 * i)
+            at = start + timedelta(seconds=60 * i)
             check_login(
                 session, username=username, password="f", address="", now=at, demo_mode=True
             )
