@@ -90,6 +90,7 @@ authenticator = stauth.Authenticate(
     auto_hash=False,
     login_sleep_time=0,
 )
+st.session_state["app_authenticator"] = authenticator  # a password change renews the cookie
 
 if logged_in and (not accounts or ui.logged_out_since_login(accounts[0])):
     # The account was removed, or the coach logged out on another tab or device since this

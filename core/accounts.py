@@ -3,16 +3,50 @@
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from core.errors import ValidationError, save_unique
 from core.timefmt import is_valid_timezone
 from db.demo import DEMO_USERNAME
 from db.models import Coach, Language, Practice, Role
-from db.passwords import hash_password
+from db.passwords import hash_password, verify_password
 
+# bcrypt reads no further than 72 bytes: a longer password would be cut without a word.
+MAX_PASSWORD_BYTES = 72
+NOT_LETTERS = "0123456789 !@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~"
+# What Dutch people use most, next to the international list (which is mostly English).
+DUTCH_COMMON = frozenset(
+    {
+        "wachtwoord",
+        "welkom",
+        "welkom01",
+        "geheim",
+        "voetbal",
+        "ajax",
+        "feyenoord",
+        "psv",
+        "amsterdam",
+        "rotterdam",
+        "nederland",
+        "holland",
+        "liefde",
+        "schatje",
+        "coaching",
+        "afronding",
+        "zomer",
+        "winter",
+        "voorjaar",
+        "najaar",
+        "januari",
+        "december",
+        "maandag",
+        "vrijdag",
+    }
+)
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -73,15 +107,28 @@ def get_account(session: Session, *, username: str, demo_mode: bool = False) -> 
     return _account(coach) if coach else None
 
 
-def password_problem(password: str) -> str | None:
-    """A message key when `password` is too weak, else None."""
-    checks = (
-        len(password) >= 10,
-        re.search(r"[a-z]", password),
-        re.search(r"[A-Z]", password),
-        re.search(r"\d", password),
-    )
-    return None if all(checks) else "accounts.password_weak"
+def password_problem(password: str, *, username: str = "") -> str | None:
+    """A message key when `password` is not fit to protect client data, else None: at least
+    10 characters, no space at either end, not one of the passwords attackers try first."""
+    if password != password.strip():
+        return "accounts.password_spaces"
+    if len(password) < 10:
+        return "accounts.password_short"
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        return "accounts.password_long"
+    lowered = password.lower()
+    base = lowered.strip(NOT_LETTERS)  # "Welkom2024!" is "welkom" with a year
+    if lowered in _common_passwords() or (len(base) >= 4 and base in _common_passwords()):
+        return "accounts.password_common"
+    if username and username.lower() in lowered:
+        return "accounts.password_username"
+    return None
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords (zxcvbn's list) and the Dutch words used most."""
+    return frozenset(FREQUENCY_LISTS["passwords"]) | DUTCH_COMMON
 
 
 def _username_problem(session: Session, username: str) -> dict[str, str]:
@@ -110,7 +157,7 @@ def create_coach(
         errors["display_name"] = "accounts.name_invalid"
     if not EMAIL_PATTERN.match(email.strip()):
         errors["email"] = "accounts.email_invalid"
-    if problem := password_problem(password):
+    if problem := password_problem(password, username=username):
         errors["password"] = problem
     if errors:
         raise ValidationError(errors)
@@ -161,6 +208,28 @@ def update_preferences(
         coach.session_minutes = session_minutes
     session.flush()
     return _account(coach)
+
+
+def change_password(
+    session: Session, *, coach_id: int, current: str, new: str, repeated: str, now: datetime
+) -> None:
+    """A new password for the coach, after the current one; every other session and every
+    login cookie issued until `now` stops working (the caller renews its own)."""
+    coach = session.get_one(Coach, coach_id)
+    errors: dict[str, str] = {}
+    if not verify_password(current, coach.password_hash):
+        errors["current"] = "accounts.password_wrong"
+    if problem := password_problem(new, username=coach.username):
+        errors["new"] = problem
+    elif new == current:
+        errors["new"] = "accounts.password_same"
+    if new != repeated:
+        errors["repeated"] = "accounts.password_mismatch"
+    if errors:
+        raise ValidationError(errors)
+    coach.password_hash = hash_password(new)
+    coach.logged_out_at = now
+    session.flush()
 
 
 def record_logout(session: Session, *, coach_id: int, now: datetime) -> None:

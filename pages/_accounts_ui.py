@@ -1,10 +1,54 @@
-"""Instellingen for accounts: for a practice owner, the coaches whose login is locked."""
+"""Instellingen for accounts: the coach's own password; for a practice owner, the coaches
+whose login is locked."""
 
 import streamlit as st
 
+from core.accounts import change_password
+from core.errors import ValidationError
 from core.login import list_locked_logins, unlock_login
 from core.timefmt import format_moment, utc_now
 from pages import _ui as ui
+
+
+def password_form() -> None:
+    """Change the password; every other browser and device is logged out by it."""
+    errors = ui.FieldErrors()
+    with st.container(border=True):
+        st.subheader(ui.t("settings.password_title"))
+        st.caption(ui.t("settings.password_help"))
+        # Cleared on submit: typed passwords never stay on screen, accepted or refused.
+        with st.form("password_form", clear_on_submit=True, border=False):
+            current = st.text_input(
+                ui.t("settings.password_current"), type="password", autocomplete="current-password"
+            )
+            errors.slot("current")
+            new = st.text_input(
+                ui.t("settings.password_new"), type="password", autocomplete="new-password"
+            )
+            errors.slot("new")
+            repeated = st.text_input(
+                ui.t("settings.password_repeat"), type="password", autocomplete="new-password"
+            )
+            errors.slot("repeated")
+            submitted = st.form_submit_button(ui.t("settings.password_save"))
+        if not submitted:
+            return
+        try:
+            with ui.db_session(write=True) as session:
+                change_password(
+                    session,
+                    coach_id=ui.coach_id(),
+                    current=current,
+                    new=new,
+                    repeated=repeated,
+                    now=utc_now(),
+                )
+        except ValidationError as invalid:
+            errors.show(invalid.errors)
+            return
+        # No rerun here: the cookie component has to render to store the new login.
+        ui.keep_this_login()
+        st.success(ui.t("settings.password_changed"), icon=":material/check_circle:")
 
 
 def locked_logins() -> None:

@@ -169,6 +169,7 @@ AUTH_KEYS = frozenset(
         "set",
         "delete",
         "get_all",
+        "app_authenticator",
     }
 )
 OWNER_KEY = "app_owner"  # the username whose state the session holds
@@ -202,6 +203,12 @@ def still_logged_in() -> bool:
     with transaction(session_factory()) as session:
         account = get_account(session, username=coach().username, demo_mode=settings().demo_mode)
     return not logged_out_since_login(account)
+
+
+def keep_this_login() -> None:
+    """After a password change ended every session: this tab goes on, with a new cookie."""
+    st.session_state[LOGIN_AT_KEY] = utc_now()
+    st.session_state["app_authenticator"].cookie_controller.set_cookie()
 
 
 def remember_logout(coach_id: int) -> None:

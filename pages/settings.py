@@ -74,4 +74,5 @@ with st.container(border=True):
     st.write(ui.t("settings.username", username=ui.plain(coach.username)))
     st.write(ui.t("settings.role", role=ui.t(f"role.{coach.role.value}")))
 
+accounts_ui.password_form()
 accounts_ui.locked_logins()

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from core.accounts import (
+    change_password,
     cookie_revoked,
     create_coach,
     get_account,
@@ -46,8 +47,15 @@ def test_a_second_coach_joins_the_existing_practice(db: Session) -> None:
         ("username", "met spatie", "accounts.username_invalid"),
         ("display_name", "  ", "accounts.name_invalid"),
         ("email", "geen-adres", "accounts.email_invalid"),
-        ("password", "kort1A", "accounts.password_weak"),
-        ("password", "alleenkleineletters1", "accounts.password_weak"),
+        ("password", "kort-1A", "accounts.password_short"),
+        ("password", "Sterk-wachtwoord-7 ", "accounts.password_spaces"),  # login can't see it
+        ("password", " Sterk-wachtwoord-7", "accounts.password_spaces"),
+        ("password", "é" * 37, "accounts.password_long"),  # 74 bytes: bcrypt would cut it
+        ("password", "Password123!", "accounts.password_common"),
+        ("password", "qwertyuiop", "accounts.password_common"),
+        ("password", "Welkom2024!", "accounts.password_common"),
+        ("password", "wachtwoord", "accounts.password_common"),
+        ("password", "anna.dewit-2026", "accounts.password_username"),
     ],
 )
 def test_bad_input_is_refused_at_its_field(
@@ -57,6 +65,11 @@ def test_bad_input_is_refused_at_its_field(
         create_coach(db, **{**GOOD, field: value})
     assert refused.value.errors == {field: message}
     assert get_account(db, username=GOOD["username"]) is None
+
+
+def test_a_long_sentence_without_digits_or_capitals_is_a_good_password(db: Session) -> None:
+    account = create_coach(db, **{**GOOD, "password": "de kat slaapt op de wasmachine"})
+    assert verify_password("de kat slaapt op de wasmachine", account.password_hash)
 
 
 def test_a_taken_username_is_refused(db: Session) -> None:
@@ -111,3 +124,28 @@ def test_logging_out_revokes_every_cookie_issued_before(db: Session) -> None:
     issued_after = datetime(2026, 11, 26, 10, 5, tzinfo=UTC)
     expires_after = (issued_after + timedelta(days=days)).timestamp()
     assert not cookie_revoked(account, expires=expires_after, valid_days=days)
+
+
+def test_a_new_password_ends_every_other_session_and_old_cookie(db: Session) -> None:
+    coach = make_coach(db)
+    account = get_account(db, username=coach.username)
+    assert account is not None
+    days, now = 14.0, datetime(2026, 11, 26, 10, tzinfo=UTC)
+    cookie_before = (now - timedelta(minutes=5) + timedelta(days=days)).timestamp()
+    with pytest.raises(ValidationError) as refused:
+        change_password(
+            db, coach_id=coach.id, current="fout", new="kort", repeated="anders", now=now
+        )
+    assert refused.value.errors == {
+        "current": "accounts.password_wrong",
+        "new": "accounts.password_short",
+        "repeated": "accounts.password_mismatch",
+    }
+    new = "de kat slaapt op de wasmachine"
+    change_password(
+        db, coach_id=coach.id, current="Geheim-wachtwoord-1", new=new, repeated=new, now=now
+    )
+    account = get_account(db, username=coach.username)
+    assert account is not None and verify_password(new, account.password_hash)
+    assert not verify_password("Geheim-wachtwoord-1", account.password_hash)
+    assert cookie_revoked(account, expires=cookie_before, valid_days=days)

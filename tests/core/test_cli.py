@@ -68,7 +68,7 @@ def test_create_coach_with_a_weak_password_says_why(
     with pytest.raises(SystemExit) as exit_:
         main(CREATE_LOTTE)
     assert exit_.value.code == 1
-    assert "password: Het wachtwoord moet minstens 10 tekens" in capsys.readouterr().err
+    assert "password: Kies een wachtwoord van minstens 10 tekens" in capsys.readouterr().err
 
 
 def test_a_damaged_sqlite_file_is_one_clear_message(
@@ -82,3 +82,13 @@ def test_a_damaged_sqlite_file_is_one_clear_message(
     assert err.startswith("De database") and "is niet te lezen" in err
     assert "Traceback" not in err
     assert damaged.read_bytes() == before  # nothing written over what may still be saved
+
+
+def test_a_password_with_a_trailing_space_is_refused_by_the_cli(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("Sterk-wachtwoord-7 \n"))
+    with pytest.raises(SystemExit) as exit_:
+        main(CREATE_LOTTE)
+    assert exit_.value.code == 1
+    assert "mag niet met een spatie beginnen of eindigen" in capsys.readouterr().err

@@ -172,3 +172,33 @@ def test_an_owner_lifts_a_coachs_lock_in_instellingen(app_env: Path) -> None:
     assert not owner.exception
     assert owner.success[0].value.startswith("De blokkade voor ")
     assert "Geen coach van de praktijk is nu geblokkeerd." in [c.value for c in owner.caption]
+
+
+def test_a_new_password_logs_out_every_other_device_but_not_this_tab(app_env: Path) -> None:
+    here = log_in(new_app()).switch_page("pages/settings.py").run()
+    there = log_in(new_app())  # the same coach on a second device
+
+    def change(current: str, new: str, repeated: str) -> None:
+        fields = {t.label: t for t in here.text_input}
+        fields["Huidig wachtwoord"].input(current)
+        fields["Nieuw wachtwoord"].input(new)
+        fields["Nieuw wachtwoord, nog een keer"].input(repeated)
+        next(b for b in here.button if b.label == "Wachtwoord wijzigen").click().run()
+
+    change("fout", "Password123!", "Password123!")
+    assert [e.value for e in here.error] == [
+        "Dit is niet je huidige wachtwoord.",
+        "Dit wachtwoord hoort bij de veelgebruikte wachtwoorden die aanvallers als eerste "
+        "proberen. Kies iets dat alleen jij bedenkt.",
+    ]
+    change("Demo-coach-1", "de kat slaapt op de wasmachine", "de kat slaapt op de wasmachine")
+    assert not here.exception
+    assert here.success[0].value.startswith("Je wachtwoord is gewijzigd.")
+    here.run()
+    assert here.title[0].value == "Instellingen"  # this tab goes on
+    there.run()
+    assert [i.label for i in there.text_input] == ["Gebruikersnaam", "Wachtwoord"]
+    assert not there.metric
+    old = log_in(new_app(), "demo", "Demo-coach-1")
+    assert old.error[0].value.startswith("Deze combinatie")
+    assert log_in(new_app(), "demo", "de kat slaapt op de wasmachine").metric
