@@ -1,6 +1,8 @@
 """Instellingen for accounts: the coach's own password; for a practice owner, the coaches
 whose login is locked."""
 
+from datetime import timedelta
+
 import streamlit as st
 
 from core.accounts import change_password
@@ -8,6 +10,9 @@ from core.errors import ValidationError
 from core.login import list_locked_logins, unlock_login
 from core.timefmt import format_moment, utc_now
 from pages import _ui as ui
+
+CHANGED_KEY = "settings_password_changed_until"
+SAID_FOR = timedelta(seconds=20)
 
 
 def password_form() -> None:
@@ -32,6 +37,8 @@ def password_form() -> None:
             errors.slot("repeated")
             submitted = st.form_submit_button(ui.t("settings.password_save"))
         if not submitted:
+            if st.session_state.get(CHANGED_KEY, utc_now()) > utc_now():
+                st.success(ui.t("settings.password_changed"), icon=":material/check_circle:")
             return
         try:
             with ui.db_session(write=True) as session:
@@ -46,8 +53,10 @@ def password_form() -> None:
         except ValidationError as invalid:
             errors.show(invalid.errors)
             return
-        # No rerun here: the cookie component has to render to store the new login.
+        # No rerun here: the cookie component has to render to store the new login. It draws
+        # the page again (more than once) as it does: the message stays for a short while.
         ui.keep_this_login()
+        st.session_state[CHANGED_KEY] = utc_now() + SAID_FOR
         st.success(ui.t("settings.password_changed"), icon=":material/check_circle:")
 
 

@@ -4,10 +4,11 @@ import base64
 import json
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session
 
 from core.accounts import create_coach
+from db.demo import DEMO_PASSWORD
 from db.engine import make_engine
 from tests.e2e.conftest import (
     log_in,
@@ -215,3 +216,36 @@ def test_guessing_passwords_slows_down_with_the_same_answers_for_unknown_usernam
         assert said[:5] == [wrong] * 5
         assert said[5].startswith("Te veel mislukte pogingen achter elkaar.")
     assert answers["niemand"] == answers["demo"]  # nothing tells who has an account
+
+
+def test_a_new_password_keeps_this_browser_and_logs_out_the_other(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("password")
+    url, process = start_server(f"sqlite:///{folder / 'app.db'}", folder / "streamlit.log")
+    new = "de kat slaapt op de wasmachine"
+    try:
+        here, there = (browser.new_context().new_page() for _ in range(2))
+        for page in (here, there):
+            page.goto(url)
+            wait_idle(page)
+            log_in(page)
+        here.get_by_test_id("stSidebarNav").get_by_role("link", name="Instellingen").click()
+        wait_idle(here)
+        here.get_by_label("Huidig wachtwoord").fill(DEMO_PASSWORD)
+        here.get_by_label("Nieuw wachtwoord", exact=True).fill(new)
+        here.get_by_label("Nieuw wachtwoord, nog een keer").fill(new)
+        here.get_by_role("button", name="Wachtwoord wijzigen").click()
+        expect(here.get_by_text("Je wachtwoord is gewijzigd.")).to_be_visible(timeout=15_000)
+        here.wait_for_timeout(1_500)  # the browser stores the new login cookie
+        here.reload()  # the new cookie keeps this browser logged in
+        expect(here.get_by_role("heading", level=1).first).to_have_text("Instellingen")
+        there.get_by_test_id("stSidebarNav").get_by_role("link", name="Cliënten").click()
+        expect(there.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=15_000)
+        there.reload()  # its old cookie opens nothing either
+        wait_idle(there)
+        expect(there.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible()
+        log_in(there, password=new)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
