@@ -36,8 +36,11 @@ PAGES = {
 }
 # Reached from the client list, not from the sidebar.
 HIDDEN_PAGES = [("pages/client.py", "nav.client", ":material/person:", "client", False)]
-# The client's form: opened by a personal link, without any login.
+# Opened by a personal link, without any login: the client's form, and a coach's invitation
+# or password reset.
 FORM_PAGE = ("pages/client_form.py", "forms.page_title", ":material/edit_note:", "formulier", False)
+ACCOUNT_PAGE = ("pages/account_link.py", "team.page_title", ":material/key:", "account", False)
+LINK_PAGES = {FORM_PAGE[3], ACCOUNT_PAGE[3]}
 
 # Navigation comes before anything else renders (see STACK-NOTES): before the login form,
 # or its first submit arrives empty. Logged out, the pages stay registered but hidden, so
@@ -55,15 +58,15 @@ page = st.navigation(
     | {
         "": [
             st.Page(path, title=ui.t(title), icon=icon, url_path=url, visibility="hidden")
-            for path, title, icon, url, _ in [*HIDDEN_PAGES, FORM_PAGE]
+            for path, title, icon, url, _ in [*HIDDEN_PAGES, FORM_PAGE, ACCOUNT_PAGE]
         ]
     },
     # A link with a form token never shows the navigation, even to a logged-in coach.
     position="sidebar" if logged_in and "t" not in st.query_params else "hidden",
 )
 ui.apply_style()
-if page.url_path == FORM_PAGE[3]:
-    # The client's form runs before the login gate: no accounts loaded, no login cookie read.
+if page.url_path in LINK_PAGES:
+    # A link's page runs before the login gate: no accounts loaded, no login cookie read.
     try:
         ui.session_factory()
     except ConfigError:

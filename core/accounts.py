@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
@@ -72,7 +72,8 @@ class CoachAccount:
         return self.display_name.split()[0]
 
 
-def _account(coach: Coach) -> CoachAccount:
+def account_of(coach: Coach) -> CoachAccount:
+    """The account data the app keeps for a logged-in coach."""
     return CoachAccount(
         id=coach.id,
         username=coach.username,
@@ -89,14 +90,16 @@ def _account(coach: Coach) -> CoachAccount:
 
 
 def _can_log_in(demo_mode: bool) -> ColumnElement[bool]:
-    # The demo account's password is public: outside demo mode it opens nothing.
-    return true() if demo_mode else Coach.username != DEMO_USERNAME
+    # The demo account's password is public: outside demo mode it opens nothing. A coach the
+    # practice deactivated never logs in.
+    active = Coach.active.is_(True)
+    return active if demo_mode else and_(active, Coach.username != DEMO_USERNAME)
 
 
 def list_login_accounts(session: Session, *, demo_mode: bool) -> list[CoachAccount]:
     """Every account that may log in, for the login form to check a password against."""
     query = select(Coach).where(_can_log_in(demo_mode)).order_by(Coach.username)
-    return [_account(c) for c in session.scalars(query)]
+    return [account_of(c) for c in session.scalars(query)]
 
 
 def get_account(session: Session, *, username: str, demo_mode: bool = False) -> CoachAccount | None:
@@ -104,7 +107,7 @@ def get_account(session: Session, *, username: str, demo_mode: bool = False) -> 
     coach = session.scalar(
         select(Coach).where(Coach.username == username.strip().lower(), _can_log_in(demo_mode))
     )
-    return _account(coach) if coach else None
+    return account_of(coach) if coach else None
 
 
 def password_problem(password: str, *, username: str = "") -> str | None:
@@ -178,7 +181,7 @@ def create_coach(
         session.add(coach)
 
     save_unique(session, join, lambda: _username_problem(session, username))
-    return _account(coach)
+    return account_of(coach)
 
 
 def update_preferences(
@@ -207,7 +210,7 @@ def update_preferences(
     if session_minutes is not None:
         coach.session_minutes = session_minutes
     session.flush()
-    return _account(coach)
+    return account_of(coach)
 
 
 def change_password(

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -178,6 +179,8 @@ class Coach(Base):
     language: Mapped[Language] = mapped_column(enum_type(Language, "language"), default=Language.NL)
     # How long the coach's ordinary sessions usually last: planning a session starts with it.
     session_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    # A deactivated coach can't log in; their clients and figures stay with the practice.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     # Login cookies issued before this moment are refused: logging out ends every session,
     # even when a browser kept its cookie.
@@ -643,6 +646,34 @@ class FormAttempt(Base):
     )
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     reason: Mapped[str] = mapped_column(String(20))
+
+
+class AccountLinkKind(StrEnum):
+    INVITE = "invite"  # a new coach joins the practice and chooses a password
+    RESET = "reset"  # a coach who forgot the password chooses a new one
+
+
+class AccountLink(Base):
+    """A one-use link from a practice owner: an invitation or a password reset. Only the
+    token's SHA-256 is stored."""
+
+    __tablename__ = "account_link"
+    __table_args__ = (CheckConstraint("expires_at > created_at", name="expires_after_creation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(
+        ForeignKey("practice.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[AccountLinkKind] = mapped_column(enum_type(AccountLinkKind, "account_link_kind"))
+    # The coach whose password is reset; for an invitation, the coach it created once used.
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("coach.id", ondelete="CASCADE"))
+    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("coach.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LoginFailure(Base):

@@ -7,6 +7,7 @@ from core.errors import ValidationError
 from core.i18n import LANGUAGES
 from core.timefmt import timezone_choices
 from pages import _accounts_ui as accounts_ui
+from pages import _team_ui as team_ui
 from pages import _ui as ui
 
 coach = ui.coach()
@@ -75,4 +76,5 @@ with st.container(border=True):
     st.write(ui.t("settings.role", role=ui.t(f"role.{coach.role.value}")))
 
 accounts_ui.password_form()
+team_ui.practice_coaches()
 accounts_ui.locked_logins()

@@ -1,0 +1,126 @@
+"""Instellingen for a practice owner: the coaches of the practice, invitations, resets."""
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from core.errors import ValidationError
+from core.team import (
+    NewAccountLink,
+    account_link_url,
+    invite_coach,
+    list_pending_invites,
+    list_practice_coaches,
+    reset_password_link,
+    set_coach_active,
+)
+from core.timefmt import format_moment, utc_now
+from pages import _ui as ui
+
+SHOWN_LINK = "team_link"  # (name, url, until) of the link just made: shown once, then gone
+
+
+def practice_coaches() -> None:
+    """Every coach of the practice with what the owner can do: reset, (de)activate, invite."""
+    coach = ui.coach()
+    if coach.role != "owner" or coach.practice_id is None:
+        return
+    now = utc_now()
+    with ui.db_session() as session:
+        coaches = list_practice_coaches(session, coach_id=coach.id)
+        pending = list_pending_invites(session, coach_id=coach.id, now=now)
+    with st.container(border=True):
+        st.subheader(ui.t("team.title"))
+        st.caption(ui.t("team.help"))
+        if made := st.session_state.pop(SHOWN_LINK, None):
+            name, url, until = made
+            st.success(ui.t("team.link_made", name=ui.plain(name), until=until))
+            st.code(url, language=None)
+        for member in coaches:
+            _member_row(member.username, member.display_name, member.active, member.coach_id == coach.id)
+        if pending:
+            st.markdown(f"**{ui.t('team.pending')}**")
+            for invite in pending:
+                until = format_moment(invite.expires_at, coach.timezone, coach.language)
+                st.markdown(
+                    "- "
+                    + ui.t(
+                        "team.pending_row",
+                        name=ui.plain(invite.display_name),
+                        email=ui.plain(invite.email),
+                        until=until,
+                    )
+                )
+        _invite_form()
+
+
+def _member_row(username: str, name: str, active: bool, is_me: bool) -> None:
+    coach = ui.coach()
+    text, reset, switch = st.columns([4, 2, 2], vertical_alignment="center")
+    state = ui.t("team.active" if active else "team.deactivated")
+    text.markdown(f"**{ui.plain(name)}** ({ui.plain(username)}) · {state}")
+    if is_me:
+        return
+    if active and reset.button(ui.t("team.reset_link"), key=f"reset_{username}"):
+        _make_link(
+            name,
+            lambda session: reset_password_link(
+                session, coach_id=coach.id, username=username, now=utc_now()
+            ),
+        )
+    label = "team.deactivate" if active else "team.activate"
+    if switch.button(ui.t(label), key=f"active_{username}"):
+        ui.save(
+            lambda session: set_coach_active(
+                session, coach_id=coach.id, username=username, active=not active, now=utc_now()
+            ),
+            ui.FieldErrors(),
+            "team.deactivated_done" if active else "team.activated_done",
+            name=ui.plain(name),
+        )
+
+
+def _invite_form() -> None:
+    coach = ui.coach()
+    errors = ui.FieldErrors()
+    st.markdown(f"**{ui.t('team.invite_heading')}**")
+    with st.form("team_invite", clear_on_submit=False, border=False):
+        left, right = st.columns(2)
+        name = left.text_input(ui.t("team.invite_name"), max_chars=120, key="team_invite_name")
+        with left:
+            errors.slot("display_name")
+        email = right.text_input(ui.t("team.invite_email"), key="team_invite_email")
+        with right:
+            errors.slot("email")
+        submitted = st.form_submit_button(ui.t("team.invite_make"))
+    if submitted:
+        _make_link(
+            name,
+            lambda session: invite_coach(
+                session, coach_id=coach.id, display_name=name, email=email, now=utc_now()
+            ),
+            errors,
+            clear=("team_invite_name", "team_invite_email"),
+        )
+
+
+def _make_link(
+    name: str,
+    make: Callable[[Any], NewAccountLink],
+    errors: ui.FieldErrors | None = None,
+    clear: tuple[str, ...] = (),
+) -> None:
+    """Make a link in one transaction, then show it once (the token is never stored)."""
+    coach = ui.coach()
+    try:
+        with ui.db_session(write=True) as session:
+            link = make(session)
+    except ValidationError as invalid:
+        (errors or ui.FieldErrors()).show(invalid.errors)
+        return
+    base = ui.settings().public_url or st.context.url or "http://localhost:8501"
+    until = format_moment(link.expires_at, coach.timezone, coach.language)
+    st.session_state[SHOWN_LINK] = (name, account_link_url(base, link.token), until)
+    ui.forget(*clear)
+    st.rerun()

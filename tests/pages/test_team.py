@@ -1,0 +1,83 @@
+"""The practice's accounts in AppTest: an owner invites, resets and deactivates coaches."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import APP, as_shown, log_in, new_app
+
+SETTINGS = "pages/settings.py"
+GOOD = "de kat slaapt op de wasmachine"
+
+
+def _button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in app.button if b.label == label)
+
+
+def _link_page(url: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["t"] = url.split("t=", 1)[1]
+    app.switch_page("pages/account_link.py")
+    return app.run()
+
+
+def _fill(app: AppTest, **fields: str) -> AppTest:
+    inputs = {t.label: t for t in app.text_input}
+    for label, value in fields.items():
+        inputs[label].input(value)
+    next(b for b in app.button if b.label in ("Account maken", "Wachtwoord opslaan")).click()
+    return app.run()
+
+
+def test_an_invited_coach_makes_their_account_and_logs_in(app_env: Path) -> None:
+    owner = log_in(new_app()).switch_page(SETTINGS).run()
+    owner.text_input(key="team_invite_name").input("Bas Nieuw")
+    owner.text_input(key="team_invite_email").input("bas@example.org")
+    _button(owner, "Uitnodiging maken").click().run()
+    assert not owner.exception
+    url = owner.code[0].value
+    assert url.startswith("http") and "/account?t=" in url
+    owner.run()
+    assert not owner.code  # shown once: the token is not kept anywhere
+    assert any("Bas Nieuw (bas@example.org)" in as_shown(m.value) for m in owner.markdown)
+
+    invited = _link_page(url)
+    assert invited.title[0].value == "Welkom bij de praktijk"
+    _fill(
+        invited,
+        Gebruikersnaam="bas",
+        **{"Nieuw wachtwoord": "kort", "Nieuw wachtwoord, nog een keer": "kort"},
+    )
+    assert next(e.value for e in invited.error).startswith("Kies een wachtwoord van minstens 10")
+    _fill(
+        invited,
+        Gebruikersnaam="bas",
+        **{"Nieuw wachtwoord": GOOD, "Nieuw wachtwoord, nog een keer": GOOD},
+    )
+    assert invited.title[0].value == "Gelukt"
+    assert _link_page(url).title[0].value == "Deze link werkt niet"  # one use
+    assert log_in(new_app(), "bas", GOOD).metric  # Vandaag, as the new coach
+
+
+def test_a_reset_link_lets_a_coach_in_and_deactivating_logs_them_out(app_env: Path) -> None:
+    owner = log_in(new_app()).switch_page(SETTINGS).run()
+    colleague = next(
+        as_shown(m.value)
+        for m in owner.markdown
+        if m.value.endswith("· actief") and "(demo)" not in as_shown(m.value)
+    )
+    username = colleague.split("(", 1)[1].split(")", 1)[0]
+    _button(owner, "Resetlink maken").click().run()
+    page = _link_page(owner.code[0].value)
+    assert page.title[0].value == "Nieuw wachtwoord"
+    _fill(page, **{"Nieuw wachtwoord": GOOD, "Nieuw wachtwoord, nog een keer": GOOD})
+    assert page.title[0].value == "Gelukt"
+    there = log_in(new_app(), username, GOOD)
+    assert there.metric
+    _button(owner, "Deactiveren").click().run()
+    assert not owner.exception
+    there.run()  # their next click
+    assert [i.label for i in there.text_input] == ["Gebruikersnaam", "Wachtwoord"]
+    assert not log_in(new_app(), username, GOOD).metric
+    _button(owner, "Weer activeren").click().run()
+    assert log_in(new_app(), username, GOOD).metric
