@@ -18,6 +18,7 @@ from core.team import (
 from core.timefmt import format_moment, utc_now
 from pages import _ui as ui
 
+INVITE_FORM = "team_invite_form"  # which invitation form this is: each success starts anew
 SHOWN_LINK = "team_link"  # (name, url, until) of the link just made: shown once, then gone
 
 
@@ -36,9 +37,11 @@ def practice_coaches() -> None:
         if made := st.session_state.pop(SHOWN_LINK, None):
             name, url, until = made
             st.success(ui.t("team.link_made", name=ui.plain(name), until=until))
-            st.code(url, language=None)
+            st.code(url, language=None, wrap_lines=True)
         for member in coaches:
-            _member_row(member.username, member.display_name, member.active, member.coach_id == coach.id)
+            _member_row(
+                member.username, member.display_name, member.active, member.coach_id == coach.id
+            )
         if pending:
             st.markdown(f"**{ui.t('team.pending')}**")
             for invite in pending:
@@ -85,12 +88,16 @@ def _invite_form() -> None:
     coach = ui.coach()
     errors = ui.FieldErrors()
     st.markdown(f"**{ui.t('team.invite_heading')}**")
-    with st.form("team_invite", clear_on_submit=False, border=False):
+    # A new form after each invitation: it starts empty, while a refused one keeps its text.
+    generation = st.session_state.setdefault(INVITE_FORM, 0)
+    with st.form(f"team_invite_{generation}", border=False):
         left, right = st.columns(2)
-        name = left.text_input(ui.t("team.invite_name"), max_chars=120, key="team_invite_name")
+        name = left.text_input(
+            ui.t("team.invite_name"), max_chars=120, key=f"team_invite_name_{generation}"
+        )
         with left:
             errors.slot("display_name")
-        email = right.text_input(ui.t("team.invite_email"), key="team_invite_email")
+        email = right.text_input(ui.t("team.invite_email"), key=f"team_invite_email_{generation}")
         with right:
             errors.slot("email")
         submitted = st.form_submit_button(ui.t("team.invite_make"))
@@ -101,7 +108,7 @@ def _invite_form() -> None:
                 session, coach_id=coach.id, display_name=name, email=email, now=utc_now()
             ),
             errors,
-            clear=("team_invite_name", "team_invite_email"),
+            next_form=True,
         )
 
 
@@ -109,7 +116,8 @@ def _make_link(
     name: str,
     make: Callable[[Any], NewAccountLink],
     errors: ui.FieldErrors | None = None,
-    clear: tuple[str, ...] = (),
+    *,
+    next_form: bool = False,
 ) -> None:
     """Make a link in one transaction, then show it once (the token is never stored)."""
     coach = ui.coach()
@@ -122,5 +130,6 @@ def _make_link(
     base = ui.settings().public_url or st.context.url or "http://localhost:8501"
     until = format_moment(link.expires_at, coach.timezone, coach.language)
     st.session_state[SHOWN_LINK] = (name, account_link_url(base, link.token), until)
-    ui.forget(*clear)
+    if next_form:
+        st.session_state[INVITE_FORM] += 1
     st.rerun()

@@ -31,8 +31,8 @@ def _fill(app: AppTest, **fields: str) -> AppTest:
 
 def test_an_invited_coach_makes_their_account_and_logs_in(app_env: Path) -> None:
     owner = log_in(new_app()).switch_page(SETTINGS).run()
-    owner.text_input(key="team_invite_name").input("Bas Nieuw")
-    owner.text_input(key="team_invite_email").input("bas@example.org")
+    owner.text_input(key="team_invite_name_0").input("Bas Nieuw")
+    owner.text_input(key="team_invite_email_0").input("bas@example.org")
     _button(owner, "Uitnodiging maken").click().run()
     assert not owner.exception
     url = owner.code[0].value
