@@ -560,12 +560,16 @@ def update_trajectory(
     today: date,
     cancel_remaining: bool = True,
     plan_contacts: bool = False,
+    status_was: TrajectoryStatus | None = None,
 ) -> None:
     """Save a trajectory's goal, dates, size and status. A trajectory that ends here, outside
     the live closing, gets an end date, cancels its planned sessions (unless the coach keeps
     them), counts as closed without the full protocol, and gets no follow-ups unless the coach
-    asks for the week-1 mail and month-3 check-in (`plan_contacts`)."""
+    asks for the week-1 mail and month-3 check-in (`plan_contacts`). `status_was` is the
+    status the form showed: when another tab changed it meanwhile, nothing is saved."""
     trajectory = own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
+    if status_was is not None and trajectory.status != status_was:
+        raise ValidationError({"status": "clients.status_changed_meanwhile"})
     problems = {
         "goal": text_problem(goal, required=True),
         "ended_on": period_problem(started_on, ended_on),

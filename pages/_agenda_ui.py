@@ -35,9 +35,19 @@ def planned_sessions(trajectory_id: int, timezone: str) -> None:
             kind = ui.t(f"session_kind.{item.kind.value}")
             st.markdown(f"**{when}** · {kind} · {item.duration_minutes} min")
             change, cancel, missed = st.columns(3)
-            with change.popover(ui.t("planned.change"), icon=":material/edit_calendar:"):
+            # Keyed: an open popover belongs to its session. Unkeyed, the popover at the same
+            # place in the list opened by itself after a save, for another session.
+            with change.popover(
+                ui.t("planned.change"),
+                icon=":material/edit_calendar:",
+                key=f"change_popover_{item.session_id}",
+            ):
                 _change_form(item, timezone)
-            with cancel.popover(ui.t("planned.cancel"), icon=":material/event_busy:"):
+            with cancel.popover(
+                ui.t("planned.cancel"),
+                icon=":material/event_busy:",
+                key=f"cancel_popover_{item.session_id}",
+            ):
                 _cancel_form(item)
             if item.scheduled_at <= now and missed.button(
                 ui.t("planned.no_show"),
@@ -71,16 +81,16 @@ def _change_form(item: PlannedSession, timezone: str) -> None:
         )
         at = st.time_input(ui.t("client.log_time"), value=local.time(), key=f"{key}_time", step=900)
         errors.slot("at")
+        # No bounds in the field: the browser would refuse in English; core says it in Dutch.
         minutes = st.number_input(
             ui.t("client.log_duration"),
-            5,
-            480,
-            item.duration_minutes,
+            value=item.duration_minutes,
             step=15,
             key=f"{key}_minutes",
         )
         errors.slot("duration_minutes")
         errors.slot("status")
+        st.caption(ui.t("planned.kind_length"))
         saved = st.form_submit_button(ui.t("planned.save"), type="primary")
     if saved:
         # A new kind with the length left alone takes the new kind's usual length (in a

@@ -270,9 +270,9 @@ def plan_session_form(trajectory_id: int, timezone: str) -> None:
         ui.t("client.log_date"), value=tomorrow, key="plan_date", format="DD-MM-YYYY"
     )
     at = middle.time_input(ui.t("client.log_time"), value=time(10), key="plan_time", step=900)
-    duration = right.number_input(
-        ui.t("client.log_duration"), 5, 480, ui.usual_minutes(kind), step=15, key="plan_duration"
-    )
+    # The length lives in the state (no default beside it): the kind's choice sets it.
+    st.session_state.setdefault("plan_duration", ui.usual_minutes(kind))
+    duration = right.number_input(ui.t("client.log_duration"), 5, 480, step=15, key="plan_duration")
     errors.slot("duration_minutes")
     errors.slot("at")
     submitted = st.button(ui.t("client.plan_submit"), type="primary", key="plan_submit")

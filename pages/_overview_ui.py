@@ -12,23 +12,21 @@ CLIENT_PAGE = "pages/client.py"
 
 
 def sessions(overview: Overview, rows: list[dict[str, object]]) -> None:
-    """The week's sessions; a click on a row opens that client, today's closings start here."""
+    """The week's sessions, each with a link to its client; today's closings start here."""
     if not rows:
         st.caption(ui.t("overview.sessions_empty"))
         return
-    st.caption(ui.t("overview.open_client"))
-    picked = st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        key="overview_sessions",
-    )
-    chosen = picked.selection.rows  # type: ignore[attr-defined]
-    if chosen:
-        st.session_state.pop("overview_sessions", None)  # coming back shows Vandaag, unselected
-        open_client(overview.sessions[chosen[0]].client_id)
+    for item, row in zip(overview.sessions, rows, strict=True):
+        text, action = st.columns([5, 2], vertical_alignment="center")
+        when, name, kind = (str(value) for value in row.values())
+        text.markdown(f"**{ui.plain(when)}** · {ui.plain(name)} · {ui.plain(kind)}")
+        with action:
+            st.page_link(
+                CLIENT_PAGE,
+                label=ui.t("overview.open_client"),
+                icon=":material/east:",
+                query_params={"id": str(item.client_id)},
+            )
     for item in overview.closings:
         if local_date(item.scheduled_at, overview.timezone) == overview.today and st.button(
             ui.t("overview.start_closing", client=ui.plain(item.client_name)),
@@ -65,7 +63,7 @@ def forms_not_back(overview: Overview, language: str) -> None:
                 closing.scheduled_at, overview.timezone, language, today=overview.today
             )
             state = ui.t("overview.forms_link_out" if item.link_out else "overview.forms_no_link")
-            text, action = st.columns([7, 2], vertical_alignment="center")
+            text, action = st.columns([5, 2], vertical_alignment="center")
             kind = ui.t(f"session_kind.{closing.kind.value}")
             text.markdown(f"**{ui.plain(closing.client_name)}** · {kind} · {when} · {state}")
             if action.button(

@@ -14,7 +14,10 @@ from pages import _ui as ui
 def trajectory_form(trajectory: TrajectorySummary) -> None:
     """Goal, dates, size and status; a status that ends the trajectory asks first."""
     errors = ui.FieldErrors()
-    with st.form(f"trajectory_form_{trajectory.trajectory_id}"):
+    pending_key = f"trajectory_ending_{trajectory.trajectory_id}"
+    # "Terug" draws a new form, showing the trajectory as it is saved (not the status chosen).
+    generation = st.session_state.get(f"{pending_key}_form", 0)
+    with st.form(f"trajectory_form_{trajectory.trajectory_id}_{generation}"):
         st.subheader(ui.t("client.details_trajectory"))
         goal = st.text_area(ui.t("clients.goal"), trajectory.goal)
         errors.slot("goal")
@@ -34,8 +37,8 @@ def trajectory_form(trajectory: TrajectorySummary) -> None:
             index=TRAJECTORY_STATUSES.index(trajectory.status),
             format_func=lambda s: ui.t(f"trajectory_status.{s}"),
         )
+        errors.slot("status")
         submitted = st.form_submit_button(ui.t("clients.save"), type="primary")
-    pending_key = f"trajectory_ending_{trajectory.trajectory_id}"
     if submitted:
         values = {
             "goal": goal,
@@ -44,6 +47,7 @@ def trajectory_form(trajectory: TrajectorySummary) -> None:
             "planned_sessions": int(planned),
             "intensive": intensive,
             "status": status,
+            "status_was": trajectory.status,  # another tab may change it meanwhile
         }
         if status in ENDED and trajectory.status not in ENDED:
             st.session_state[pending_key] = values  # asked below before anything is saved
@@ -57,14 +61,24 @@ def trajectory_form(trajectory: TrajectorySummary) -> None:
 def _confirm_ending(
     trajectory_id: int, values: dict[str, Any], pending_key: str, errors: ui.FieldErrors
 ) -> None:
-    """Afsluiten buiten de afrondingssessie: say what it means, ask about what is planned."""
+    """Afsluiten buiten de afrondingssessie: a dialog says what it means and asks about what
+    is still planned; closing it without a choice changes nothing."""
     closed = values["status"] == "closed"
-    with ui.db_session() as session:
-        planned = list_planned_sessions(
-            session, coach_id=ui.coach_id(), trajectory_id=trajectory_id
-        )
-    with st.container(border=True):
-        st.subheader(ui.t("ending.title_closed" if closed else "ending.title_stopped"))
+
+    def back() -> None:
+        st.session_state.pop(pending_key, None)
+        st.session_state[f"{pending_key}_form"] = st.session_state.get(f"{pending_key}_form", 0) + 1
+
+    @st.dialog(
+        ui.t("ending.title_closed" if closed else "ending.title_stopped"),
+        width="medium",
+        on_dismiss=back,
+    )
+    def ask() -> None:
+        with ui.db_session() as session:
+            planned = list_planned_sessions(
+                session, coach_id=ui.coach_id(), trajectory_id=trajectory_id
+            )
         if closed:
             st.warning(ui.t("ending.without_protocol"), icon=":material/warning:")
             st.page_link(
@@ -76,13 +90,17 @@ def _confirm_ending(
         which = "ending.cancel_remaining_one" if len(planned) == 1 else "ending.cancel_remaining"
         cancel = bool(planned) and st.checkbox(ui.t(which, count=len(planned)), value=True)
         contacts = closed and st.checkbox(ui.t("ending.plan_contacts"), value=False)
-        confirm, back = st.columns(2)
-        if back.button(ui.t("ending.back"), width="stretch"):
-            st.session_state.pop(pending_key, None)
+        confirm, no = st.columns(2)
+        if no.button(ui.t("ending.back"), width="stretch"):
+            back()
             st.rerun()
         if confirm.button(ui.t("ending.confirm"), type="primary", width="stretch"):
             st.session_state.pop(pending_key, None)
             _save(trajectory_id, values, errors, cancel_remaining=cancel, plan_contacts=contacts)
+            # Still here: the form's input was refused, and the message waits at its field.
+            st.error(ui.t("ending.fix_form"), icon=":material/error:")
+
+    ask()
 
 
 def _save(

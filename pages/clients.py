@@ -82,14 +82,14 @@ if flagged:
     with st.container(border=True):
         st.subheader(ui.t("clients.attention_title"))
         for row, flag in flagged[:ATTENTION_SHOWN]:
-            text, action, link = st.columns([6, 3, 2], vertical_alignment="center")
-            text.markdown(f"**{ui.plain(row.name)}** — {ui.t(f'readiness.{flag.value}')}")
-            with action:
+            st.markdown(f"**{ui.plain(row.name)}** — {ui.t(f'readiness.{flag.value}')}")
+            # The actions on a line of their own: beside the text they were cut off at 1024 px.
+            with st.container(horizontal=True, gap="large"):
                 flags_ui.action_link(flag, client_id=row.client_id, trajectory_id=row.trajectory_id)
-            link.page_link(
-                "pages/client.py",
-                label=ui.t("clients.open_client"),
-                query_params={"id": str(row.client_id)},
-            )
+                st.page_link(
+                    "pages/client.py",
+                    label=ui.t("clients.open_client"),
+                    query_params={"id": str(row.client_id)},
+                )
         if len(flagged) > ATTENTION_SHOWN:
             st.caption(ui.t("clients.attention_more", count=len(flagged) - ATTENTION_SHOWN))

@@ -18,9 +18,19 @@ st.caption(format_long_date(overview.today, coach.language))
 
 metrics = st.columns(4)
 metrics[0].metric(ui.t("overview.metric_sessions_today"), len(overview.sessions_today), border=True)
-metrics[1].metric(ui.t("overview.metric_closings"), len(overview.closings), border=True)
+metrics[1].metric(
+    ui.t("overview.metric_closings"),
+    len(overview.closings),
+    help=ui.t("overview.metric_closings_help"),
+    border=True,
+)
 metrics[2].metric(ui.t("overview.metric_overdue"), len(overview.overdue), border=True)
-metrics[3].metric(ui.t("overview.metric_nearing_end"), len(overview.nearing_end), border=True)
+metrics[3].metric(
+    ui.t("overview.metric_nearing_end"),
+    len(overview.nearing_end),
+    help=ui.t("overview.metric_nearing_end_help"),
+    border=True,
+)
 
 # One section under the other, full width: readable from a distance, nothing cut off.
 overview_ui.to_log(overview, coach.language)

@@ -37,11 +37,10 @@ with st.form("settings_form", border=True):
     )
     if "timezone" in errors:
         st.error(ui.t(errors["timezone"]))
+    # No bounds in the field: the browser would refuse in English; core says it in Dutch.
     minutes = st.number_input(
         ui.t("settings.session_minutes"),
-        15,
-        240,
-        coach.session_minutes,
+        value=coach.session_minutes,
         step=15,
         help=ui.t("settings.session_minutes_help"),
         key="settings_session_minutes",

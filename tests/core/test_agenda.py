@@ -180,3 +180,25 @@ def test_another_coachs_session_cannot_be_changed(db: Session) -> None:
     with pytest.raises(NotFound):
         mark_not_held(db, coach_id=coach.id, session_id=theirs, now=NOW + timedelta(days=9))
     assert list_planned_sessions(db, coach_id=coach.id, trajectory_id=theirs) == []
+
+
+def test_a_form_from_before_another_tab_ended_the_trajectory_saves_nothing(db: Session) -> None:
+    coach = make_coach(db)
+    trajectory = make_trajectory(db, coach, held=8)
+    today = NOW.date()
+    form = {
+        "coach_id": coach.id,
+        "trajectory_id": trajectory.id,
+        "goal": "Rust",
+        "started_on": today - timedelta(days=100),
+        "planned_sessions": 8,
+        "intensive": False,
+        "today": today,
+        "status_was": TrajectoryStatus.ACTIVE,  # what both tabs showed
+    }
+    update_trajectory(db, ended_on=today, status=TrajectoryStatus.STOPPED, **form)
+    with pytest.raises(ValidationError) as refused:  # the first tab confirms later
+        update_trajectory(db, ended_on=None, status=TrajectoryStatus.CLOSED, **form)
+    assert refused.value.errors == {"status": "clients.status_changed_meanwhile"}
+    db.refresh(trajectory)
+    assert (trajectory.status, trajectory.ended_on) == (TrajectoryStatus.STOPPED, today)

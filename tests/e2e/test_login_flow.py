@@ -35,7 +35,7 @@ def test_a_coach_logs_in_visits_every_page_and_stays_logged_out(page: Page, app_
     # The demo practice has closings today and overdue follow-ups: no metric reads 0.
     values = page.get_by_test_id("stMetricValue").all_inner_texts()
     assert len(values) == 4 and "0" not in values
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(4)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(3)
     screenshot(page, "02-vandaag")
 
     navigation = page.get_by_test_id("stSidebarNav")

@@ -1,5 +1,6 @@
 """The Cliënten pages in AppTest: the list, adding a client, bad input, the client page."""
 
+import re
 from collections.abc import Callable
 from datetime import time
 
@@ -16,6 +17,13 @@ from tests.pages.conftest import as_shown, other_coachs_client
 
 LIST = "pages/clients.py"
 CLIENT = "pages/client.py"
+
+
+def _planned_id(app: AppTest) -> int:
+    """The id of the (one) planned session whose change form the page shows."""
+    return next(
+        int(m.group(1)) for k in app.session_state if (m := re.fullmatch(r"change_(\d+)_kind", k))
+    )
 
 
 def _names(app: AppTest) -> list[str]:
@@ -219,7 +227,7 @@ def test_a_planned_closing_of_the_wrong_length_is_fixed_on_the_client_page(
     next(b for b in app.button if b.label == "Inplannen").click().run()
     assert not app.exception
     assert "45 min" in "".join(m.value for m in app.markdown)
-    session_id = int(next(k for k in app.session_state if k.startswith("change_")).split("_")[1])
+    session_id = _planned_id(app)
     key = f"change_{session_id}"
     app.number_input(key=f"{key}_minutes").set_value(90)  # in its form: sent on saving
     next(b for b in app.button if b.label == "Wijziging opslaan").click().run()
@@ -323,9 +331,19 @@ def test_planning_starts_with_the_coachs_usual_length_and_a_new_kind_takes_its_o
     app.time_input(key="plan_time").set_value(time(4, 15)).run()
     next(b for b in app.button if b.label == "Inplannen").click().run()
     assert "45 min" in "".join(m.value for m in app.markdown)
-    session_id = int(next(k for k in app.session_state if k.startswith("change_")).split("_")[1])
+    session_id = _planned_id(app)
     # Changing only the kind in the change form: the length follows the new kind.
     app.selectbox(key=f"change_{session_id}_kind").set_value(SessionKind.CLOSING_90)
     next(b for b in app.button if b.label == "Wijziging opslaan").click().run()
     assert not app.exception
     assert "Afronding (90 min) · 90 min" in "".join(m.value for m in app.markdown)
+
+
+def test_a_usual_length_out_of_range_is_refused_in_dutch(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = open_page("pages/settings.py")
+    app.number_input(key="settings_session_minutes").set_value(241)
+    next(b for b in app.button if b.label == "Opslaan").click().run()
+    assert [e.value for e in app.error] == ["Kies een lengte tussen 15 en 240 minuten."]
+    assert app.session_state["app_coach"].session_minutes == 60  # nothing saved
