@@ -6,6 +6,7 @@ from streamlit_authenticator.utilities.exceptions import LoginError
 
 from core.config import ConfigError, cookie_key
 from pages import _login_ui as login_ui
+from pages import _two_factor_ui as two_factor_ui
 from pages import _ui as ui
 
 st.set_page_config(page_title="Afronding", page_icon=":material/explore:", layout="wide")
@@ -138,4 +139,6 @@ if not st.session_state.get("authentication_status"):
     ui.claim_session_state(st.session_state["username"])
     ui.login_accounts(st.session_state["username"])
 
+if two_factor_ui.gate():  # recovery codes to keep, or a second step the practice requires
+    st.stop()
 page.run()

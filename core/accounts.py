@@ -66,6 +66,8 @@ class CoachAccount:
     password_hash: str
     logged_out_at: datetime | None
     session_minutes: int = 60  # how long an ordinary session usually lasts
+    two_factor: bool = False  # logs in with a code from an authenticator app too
+    two_factor_required: bool = False  # by the practice: set it up before anything else
 
     @property
     def first_name(self) -> str:
@@ -86,6 +88,8 @@ def account_of(coach: Coach) -> CoachAccount:
         password_hash=coach.password_hash,
         logged_out_at=coach.logged_out_at,
         session_minutes=coach.session_minutes,
+        two_factor=coach.totp_secret is not None,
+        two_factor_required=bool(coach.practice and coach.practice.requires_two_factor),
     )
 
 

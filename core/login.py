@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from core.accounts import CoachAccount, get_account
 from core.errors import NotFound
+from core.two_factor import check_second_step
 from db.models import Coach, LoginFailure, Role
 from db.passwords import hash_password, verify_password
 
@@ -35,6 +36,7 @@ class LoginAnswer:
     account: CoachAccount | None
     refusal: str = ""
     amount: int = 0
+    second_step: str = ""  # the password was right: this username still needs its code
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,40 @@ def log_in(
     """The account when `password` is right and no lock or wait holds; else the refusal.
     A wrong password is remembered (the caller commits it)."""
     name, address = _normal(username), address[:64]
+    if held := _held(session, name, address, now):
+        return held
+    account = get_account(session, username=name, demo_mode=demo_mode) if name else None
+    right = verify_password(password, account.password_hash if account else _DUMMY_HASH)
+    if account is not None and right:
+        if account.two_factor:
+            return LoginAnswer(None, second_step=name)
+        session.execute(delete(LoginFailure).where(LoginFailure.username == name))
+        return LoginAnswer(account)
+    return _failed(session, name, address, now, "login.failed")
+
+
+def log_in_second_step(
+    session: Session, *, username: str, code: str, address: str, now: datetime, demo_mode: bool
+) -> LoginAnswer:
+    """The account when `code` (from the app, or a recovery code) is right for a coach whose
+    password was just right; a wrong code counts as a failed login."""
+    name, address = _normal(username), address[:64]
+    if held := _held(session, name, address, now):
+        return held
+    account = get_account(session, username=name, demo_mode=demo_mode)
+    coach = session.get(Coach, account.id) if account else None
+    if (
+        account is None
+        or coach is None
+        or not check_second_step(session, coach=coach, code=code, now=now)
+    ):
+        return _failed(session, name, address, now, "login.code_wrong")
+    session.execute(delete(LoginFailure).where(LoginFailure.username == name))
+    return LoginAnswer(account)
+
+
+def _held(session: Session, name: str, address: str, now: datetime) -> LoginAnswer | None:
+    """The refusal while a lock or a wait holds for the username or the address."""
     holds = [_hold(_failures(session, LoginFailure.username, name, now), now)]
     if address:
         holds.append(_hold(_failures(session, LoginFailure.address, address, now), now))
@@ -98,15 +134,15 @@ def log_in(
         return LoginAnswer(None, "login.locked", minutes_left(max(locks)))
     if (wait := max(h.wait for h in holds)) > timedelta(0):
         return LoginAnswer(None, "login.wait", math.ceil(wait.total_seconds()))
-    account = get_account(session, username=name, demo_mode=demo_mode) if name else None
-    right = verify_password(password, account.password_hash if account else _DUMMY_HASH)
-    if account is not None and right:
-        session.execute(delete(LoginFailure).where(LoginFailure.username == name))
-        return LoginAnswer(account)
+    return None
+
+
+def _failed(session: Session, name: str, address: str, now: datetime, key: str) -> LoginAnswer:
+    """Remember a failure (and forget the ones too old to count)."""
     session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= now - WINDOW))
     session.add(LoginFailure(username=name, address=address, failed_at=now))
     session.flush()
-    return LoginAnswer(None, "login.failed")
+    return LoginAnswer(None, key)
 
 
 def client_address(ip: str | None, forwarded_for: str | None, *, behind_proxy: bool) -> str:

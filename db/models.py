@@ -152,6 +152,10 @@ class Practice(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # The owner may require every coach of the practice to log in with a second step.
+    requires_two_factor: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     coaches: Mapped[list["Coach"]] = relationship(back_populates="practice")
 
@@ -181,6 +185,10 @@ class Coach(Base):
     session_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     # A deactivated coach can't log in; their clients and figures stay with the practice.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Tweestapsverificatie: the TOTP secret the coach's authenticator app shares (set once the
+    # first code was right), and the last 30-second step used, so no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     # Login cookies issued before this moment are refused: logging out ends every session,
     # even when a browser kept its cookie.
@@ -673,6 +681,17 @@ class AccountLink(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("coach.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(Base):
+    """A one-use code for logging in when the authenticator app is gone (hash only)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("coach.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

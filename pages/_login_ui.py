@@ -1,20 +1,29 @@
-"""The login form: the password is checked by core.login (slowed down and locked against
-guessing); the login library only keeps the cookie that remembers a login."""
+"""The login form: the password (and, when the coach set it up, a code from the app) is
+checked by core.login, slowed down and locked against guessing; the login library only keeps
+the cookie that remembers a login."""
 
+from datetime import timedelta
 from typing import Any
 
 import streamlit as st
 
 from core.config import Settings
-from core.login import client_address, log_in
+from core.login import LoginAnswer, client_address, log_in, log_in_second_step
 from core.timefmt import utc_now
 from pages import _ui as ui
 
 REFUSAL_KEY = "login_refusal"
+SECOND_STEP_KEY = "login_second_step"  # (username, until): the password was right
+SECOND_STEP_TIME = timedelta(minutes=5)
 
 
 def login_form(authenticator: Any, box: Any, settings: Settings) -> None:
-    """Draw the form in `box`; a right password logs this tab in and stores the cookie."""
+    """Draw the form in `box`; a right login logs this tab in and stores the cookie."""
+    pending = st.session_state.get(SECOND_STEP_KEY)
+    if pending and pending[1] > utc_now():
+        _code_form(authenticator, box, settings, pending[0])
+        return
+    st.session_state.pop(SECOND_STEP_KEY, None)
     with box.form("app_login"):
         st.subheader(ui.t("login.title"))
         username = st.text_input(ui.t("login.username"), autocomplete="username")
@@ -23,29 +32,57 @@ def login_form(authenticator: Any, box: Any, settings: Settings) -> None:
         )
         submitted = st.form_submit_button(ui.t("login.submit"), type="primary")
     if not submitted:
-        if refusal := st.session_state.get(REFUSAL_KEY):  # stays until the next try
-            _refused(box, *refusal)
+        _last_refusal(box)
         return
-    ip, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
-    address = client_address(
-        ip if isinstance(ip, str) else None,  # AppTest has no real connection
-        forwarded if isinstance(forwarded, str) else None,
-        behind_proxy=settings.behind_proxy,
-    )
     with ui.db_session(write=True) as session:
         answer = log_in(
             session,
             username=username,
             password=password,
-            address=address,
+            address=_address(settings),
             now=utc_now(),
             demo_mode=settings.demo_mode,
         )
+    if answer.second_step:
+        st.session_state.pop(REFUSAL_KEY, None)
+        st.session_state[SECOND_STEP_KEY] = (answer.second_step, utc_now() + SECOND_STEP_TIME)
+        st.rerun()
+    _finish(authenticator, box, answer)
+
+
+def _code_form(authenticator: Any, box: Any, settings: Settings, username: str) -> None:
+    """Tweede stap: the code from the authenticator app, or a recovery code."""
+    with box.form("app_login_code"):
+        st.subheader(ui.t("login.code_title"))
+        st.caption(ui.t("login.code_help"))
+        code = st.text_input(ui.t("login.code"), max_chars=20, autocomplete="one-time-code")
+        submitted = st.form_submit_button(ui.t("login.submit"), type="primary")
+    if box.button(ui.t("login.code_cancel"), type="tertiary"):
+        st.session_state.pop(SECOND_STEP_KEY, None)
+        st.rerun()
+    if not submitted:
+        _last_refusal(box)
+        return
+    with ui.db_session(write=True) as session:
+        answer = log_in_second_step(
+            session,
+            username=username,
+            code=code,
+            address=_address(settings),
+            now=utc_now(),
+            demo_mode=settings.demo_mode,
+        )
+    _finish(authenticator, box, answer)
+
+
+def _finish(authenticator: Any, box: Any, answer: LoginAnswer) -> None:
+    """Log this tab in and store the cookie, or say why not."""
     if (account := answer.account) is None:
         st.session_state[REFUSAL_KEY] = (answer.refusal, answer.amount)
         _refused(box, answer.refusal, answer.amount)
         return
-    st.session_state.pop(REFUSAL_KEY, None)
+    for key in (REFUSAL_KEY, SECOND_STEP_KEY):
+        st.session_state.pop(key, None)
     st.session_state.update(
         authentication_status=True,
         username=account.username,
@@ -55,6 +92,20 @@ def login_form(authenticator: Any, box: Any, settings: Settings) -> None:
         logout=None,
     )
     authenticator.cookie_controller.set_cookie()
+
+
+def _address(settings: Settings) -> str:
+    ip, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
+    return client_address(
+        ip if isinstance(ip, str) else None,  # AppTest has no real connection
+        forwarded if isinstance(forwarded, str) else None,
+        behind_proxy=settings.behind_proxy,
+    )
+
+
+def _last_refusal(box: Any) -> None:
+    if refusal := st.session_state.get(REFUSAL_KEY):  # stays until the next try
+        _refused(box, *refusal)
 
 
 def _refused(box: Any, key: str, amount: int) -> None:

@@ -8,6 +8,7 @@ from core.i18n import LANGUAGES
 from core.timefmt import timezone_choices
 from pages import _accounts_ui as accounts_ui
 from pages import _team_ui as team_ui
+from pages import _two_factor_ui as two_factor_ui
 from pages import _ui as ui
 
 coach = ui.coach()
@@ -75,5 +76,6 @@ with st.container(border=True):
     st.write(ui.t("settings.role", role=ui.t(f"role.{coach.role.value}")))
 
 accounts_ui.password_form()
+two_factor_ui.two_factor_section()
 team_ui.practice_coaches()
 accounts_ui.locked_logins()
