@@ -36,28 +36,33 @@ def password_form() -> None:
             )
             errors.slot("repeated")
             submitted = st.form_submit_button(ui.t("settings.password_save"))
-        if not submitted:
-            if st.session_state.get(CHANGED_KEY, utc_now()) > utc_now():
-                st.success(ui.t("settings.password_changed"), icon=":material/check_circle:")
-            return
-        try:
-            with ui.db_session(write=True) as session:
-                change_password(
-                    session,
-                    coach_id=ui.coach_id(),
-                    current=current,
-                    new=new,
-                    repeated=repeated,
-                    now=utc_now(),
-                )
-        except ValidationError as invalid:
-            errors.show(invalid.errors)
-            return
-        # No rerun here: the cookie component has to render to store the new login. It draws
-        # the page again (more than once) as it does: the message stays for a short while.
-        ui.keep_this_login()
-        st.session_state[CHANGED_KEY] = utc_now() + SAID_FOR
-        st.success(ui.t("settings.password_changed"), icon=":material/check_circle:")
+        # One place for the message in every run (the cookie component comes after it).
+        said = st.empty()
+        if submitted:
+            _change(current, new, repeated, errors)
+        if st.session_state.get(CHANGED_KEY, utc_now()) > utc_now():
+            said.success(ui.t("settings.password_changed"), icon=":material/check_circle:")
+
+
+def _change(current: str, new: str, repeated: str, errors: ui.FieldErrors) -> None:
+    """Save the new password; this tab stays logged in with a new cookie."""
+    try:
+        with ui.db_session(write=True) as session:
+            change_password(
+                session,
+                coach_id=ui.coach_id(),
+                current=current,
+                new=new,
+                repeated=repeated,
+                now=utc_now(),
+            )
+    except ValidationError as invalid:
+        errors.show(invalid.errors)
+        return
+    # No rerun here: the cookie component has to render to store the new login. It draws
+    # the page again (more than once) as it does: the message stays for a short while.
+    ui.keep_this_login()
+    st.session_state[CHANGED_KEY] = utc_now() + SAID_FOR
 
 
 def locked_logins() -> None:
