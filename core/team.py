@@ -122,9 +122,30 @@ def list_pending_invites(session: Session, *, coach_id: int, now: datetime) -> l
     return [PendingInvite(r.id, r.display_name, r.email, r.expires_at) for r in rows]
 
 
-def _new_link(session: Session, link: AccountLink) -> NewAccountLink:
+def _new_link(
+    session: Session,
+    owner: Coach,
+    kind: AccountLinkKind,
+    *,
+    display_name: str,
+    email: str,
+    now: datetime,
+    coach_id: int | None = None,
+) -> NewAccountLink:
+    """Store a link of `kind` made by `owner`; its token is returned once, only its hash kept."""
+    assert owner.practice_id is not None  # checked by _owner
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    link.token_hash = token_hash(token)
+    link = AccountLink(
+        practice_id=owner.practice_id,
+        kind=kind,
+        coach_id=coach_id,
+        display_name=display_name,
+        email=email,
+        token_hash=token_hash(token),
+        created_by=owner.id,
+        created_at=now,
+        expires_at=now + timedelta(days=LINK_DAYS[kind]),
+    )
     session.add(link)
     session.flush()
     return NewAccountLink(token, link.expires_at)
@@ -142,18 +163,13 @@ def invite_coach(
         errors["email"] = "accounts.email_invalid"
     if errors:
         raise ValidationError(errors)
-    assert owner.practice_id is not None  # checked by _owner
     return _new_link(
         session,
-        AccountLink(
-            practice_id=owner.practice_id,
-            kind=AccountLinkKind.INVITE,
-            display_name=display_name.strip(),
-            email=email.strip(),
-            created_by=owner.id,
-            created_at=now,
-            expires_at=now + timedelta(days=LINK_DAYS[AccountLinkKind.INVITE]),
-        ),
+        owner,
+        AccountLinkKind.INVITE,
+        display_name=display_name.strip(),
+        email=email.strip(),
+        now=now,
     )
 
 
@@ -175,19 +191,14 @@ def reset_password_link(
         )
         .values(used_at=now)
     )
-    assert owner.practice_id is not None  # checked by _owner
     return _new_link(
         session,
-        AccountLink(
-            practice_id=owner.practice_id,
-            kind=AccountLinkKind.RESET,
-            coach_id=member.id,
-            display_name=member.display_name,
-            email=member.email,
-            created_by=owner.id,
-            created_at=now,
-            expires_at=now + timedelta(days=LINK_DAYS[AccountLinkKind.RESET]),
-        ),
+        owner,
+        AccountLinkKind.RESET,
+        display_name=member.display_name,
+        email=member.email,
+        now=now,
+        coach_id=member.id,
     )
 
 

@@ -27,14 +27,7 @@ def password_form() -> None:
                 ui.t("settings.password_current"), type="password", autocomplete="current-password"
             )
             errors.slot("current")
-            new = st.text_input(
-                ui.t("settings.password_new"), type="password", autocomplete="new-password"
-            )
-            errors.slot("new")
-            repeated = st.text_input(
-                ui.t("settings.password_repeat"), type="password", autocomplete="new-password"
-            )
-            errors.slot("repeated")
+            new, repeated = new_password_fields(errors, slot="new")
             submitted = st.form_submit_button(ui.t("settings.password_save"))
         # One place for the message in every run (the cookie component comes after it).
         said = st.empty()
@@ -42,6 +35,17 @@ def password_form() -> None:
             _change(current, new, repeated, errors)
         if st.session_state.get(CHANGED_KEY, utc_now()) > utc_now():
             said.success(ui.t("settings.password_changed"), icon=":material/check_circle:")
+
+
+def new_password_fields(errors: ui.FieldErrors, *, slot: str) -> tuple[str, str]:
+    """The new password, twice, each with its place for a message (`slot` for the first)."""
+    new = st.text_input(ui.t("settings.password_new"), type="password", autocomplete="new-password")
+    errors.slot(slot)
+    repeated = st.text_input(
+        ui.t("settings.password_repeat"), type="password", autocomplete="new-password"
+    )
+    errors.slot("repeated")
+    return new, repeated
 
 
 def _change(current: str, new: str, repeated: str, errors: ui.FieldErrors) -> None:

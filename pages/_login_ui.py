@@ -2,6 +2,7 @@
 checked by core.login, slowed down and locked against guessing; the login library only keeps
 the cookie that remembers a login."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -34,15 +35,7 @@ def login_form(authenticator: Any, box: Any, settings: Settings) -> None:
     if not submitted:
         _last_refusal(box)
         return
-    with ui.db_session(write=True) as session:
-        answer = log_in(
-            session,
-            username=username,
-            password=password,
-            address=_address(settings),
-            now=utc_now(),
-            demo_mode=settings.demo_mode,
-        )
+    answer = _check(log_in, settings, username=username, password=password)
     if answer.second_step:
         st.session_state.pop(REFUSAL_KEY, None)
         st.session_state[SECOND_STEP_KEY] = (answer.second_step, utc_now() + SECOND_STEP_TIME)
@@ -63,16 +56,7 @@ def _code_form(authenticator: Any, box: Any, settings: Settings, username: str) 
     if not submitted:
         _last_refusal(box)
         return
-    with ui.db_session(write=True) as session:
-        answer = log_in_second_step(
-            session,
-            username=username,
-            code=code,
-            address=_address(settings),
-            now=utc_now(),
-            demo_mode=settings.demo_mode,
-        )
-    _finish(authenticator, box, answer)
+    _finish(authenticator, box, _check(log_in_second_step, settings, username=username, code=code))
 
 
 def _finish(authenticator: Any, box: Any, answer: LoginAnswer) -> None:
@@ -94,13 +78,16 @@ def _finish(authenticator: Any, box: Any, answer: LoginAnswer) -> None:
     authenticator.cookie_controller.set_cookie()
 
 
-def _address(settings: Settings) -> str:
+def _check(step: Callable[..., LoginAnswer], settings: Settings, **typed: str) -> LoginAnswer:
+    """One login step in its own transaction, from this visitor's address, now."""
     ip, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
-    return client_address(
+    address = client_address(
         ip if isinstance(ip, str) else None,  # AppTest has no real connection
         forwarded if isinstance(forwarded, str) else None,
         behind_proxy=settings.behind_proxy,
     )
+    with ui.db_session(write=True) as session:
+        return step(session, address=address, now=utc_now(), demo_mode=settings.demo_mode, **typed)
 
 
 def _last_refusal(box: Any) -> None:

@@ -1,14 +1,18 @@
 """Vandaag's actions: every row opens its client, today's closing starts from here, and the
 sessions that passed without a log are logged (or marked not held) in one click."""
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 import streamlit as st
 
 from core.agenda import mark_not_held
-from core.overview import Overview, UpcomingSession
+from core.overview import FormNotBack, Overview, UpcomingSession
 from core.timefmt import format_when, local_date, utc_now
 from pages import _ui as ui
 
 CLIENT_PAGE = "pages/client.py"
+T = TypeVar("T")
 
 
 def sessions(overview: Overview, rows: list[dict[str, object]]) -> None:
@@ -39,37 +43,38 @@ def sessions(overview: Overview, rows: list[dict[str, object]]) -> None:
             )
 
 
-def to_log(overview: Overview, language: str) -> None:
-    """The sessions whose time passed without a log, each with its two possible endings."""
-    if not overview.to_log:
+def _section(name: str, items: Sequence[T], row: Callable[[T], None]) -> None:
+    """A bordered part of Vandaag with its title and help, only when it has rows."""
+    if not items:
         return
     with st.container(border=True):
-        st.subheader(ui.t("overview.to_log_title"))
-        st.caption(ui.t("overview.to_log_help"))
-        for item in overview.to_log:
-            _to_log_row(item, overview, language)
+        st.subheader(ui.t(f"overview.{name}_title"))
+        st.caption(ui.t(f"overview.{name}_help"))
+        for item in items:
+            row(item)
+
+
+def to_log(overview: Overview, language: str) -> None:
+    """The sessions whose time passed without a log, each with its two possible endings."""
+    _section("to_log", overview.to_log, lambda item: _to_log_row(item, overview, language))
 
 
 def forms_not_back(overview: Overview, language: str) -> None:
     """The closings of the next two days whose client has not sent the evaluation back."""
-    if not overview.forms_not_back:
-        return
-    with st.container(border=True):
-        st.subheader(ui.t("overview.forms_title"))
-        st.caption(ui.t("overview.forms_help"))
-        for item in overview.forms_not_back:
-            closing = item.closing
-            when = format_when(
-                closing.scheduled_at, overview.timezone, language, today=overview.today
-            )
-            state = ui.t("overview.forms_link_out" if item.link_out else "overview.forms_no_link")
-            text, action = st.columns([5, 2], vertical_alignment="center")
-            kind = ui.t(f"session_kind.{closing.kind.value}")
-            text.markdown(f"**{ui.plain(closing.client_name)}** · {kind} · {when} · {state}")
-            if action.button(
-                ui.t("overview.forms_action"), key=f"forms_{closing.session_id}", width="stretch"
-            ):
-                open_client(closing.client_id, section="forms")
+    _section("forms", overview.forms_not_back, lambda item: _form_row(item, overview, language))
+
+
+def _form_row(item: FormNotBack, overview: Overview, language: str) -> None:
+    closing = item.closing
+    when = format_when(closing.scheduled_at, overview.timezone, language, today=overview.today)
+    state = ui.t("overview.forms_link_out" if item.link_out else "overview.forms_no_link")
+    text, action = st.columns([5, 2], vertical_alignment="center")
+    kind = ui.t(f"session_kind.{closing.kind.value}")
+    text.markdown(f"**{ui.plain(closing.client_name)}** · {kind} · {when} · {state}")
+    if action.button(
+        ui.t("overview.forms_action"), key=f"forms_{closing.session_id}", width="stretch"
+    ):
+        open_client(closing.client_id, section="forms")
 
 
 def _to_log_row(item: UpcomingSession, overview: Overview, language: str) -> None:

@@ -10,6 +10,7 @@ from core.errors import DatabaseUnavailable, ValidationError
 from core.team import open_account_link, use_account_link
 from core.timefmt import utc_now
 from pages import _ui as ui
+from pages._accounts_ui import new_password_fields
 
 token = str(st.query_params.get("t", ""))[:200]
 if st.session_state.get("account_done") == token and token:
@@ -45,14 +46,7 @@ with st.form("account_link", clear_on_submit=False):
             ui.t("team.choose_username"), max_chars=40, help=ui.t("team.username_help")
         )
         errors.slot("username")
-    password = st.text_input(
-        ui.t("settings.password_new"), type="password", autocomplete="new-password"
-    )
-    errors.slot("password")
-    repeated = st.text_input(
-        ui.t("settings.password_repeat"), type="password", autocomplete="new-password"
-    )
-    errors.slot("repeated")
+    password, repeated = new_password_fields(errors, slot="password")
     st.caption(ui.t("team.password_rules"))
     submitted = st.form_submit_button(
         ui.t("team.invite_submit" if invite else "team.reset_submit"), type="primary"
