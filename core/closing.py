@@ -691,10 +691,17 @@ def read_closing_summary(
 
 
 def end_closing(
-    session: Session, *, coach_id: int, session_id: int, now: datetime, today: date
+    session: Session,
+    *,
+    coach_id: int,
+    session_id: int,
+    now: datetime,
+    today: date,
+    cancel_remaining: bool = True,
 ) -> ClosingSummary:
     """Stop the clock and close: session −1 leaves the trajectory in afronding; otherwise it is
-    afgerond, with whether the full protocol was done, and the follow-ups are scheduled.
+    afgerond, with whether the full protocol was done, the follow-ups are scheduled and the
+    sessions still planned are cancelled (unless the coach keeps them: `cancel_remaining`).
     Ending an ended session changes nothing and returns what it recorded."""
     view = read_closing(session, coach_id=coach_id, session_id=session_id, now=now)
     timer = _timer(session, coach_id, session_id)
@@ -729,7 +736,8 @@ def end_closing(
         return read_closing_summary(session, coach_id=coach_id, session_id=session_id, now=now)
     trajectory.status = TrajectoryStatus.CLOSED
     trajectory.ended_on = max(today, trajectory.started_on)
-    cancel_remaining_sessions(session, trajectory_id=trajectory.id)
+    if cancel_remaining:
+        cancel_remaining_sessions(session, trajectory_id=trajectory.id)
     trajectory.full_protocol = protocol_completed(view.evaluation, view.plan, view.checklist)
     scheduled = {kind: today + timedelta(days=days) for kind, days in FOLLOW_UP_DAYS.items()}
     scheduled[FollowUpKind.SELF_CHECK] = view.plan.self_check_on or today + timedelta(

@@ -3,6 +3,7 @@
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from core.agenda import list_planned_sessions
 from core.client_forms import FormKind
 from core.clients import TrajectoryStatus
 from core.closing import (
@@ -147,6 +148,7 @@ def header(view: ClosingView, *, unsaved: int = 0) -> None:
         st.write(ui.t("closing.end_confirm"))
         if unsaved:
             st.warning(ui.t("closing.end_unsaved", count=unsaved), icon=":material/sync_problem:")
+        cancel = _ask_about_remaining(view)
         if st.button(ui.t("closing.end_yes"), type="primary", key="closing_end_yes"):
             now = utc_now()
             with ui.db_session(write=True) as session:
@@ -156,8 +158,24 @@ def header(view: ClosingView, *, unsaved: int = 0) -> None:
                     session_id=view.session_id,
                     now=now,
                     today=local_date(now, ui.coach().timezone),
+                    cancel_remaining=cancel,
                 )
             st.rerun()  # the same URL now shows the summary
+
+
+def _ask_about_remaining(view: ClosingView) -> bool:
+    """Ending the trajectory: cancel the sessions still planned in it? (Yes, unless unticked.)"""
+    if view.agenda is Agenda.MINUS_1:
+        return False  # session −1: the trajectory goes on to session 0
+    with ui.db_session() as session:
+        planned = list_planned_sessions(
+            session, coach_id=ui.coach_id(), trajectory_id=view.trajectory_id
+        )
+    others = [p for p in planned if p.session_id != view.session_id]
+    if not others:
+        return True
+    which = "ending.cancel_remaining_one" if len(others) == 1 else "ending.cancel_remaining"
+    return st.checkbox(ui.t(which, count=len(others)), value=True, key="closing_end_cancel")
 
 
 def _clock_html(reading: TimerReading) -> str:

@@ -52,7 +52,7 @@ from db.models import (
     TrajectoryStatus,
 )
 from tests.conftest import TODAY
-from tests.factories import make_coach, make_trajectory
+from tests.factories import make_coach, make_trajectory, plan_session
 
 START = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
 FULL_PLAN = {
@@ -431,3 +431,21 @@ def test_the_start_form_offers_todays_planned_closing_first(db: Session) -> None
     first, second, third = candidates
     assert first.suggested_agenda is Agenda.SINGLE_90 and not first.in_last_sessions
     assert second.suggested_agenda is Agenda.MINUS_1 and third.in_last_sessions
+
+
+@pytest.mark.parametrize("cancel", [True, False], ids=["cancelled", "kept"])
+def test_ending_cancels_what_is_still_planned_unless_the_coach_keeps_it(
+    db: Session, cancel: bool
+) -> None:
+    coach_id, session_id, trajectory = started(db)
+    leftover = plan_session(db, trajectory, START + timedelta(days=14))
+    end_closing(
+        db,
+        coach_id=coach_id,
+        session_id=session_id,
+        now=minutes(90),
+        today=TODAY,
+        cancel_remaining=cancel,
+    )
+    db.refresh(leftover)
+    assert leftover.status is (SessionStatus.CANCELLED if cancel else SessionStatus.PLANNED)
