@@ -66,9 +66,9 @@ def test_without_data_every_section_says_what_to_do(app_env: Path) -> None:
             username="nieuw",
             display_name="Nieuwe Coach",
             email="n@example.org",
-            password="Nieuwe-coach-1",
+            password="Lege-praktijk-1",
         )
-    app = log_in(new_app(), "nieuw", "Nieuwe-coach-1")
+    app = log_in(new_app(), "nieuw", "Lege-praktijk-1")
     app.switch_page(PAGE).run()
     assert not app.exception
     guidance = [i.value for i in app.info]
