@@ -93,6 +93,8 @@ def enable_two_factor(
     """Turn the second step on once the app's first code is right; returns the recovery
     codes (shown once, stored as hashes)."""
     coach = session.get_one(Coach, coach_id)
+    if not _normal(code):
+        raise ValidationError({"code": "validation.required"})
     step = _totp_step(secret, None, _normal(code), now)
     if step is None:
         raise ValidationError({"code": "two_factor.code_wrong"})
@@ -106,6 +108,8 @@ def disable_two_factor(session: Session, *, coach_id: int, code: str, now: datet
     coach = session.get_one(Coach, coach_id)
     if coach.practice is not None and coach.practice.requires_two_factor:
         raise ValidationError({"code": "two_factor.required_by_practice"})
+    if not _normal(code):
+        raise ValidationError({"code": "validation.required"})
     if not check_second_step(session, coach=coach, code=code, now=now):
         raise ValidationError({"code": "two_factor.code_wrong"})
     coach.totp_secret = coach.totp_last_step = None

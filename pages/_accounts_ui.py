@@ -78,12 +78,13 @@ def locked_logins() -> None:
         locked = list_locked_logins(session, coach_id=coach.id, now=utc_now())
     with st.container(border=True):
         st.subheader(ui.t("settings.locked_title"))
+        ui.show_flash("locked")
         if not locked:
             st.caption(ui.t("settings.locked_none"))
             return
         st.caption(ui.t("settings.locked_help"))
         for item in locked:
-            text, action = st.columns([3, 1], vertical_alignment="center")
+            text, action = st.columns([3, 2], vertical_alignment="center")
             until = format_moment(item.until, coach.timezone, coach.language)
             text.markdown(
                 ui.t(
@@ -101,5 +102,6 @@ def locked_logins() -> None:
                     ),
                     ui.FieldErrors(),
                     "settings.unlocked",
+                    place="locked",
                     name=ui.plain(item.display_name),
                 )

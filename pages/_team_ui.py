@@ -34,6 +34,7 @@ def practice_coaches() -> None:
     with st.container(border=True):
         st.subheader(ui.t("team.title"))
         st.caption(ui.t("team.help"))
+        ui.show_flash("team")
         if made := st.session_state.pop(SHOWN_LINK, None):
             name, url, until = made
             st.success(ui.t("team.link_made", name=ui.plain(name), until=until))
@@ -72,16 +73,27 @@ def _member_row(username: str, name: str, active: bool, is_me: bool) -> None:
                 session, coach_id=coach.id, username=username, now=utc_now()
             ),
         )
-    label = "team.deactivate" if active else "team.activate"
-    if switch.button(ui.t(label), key=f"active_{username}"):
+
+    def switch_to(on: bool) -> None:
         ui.save(
             lambda session: set_coach_active(
-                session, coach_id=coach.id, username=username, active=not active, now=utc_now()
+                session, coach_id=coach.id, username=username, active=on, now=utc_now()
             ),
             ui.FieldErrors(),
-            "team.deactivated_done" if active else "team.activated_done",
+            "team.activated_done" if on else "team.deactivated_done",
+            place="team",
             name=ui.plain(name),
         )
+
+    if not active:
+        if switch.button(ui.t("team.activate"), key=f"active_{username}"):
+            switch_to(True)
+        return
+    # Deactivating ends someone's logins at once: it asks first.
+    with switch.popover(ui.t("team.deactivate"), key=f"deactivate_popover_{username}"):
+        st.write(ui.t("team.deactivate_confirm", name=ui.plain(name)))
+        if st.button(ui.t("team.deactivate_yes"), type="primary", key=f"active_{username}"):
+            switch_to(False)
 
 
 def _invite_form() -> None:

@@ -59,7 +59,8 @@ def setup() -> None:
     picture.image(qr_png(uri), width=200, caption=ui.t("two_factor.qr_caption"))
     with steps:
         st.markdown(ui.t("two_factor.steps"))
-        st.code(" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)), language=None)
+        key = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+        st.code(key, language=None, wrap_lines=True)  # whole on a phone, where it is typed
         errors = ui.FieldErrors()
         with st.form("two_factor_setup", border=False):
             code = st.text_input(ui.t("two_factor.first_code"), max_chars=6)

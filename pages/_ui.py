@@ -304,14 +304,15 @@ def _shown(value: object) -> object:
     return plain(value) if isinstance(value, str) else value
 
 
-def flash(key: str, **values: object) -> None:
-    """A success message to show after the next rerun."""
-    st.session_state["app_flash"] = t(key, **values)
+def flash(key: str, *, place: str = "page", **values: object) -> None:
+    """A success message to show after the next rerun, at `place` (the page's top, or a
+    section far down that says it where the coach is looking)."""
+    st.session_state[f"app_flash_{place}"] = t(key, **values)
 
 
-def show_flash() -> None:
-    """Show (once) the success message left by the previous run."""
-    if message := st.session_state.pop("app_flash", None):
+def show_flash(place: str = "page") -> None:
+    """Show (once) the success message left by the previous run for `place`."""
+    if message := st.session_state.pop(f"app_flash_{place}", None):
         st.success(message, icon=":material/check_circle:")
 
 
@@ -337,6 +338,7 @@ def save(
     *,
     clear: Iterable[str] = (),
     then: str | None = None,
+    place: str = "page",
     **values: object,
 ) -> None:
     """Run `action` in one transaction; refused input goes beside its fields and nothing is
@@ -348,7 +350,7 @@ def save(
         errors.show(invalid.errors, values=invalid.values)
         return
     forget(*clear)
-    flash(done, **values)
+    flash(done, place=place, **values)
     if then:
         st.switch_page(then)
     st.rerun()

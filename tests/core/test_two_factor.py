@@ -38,9 +38,10 @@ def test_setting_up_needs_a_right_code_and_gives_ten_recovery_codes(db: Session)
     uri = setup_uri(secret, "anna")
     assert uri.startswith("otpauth://totp/Afronding:anna?secret=")
     assert qr_png(uri).startswith(b"\x89PNG")
-    with pytest.raises(ValidationError) as refused:
-        enable_two_factor(db, coach_id=coach.id, secret=secret, code="000000", now=NOW)
-    assert refused.value.errors == {"code": "two_factor.code_wrong"}
+    for typed, message in (("000000", "two_factor.code_wrong"), (" ", "validation.required")):
+        with pytest.raises(ValidationError) as refused:
+            enable_two_factor(db, coach_id=coach.id, secret=secret, code=typed, now=NOW)
+        assert refused.value.errors == {"code": message}
     codes = enable_two_factor(db, coach_id=coach.id, secret=secret, code=_code(secret), now=NOW)
     assert len(set(codes)) == 10 and all(len(c) == 11 and c[5] == "-" for c in codes)
     assert recovery_codes_left(db, coach_id=coach.id) == 10

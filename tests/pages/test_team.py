@@ -79,8 +79,9 @@ def test_a_reset_link_lets_a_coach_in_and_deactivating_logs_them_out(app_env: Pa
     assert page.title[0].value == "Gelukt"
     there = log_in(new_app(), username, GOOD)
     assert there.metric
-    _button(owner, "Deactiveren").click().run()
+    _button(owner, "Ja, deactiveren").click().run()  # after "Deactiveren" asks
     assert not owner.exception
+    assert any(m.value.endswith("is gedeactiveerd en overal uitgelogd.") for m in owner.success)
     there.run()  # their next click
     assert [i.label for i in there.text_input] == ["Gebruikersnaam", "Wachtwoord"]
     assert not log_in(new_app(), username, GOOD).metric
