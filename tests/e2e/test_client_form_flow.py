@@ -61,7 +61,7 @@ def test_a_client_fills_in_the_evaluation_form_and_the_coach_sees_it(
     wait_idle(page)
     expect(page.get_by_role("heading", level=1).first).to_have_text(name, timeout=20_000)
     expect(
-        page.get_by_text("Evaluatieformulier ingevuld door cliënt (score 8)").last
+        page.get_by_text("Evaluatieformulier ingevuld door cliënt (doelscore 8/10)").last
     ).to_be_visible()
     expect(
         page.get_by_text("Ik durf *eerder* nee te zeggen <b>zonder</b> schuldgevoel", exact=False)
