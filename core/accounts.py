@@ -7,6 +7,7 @@ from functools import cache
 
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from core.errors import ValidationError, save_unique
@@ -17,6 +18,8 @@ from db.passwords import hash_password, verify_password
 
 # bcrypt reads no further than 72 bytes: a longer password would be cut without a word.
 MAX_PASSWORD_BYTES = 72
+# zxcvbn's estimate from 0 to 4; 3 is "safely unguessable" against an attack on the server.
+MIN_STRENGTH = 3
 NOT_LETTERS = "0123456789 !@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~"
 # What Dutch people use most, next to the international list (which is mostly English).
 DUTCH_COMMON = frozenset(
@@ -127,8 +130,13 @@ def password_problem(password: str, *, username: str = "") -> str | None:
     base = lowered.strip(NOT_LETTERS)  # "Welkom2024!" is "welkom" with a year
     if lowered in _common_passwords() or (len(base) >= 4 and base in _common_passwords()):
         return "accounts.password_common"
-    if username and username.lower() in lowered:
+    # The username, also without the digits a practice adds ("kompasroos02" → "kompasroos").
+    names = {username.lower(), username.lower().rstrip("0123456789")}
+    if any(len(name) >= 4 and name in lowered for name in names):
         return "accounts.password_username"
+    # Repeats, runs and keyboard rows ("aaaaaaaaaa", "abcdefghij", "passwordpassword").
+    if zxcvbn(password[:MAX_PASSWORD_BYTES], user_inputs=[username])["score"] < MIN_STRENGTH:
+        return "accounts.password_guessable"
     return None
 
 

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from core.accounts import CoachAccount, get_account
@@ -93,7 +93,7 @@ def log_in(
     """The account when `password` is right and no lock or wait holds; else the refusal.
     A wrong password is remembered (the caller commits it)."""
     name, address = _normal(username), address[:64]
-    if held := _held(session, name, address, now):
+    if held := login_hold(session, name, address, now):
         return held
     account = get_account(session, username=name, demo_mode=demo_mode) if name else None
     right = verify_password(password, account.password_hash if account else _DUMMY_HASH)
@@ -102,7 +102,7 @@ def log_in(
             return LoginAnswer(None, second_step=name)
         session.execute(delete(LoginFailure).where(LoginFailure.username == name))
         return LoginAnswer(account)
-    return _failed(session, name, address, now, "login.failed")
+    return record_failure(session, name, address, now, "login.failed")
 
 
 def log_in_second_step(
@@ -111,7 +111,7 @@ def log_in_second_step(
     """The account when `code` (from the app, or a recovery code) is right for a coach whose
     password was just right; a wrong code counts as a failed login."""
     name, address = _normal(username), address[:64]
-    if held := _held(session, name, address, now):
+    if held := login_hold(session, name, address, now):
         return held
     account = get_account(session, username=name, demo_mode=demo_mode)
     coach = session.get(Coach, account.id) if account else None
@@ -120,12 +120,12 @@ def log_in_second_step(
         or coach is None
         or not check_second_step(session, coach=coach, code=code, now=now)
     ):
-        return _failed(session, name, address, now, "login.code_wrong")
+        return record_failure(session, name, address, now, "login.code_wrong")
     session.execute(delete(LoginFailure).where(LoginFailure.username == name))
     return LoginAnswer(account)
 
 
-def _held(session: Session, name: str, address: str, now: datetime) -> LoginAnswer | None:
+def login_hold(session: Session, name: str, address: str, now: datetime) -> LoginAnswer | None:
     """The refusal while a lock or a wait holds for the username or the address."""
     holds = [_hold(_failures(session, LoginFailure.username, name, now), now)]
     if address:
@@ -137,8 +137,11 @@ def _held(session: Session, name: str, address: str, now: datetime) -> LoginAnsw
     return None
 
 
-def _failed(session: Session, name: str, address: str, now: datetime, key: str) -> LoginAnswer:
-    """Remember a failure (and forget the ones too old to count)."""
+def record_failure(
+    session: Session, name: str, address: str, now: datetime, key: str = "login.failed"
+) -> LoginAnswer:
+    """Remember a failure (and forget the ones too old to count): a wrong password or code,
+    also one typed by a logged-in coach (current password, turning two-step off)."""
     session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= now - WINDOW))
     session.add(LoginFailure(username=name, address=address, failed_at=now))
     session.flush()
@@ -187,14 +190,6 @@ def unlock_login(session: Session, *, coach_id: int, username: str) -> None:
         or target.practice_id != owner.practice_id
     ):
         raise NotFound("coach")
-    # Their tries came from somewhere: that address is free again too.
-    addresses = select(LoginFailure.address).where(LoginFailure.username == target.username)
-    session.execute(
-        delete(LoginFailure).where(
-            or_(
-                LoginFailure.username == target.username,
-                LoginFailure.address.in_(addresses.scalar_subquery()),
-            )
-        )
-    )
+    # Only their own tries: an address's count also holds other usernames' (an attacker's).
+    session.execute(delete(LoginFailure).where(LoginFailure.username == target.username))
     session.flush()

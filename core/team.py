@@ -283,4 +283,10 @@ def set_coach_active(
     member.active = active
     if not active:
         member.logged_out_at = now
+        # A reset link made before stays dead, also once the coach is let back in.
+        session.execute(
+            update(AccountLink)
+            .where(AccountLink.coach_id == member.id, AccountLink.used_at.is_(None))
+            .values(used_at=now)
+        )
     session.flush()

@@ -99,6 +99,7 @@ def enable_two_factor(
     if step is None:
         raise ValidationError({"code": "two_factor.code_wrong"})
     coach.totp_secret, coach.totp_last_step = secret, step
+    coach.logged_out_at = now  # a login from before, without a code, ends (the caller renews)
     return _new_recovery_codes(session, coach)
 
 

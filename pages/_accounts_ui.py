@@ -1,14 +1,17 @@
 """Instellingen for accounts: the coach's own password; for a practice owner, the coaches
 whose login is locked."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import streamlit as st
 
 from core.accounts import change_password
 from core.errors import ValidationError
-from core.login import list_locked_logins, unlock_login
+from core.login import list_locked_logins, login_hold, record_failure, unlock_login
 from core.timefmt import format_moment, utc_now
+from pages import _login_ui as login_ui
 from pages import _ui as ui
 
 CHANGED_KEY = "settings_password_changed_until"
@@ -48,20 +51,48 @@ def new_password_fields(errors: ui.FieldErrors, *, slot: str) -> tuple[str, str]
     return new, repeated
 
 
-def _change(current: str, new: str, repeated: str, errors: ui.FieldErrors) -> None:
-    """Save the new password; this tab stays logged in with a new cookie."""
+def guarded(
+    action: Callable[[Any], object], errors: ui.FieldErrors, *, field: str, wrong: str
+) -> bool:
+    """Run `action` unless failed logins hold this coach back; a wrong password or code
+    (`wrong` at `field`) counts as a failed login, as on the login form. True when saved."""
+    coach, now = ui.coach(), utc_now()
+    address = login_ui.visitor_address(ui.settings())
+    with ui.db_session() as session:
+        held = login_hold(session, coach.username, address, now)
+    if held is not None:
+        key = held.refusal + ("_one" if held.amount == 1 else "")
+        amounts = {"seconds": held.amount, "minutes": held.amount}
+        errors.show({field: key}, values={field: amounts})
+        return False
     try:
         with ui.db_session(write=True) as session:
-            change_password(
-                session,
-                coach_id=ui.coach_id(),
-                current=current,
-                new=new,
-                repeated=repeated,
-                now=utc_now(),
-            )
+            action(session)
     except ValidationError as invalid:
-        errors.show(invalid.errors)
+        if invalid.errors.get(field) == wrong:
+            with ui.db_session(write=True) as session:
+                record_failure(session, coach.username, address, now)
+        errors.show(invalid.errors, values=invalid.values)
+        return False
+    return True
+
+
+def _change(current: str, new: str, repeated: str, errors: ui.FieldErrors) -> None:
+    """Save the new password; this tab stays logged in with a new cookie."""
+    saved = guarded(
+        lambda session: change_password(
+            session,
+            coach_id=ui.coach_id(),
+            current=current,
+            new=new,
+            repeated=repeated,
+            now=utc_now(),
+        ),
+        errors,
+        field="current",
+        wrong="accounts.password_wrong",
+    )
+    if not saved:
         return
     # No rerun here: the cookie component has to render to store the new login. It draws
     # the page again (more than once) as it does: the message stays for a short while.

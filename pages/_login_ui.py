@@ -78,14 +78,19 @@ def _finish(authenticator: Any, box: Any, answer: LoginAnswer) -> None:
     authenticator.cookie_controller.set_cookie()
 
 
-def _check(step: Callable[..., LoginAnswer], settings: Settings, **typed: str) -> LoginAnswer:
-    """One login step in its own transaction, from this visitor's address, now."""
+def visitor_address(settings: Settings) -> str:
+    """The address failed logins are counted for."""
     ip, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
-    address = client_address(
+    return client_address(
         ip if isinstance(ip, str) else None,  # AppTest has no real connection
         forwarded if isinstance(forwarded, str) else None,
         behind_proxy=settings.behind_proxy,
     )
+
+
+def _check(step: Callable[..., LoginAnswer], settings: Settings, **typed: str) -> LoginAnswer:
+    """One login step in its own transaction, from this visitor's address, now."""
+    address = visitor_address(settings)
     with ui.db_session(write=True) as session:
         return step(session, address=address, now=utc_now(), demo_mode=settings.demo_mode, **typed)
 

@@ -15,6 +15,7 @@ from core.two_factor import (
     setup_uri,
 )
 from pages import _ui as ui
+from pages._accounts_ui import guarded
 
 SECRET_KEY = "two_factor_secret"  # the secret being set up, until its first code is right
 CODES_KEY = "two_factor_codes"  # the recovery codes just made: shown until acknowledged
@@ -78,7 +79,10 @@ def setup() -> None:
         return
     st.session_state.pop(SECRET_KEY, None)
     st.session_state[CODES_KEY] = codes
-    st.rerun()
+    # Every other login ended (it had no code): this tab goes on with a new cookie (no rerun
+    # until the cookie component has stored it; it draws the page again itself).
+    ui.keep_this_login()
+    _show_codes(codes)
 
 
 def _show_codes(codes: list[str]) -> None:
@@ -103,14 +107,14 @@ def _turn_off() -> None:
         code = st.text_input(ui.t("two_factor.off_code"), max_chars=20)
         errors.slot("code")
         submitted = st.form_submit_button(ui.t("two_factor.turn_off"))
-    if submitted:
-        ui.save(
-            lambda session: disable_two_factor(
-                session, coach_id=coach.id, code=code, now=utc_now()
-            ),
-            errors,
-            "two_factor.off",
-        )
+    if submitted and guarded(
+        lambda session: disable_two_factor(session, coach_id=coach.id, code=code, now=utc_now()),
+        errors,
+        field="code",
+        wrong="two_factor.code_wrong",
+    ):
+        ui.flash("two_factor.off")
+        st.rerun()
 
 
 def _practice_rule(required: bool) -> None:

@@ -52,7 +52,13 @@ def session_factory() -> Any:
 
 @contextmanager
 def db_session(*, write: bool = False) -> Iterator[Any]:
-    """A page's transaction (`write` to change data); a fault becomes a calm message."""
+    """A page's transaction (`write` to change data); a fault becomes a calm message. A write
+    of a coach who is no longer logged in (out elsewhere, deactivated) writes nothing: the
+    whole app draws again, as the login page. (A dialog or the clock reruns only itself.)"""
+    if write and st.session_state.get(COACH_KEY) and not still_logged_in():
+        forget_session_state()
+        st.session_state["authentication_status"] = None
+        st.rerun(scope="app")
     try:
         with transaction(session_factory(), write=write) as session:
             yield session
@@ -199,10 +205,11 @@ def logged_out_since_login(account: CoachAccount | None) -> bool:
 
 
 def still_logged_in() -> bool:
-    """For the ticking clock: False once the coach logged out elsewhere (one small query)."""
+    """False once the coach logged out elsewhere, changed the password, or was deactivated
+    (one small query): the ticking clock and every write ask it."""
     with transaction(session_factory()) as session:
         account = get_account(session, username=coach().username, demo_mode=settings().demo_mode)
-    return not logged_out_since_login(account)
+    return account is not None and not logged_out_since_login(account)
 
 
 def keep_this_login() -> None:

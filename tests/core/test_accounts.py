@@ -56,6 +56,10 @@ def test_a_second_coach_joins_the_existing_practice(db: Session) -> None:
         ("password", "Welkom2024!", "accounts.password_common"),
         ("password", "wachtwoord", "accounts.password_common"),
         ("password", "anna.dewit-2026", "accounts.password_username"),
+        ("password", "aaaaaaaaaa", "accounts.password_guessable"),
+        ("password", "abcdefghij", "accounts.password_guessable"),
+        ("password", "passwordpassword", "accounts.password_guessable"),
+        ("password", "0000000000", "accounts.password_guessable"),
     ],
 )
 def test_bad_input_is_refused_at_its_field(

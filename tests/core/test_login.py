@@ -136,3 +136,9 @@ def test_the_counted_address_is_the_visitors_own() -> None:
     forwarded = "6.6.6.6, 198.51.100.23"
     assert client_address("10.0.0.2", forwarded, behind_proxy=True) == "198.51.100.23"
     assert client_address("10.0.0.2", forwarded, behind_proxy=False) == "10.0.0.2"
+
+
+def test_a_password_longer_than_bcrypt_reads_is_a_failed_login_not_a_crash(db: Session) -> None:
+    make_coach(db)
+    assert _try(db, "anna", RIGHT + "x" * 70, NOW) == "login.failed"  # its first 72 bytes
+    assert _try(db, "anna", "é" * 40, NOW + timedelta(minutes=1)) == "login.failed"

@@ -119,6 +119,14 @@ def test_a_deactivated_coach_cannot_log_in_and_their_clients_stay(db: Session) -
     assert get_account(db, username="anna") is not None
 
 
+def test_a_reset_link_made_before_a_deactivation_stays_dead(db: Session) -> None:
+    owner, _ = _practice(db)
+    link = reset_password_link(db, coach_id=owner.id, username="anna", now=NOW)
+    set_coach_active(db, coach_id=owner.id, username="anna", active=False, now=NOW)
+    set_coach_active(db, coach_id=owner.id, username="anna", active=True, now=NOW)
+    assert open_account_link(db, token=link.token, now=NOW) is None
+
+
 def test_only_the_practices_owner_manages_its_accounts(db: Session) -> None:
     _owner, coach = _practice(db)
     stranger = make_coach(db, "vreemd")

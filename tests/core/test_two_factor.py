@@ -6,6 +6,7 @@ import pyotp
 import pytest
 from sqlalchemy.orm import Session
 
+from core.accounts import cookie_revoked, get_account
 from core.errors import NotFound, ValidationError
 from core.login import log_in, log_in_second_step
 from core.two_factor import (
@@ -45,6 +46,10 @@ def test_setting_up_needs_a_right_code_and_gives_ten_recovery_codes(db: Session)
     codes = enable_two_factor(db, coach_id=coach.id, secret=secret, code=_code(secret), now=NOW)
     assert len(set(codes)) == 10 and all(len(c) == 11 and c[5] == "-" for c in codes)
     assert recovery_codes_left(db, coach_id=coach.id) == 10
+    # A login cookie from before logged in without a code: it stops working.
+    account = get_account(db, username="anna")
+    issued_before = (NOW - timedelta(minutes=1) + timedelta(days=14)).timestamp()
+    assert account is not None and cookie_revoked(account, expires=issued_before, valid_days=14)
 
 
 def test_the_password_alone_no_longer_logs_in(db: Session) -> None:

@@ -204,3 +204,19 @@ def test_a_new_password_logs_out_every_other_device_but_not_this_tab(app_env: Pa
     old = log_in(new_app(), "demo", "Demo-coach-1")
     assert old.error[0].value.startswith("Deze combinatie")
     assert log_in(new_app(), "demo", "de kat slaapt op de wasmachine").metric
+
+
+def test_guessing_the_current_password_in_instellingen_is_slowed_down_too(
+    app_env: Path,
+) -> None:
+    here = log_in(new_app()).switch_page("pages/settings.py").run()
+    said = []
+    for _ in range(6):
+        fields = {t.label: t for t in here.text_input}
+        fields["Huidig wachtwoord"].input("Gok-fout-123")
+        fields["Nieuw wachtwoord"].input("de kat slaapt op de wasmachine")
+        fields["Nieuw wachtwoord, nog een keer"].input("de kat slaapt op de wasmachine")
+        next(b for b in here.button if b.label == "Wachtwoord wijzigen").click().run()
+        said.append(here.error[0].value)
+    assert said[:5] == ["Dit is niet je huidige wachtwoord."] * 5
+    assert said[5].startswith("Te veel mislukte pogingen achter elkaar.")

@@ -4,9 +4,17 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from core.clients import list_clients
+from core.config import load_settings
+from core.database import prepare_database
+from core.timefmt import utc_now
+from db.models import Client, TrajectoryStatus
+from tests.conftest import TODAY
 from tests.pages.conftest import APP, as_shown, log_in, new_app
 
 SETTINGS = "pages/settings.py"
+LIST = "pages/clients.py"
+CLIENT = "pages/client.py"
 GOOD = "de kat slaapt op de wasmachine"
 
 
@@ -66,12 +74,7 @@ def test_an_invited_coach_makes_their_account_and_logs_in(app_env: Path) -> None
 
 def test_a_reset_link_lets_a_coach_in_and_deactivating_logs_them_out(app_env: Path) -> None:
     owner = log_in(new_app()).switch_page(SETTINGS).run()
-    colleague = next(
-        as_shown(m.value)
-        for m in owner.markdown
-        if m.value.endswith("· actief") and "(demo)" not in as_shown(m.value)
-    )
-    username = colleague.split("(", 1)[1].split(")", 1)[0]
+    username = _first_colleague(owner)
     _button(owner, "Resetlink maken").click().run()
     page = _link_page(_shown_link(owner))
     assert page.title[0].value == "Nieuw wachtwoord"
@@ -87,3 +90,53 @@ def test_a_reset_link_lets_a_coach_in_and_deactivating_logs_them_out(app_env: Pa
     assert not log_in(new_app(), username, GOOD).metric
     _button(owner, "Weer activeren").click().run()
     assert log_in(new_app(), username, GOOD).metric
+
+
+def test_a_dialog_left_open_saves_nothing_once_the_coach_is_deactivated(app_env: Path) -> None:
+    owner = log_in(new_app()).switch_page(SETTINGS).run()
+    username = _first_colleague(owner)
+    _button(owner, "Resetlink maken").click().run()
+    _fill(
+        _link_page(_shown_link(owner)),
+        **{"Nieuw wachtwoord": GOOD, "Nieuw wachtwoord, nog een keer": GOOD},
+    )
+    coach = log_in(new_app(), username, GOOD).switch_page(LIST).run()
+    client_id = _first_client_id(coach)
+    coach.query_params["id"] = str(client_id)
+    coach.query_params["deel"] = "details"
+    coach.switch_page(CLIENT).run()
+    next(s for s in coach.selectbox if s.label == "Status").set_value("stopped")
+    [b for b in coach.button if b.label == "Opslaan"][-1].click().run()
+    assert any(b.label == "Ja, sla op" for b in coach.button)  # the dialog asks
+    _button(owner, "Ja, deactiveren").click().run()
+    _button(coach, "Ja, sla op").click().run()
+    assert [i.label for i in coach.text_input] == ["Gebruikersnaam", "Wachtwoord"]
+    assert _status(owner, client_id) == "active"  # nothing was written
+
+
+def _first_colleague(owner: AppTest) -> str:
+    row = next(
+        as_shown(m.value)
+        for m in owner.markdown
+        if m.value.endswith("· actief") and "(demo)" not in as_shown(m.value)
+    )
+    return row.split("(", 1)[1].split(")", 1)[0]
+
+
+def _first_client_id(coach: AppTest) -> int:
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory() as session:
+        rows = list_clients(
+            session,
+            coach_id=coach.session_state["app_coach"].id,
+            now=utc_now(),
+            today=TODAY,
+            status=TrajectoryStatus.ACTIVE,
+        )
+    return rows[0].client_id
+
+
+def _status(owner: AppTest, client_id: int) -> str:
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory() as session:
+        return str(session.get_one(Client, client_id).trajectories[0].status)
