@@ -79,17 +79,18 @@ def setup() -> None:
         return
     st.session_state.pop(SECRET_KEY, None)
     st.session_state[CODES_KEY] = codes
-    # Every other login ended (it had no code): this tab goes on with a new cookie (no rerun
-    # until the cookie component has stored it; it draws the page again itself).
+    # Every other login ended (it had no code): this tab goes on with a new cookie. No rerun
+    # until the cookie component has stored it: it draws the app again itself, and then the
+    # recovery codes come first.
     ui.keep_this_login()
-    _show_codes(codes)
+    st.success(ui.t("two_factor.on"), icon=":material/verified_user:")
 
 
 def _show_codes(codes: list[str]) -> None:
     st.success(ui.t("two_factor.on"), icon=":material/verified_user:")
     st.markdown(ui.t("two_factor.codes_intro"))
     st.code("\n".join(codes), language=None)
-    if st.button(ui.t("two_factor.codes_kept"), type="primary"):
+    if st.button(ui.t("two_factor.codes_kept"), type="primary", key="two_factor_codes_kept"):
         st.session_state.pop(CODES_KEY, None)
         st.rerun()
 

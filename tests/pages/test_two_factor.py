@@ -24,6 +24,8 @@ def _turn_on(app: AppTest) -> tuple[str, list[str]]:
     code.input(pyotp.TOTP(secret).now())
     _button(app, "Aanzetten").click().run()
     assert not app.exception
+    app.run()  # the browser's cookie component draws the app again once it stored the login
+    assert app.title[0].value == "Tweestapsverificatie"  # the recovery codes come first
     codes = app.code[-1].value.splitlines()
     assert len(codes) == 10
     _button(app, "Ik heb de herstelcodes bewaard").click().run()
