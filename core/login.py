@@ -92,17 +92,49 @@ def log_in(
 ) -> LoginAnswer:
     """The account when `password` is right and no lock or wait holds; else the refusal.
     A wrong password is remembered (the caller commits it)."""
+    answer = check_password(
+        session,
+        username=username,
+        password=password,
+        address=address,
+        now=now,
+        demo_mode=demo_mode,
+    )
+    settle_login(session, answer=answer, username=username, address=address, now=now)
+    return answer
+
+
+def check_password(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    address: str,
+    now: datetime,
+    demo_mode: bool,
+) -> LoginAnswer:
+    """`log_in` without writing: run it in a read transaction, so the slow password check
+    holds no write lock (on SQLite one at a time), then `settle_login` in a short write."""
     name, address = _normal(username), address[:64]
     if held := login_hold(session, name, address, now):
         return held
     account = get_account(session, username=name, demo_mode=demo_mode) if name else None
     right = verify_password(password, account.password_hash if account else _DUMMY_HASH)
     if account is not None and right:
-        if account.two_factor:
-            return LoginAnswer(None, second_step=name)
+        return LoginAnswer(None, second_step=name) if account.two_factor else LoginAnswer(account)
+    return LoginAnswer(None, "login.failed")
+
+
+def settle_login(
+    session: Session, *, answer: LoginAnswer, username: str, address: str, now: datetime
+) -> None:
+    """Record what a password check found: a wrong password counts as a failure, a login
+    forgets the username's failures (a second step still to come changes nothing yet)."""
+    name = _normal(username)
+    if answer.refusal == "login.failed":
+        record_failure(session, name, address[:64], now)
+    elif answer.account is not None:
         session.execute(delete(LoginFailure).where(LoginFailure.username == name))
-        return LoginAnswer(account)
-    return record_failure(session, name, address, now, "login.failed")
 
 
 def log_in_second_step(

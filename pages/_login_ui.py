@@ -2,14 +2,19 @@
 checked by core.login, slowed down and locked against guessing; the login library only keeps
 the cookie that remembers a login."""
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import streamlit as st
 
 from core.config import Settings
-from core.login import LoginAnswer, client_address, log_in, log_in_second_step
+from core.login import (
+    LoginAnswer,
+    check_password,
+    client_address,
+    log_in_second_step,
+    settle_login,
+)
 from core.timefmt import utc_now
 from pages import _ui as ui
 
@@ -35,7 +40,19 @@ def login_form(authenticator: Any, box: Any, settings: Settings) -> None:
     if not submitted:
         _last_refusal(box)
         return
-    answer = _check(log_in, settings, username=username, password=password)
+    # The slow password check reads only; what it found is written in a short transaction.
+    address, now = visitor_address(settings), utc_now()
+    with ui.db_session() as session:
+        answer = check_password(
+            session,
+            username=username,
+            password=password,
+            address=address,
+            now=now,
+            demo_mode=settings.demo_mode,
+        )
+    with ui.db_session(write=True) as session:
+        settle_login(session, answer=answer, username=username, address=address, now=now)
     if answer.second_step:
         st.session_state.pop(REFUSAL_KEY, None)
         st.session_state[SECOND_STEP_KEY] = (answer.second_step, utc_now() + SECOND_STEP_TIME)
@@ -56,7 +73,17 @@ def _code_form(authenticator: Any, box: Any, settings: Settings, username: str) 
     if not submitted:
         _last_refusal(box)
         return
-    _finish(authenticator, box, _check(log_in_second_step, settings, username=username, code=code))
+    address = visitor_address(settings)
+    with ui.db_session(write=True) as session:
+        answer = log_in_second_step(
+            session,
+            username=username,
+            code=code,
+            address=address,
+            now=utc_now(),
+            demo_mode=settings.demo_mode,
+        )
+    _finish(authenticator, box, answer)
 
 
 def _finish(authenticator: Any, box: Any, answer: LoginAnswer) -> None:
@@ -86,13 +113,6 @@ def visitor_address(settings: Settings) -> str:
         forwarded if isinstance(forwarded, str) else None,
         behind_proxy=settings.behind_proxy,
     )
-
-
-def _check(step: Callable[..., LoginAnswer], settings: Settings, **typed: str) -> LoginAnswer:
-    """One login step in its own transaction, from this visitor's address, now."""
-    address = visitor_address(settings)
-    with ui.db_session(write=True) as session:
-        return step(session, address=address, now=utc_now(), demo_mode=settings.demo_mode, **typed)
 
 
 def _last_refusal(box: Any) -> None:
