@@ -59,6 +59,7 @@ def db_session(*, write: bool = False) -> Iterator[Any]:
         forget_session_state()
         st.session_state["authentication_status"] = None
         st.rerun(scope="app")
+        st.stop()  # in a widget's callback a rerun waits: nothing may be written meanwhile
     try:
         with transaction(session_factory(), write=write) as session:
             yield session
