@@ -14,10 +14,9 @@ from core.errors import ValidationError, save_unique
 from core.timefmt import is_valid_timezone
 from db.demo import DEMO_USERNAME
 from db.models import Coach, Language, Practice, Role
+from db.passwords import MAX_BYTES as MAX_PASSWORD_BYTES
 from db.passwords import hash_password, verify_password
 
-# bcrypt reads no further than 72 bytes: a longer password would be cut without a word.
-MAX_PASSWORD_BYTES = 72
 # zxcvbn's estimate from 0 to 4; 3 is "safely unguessable" against an attack on the server.
 MIN_STRENGTH = 3
 NOT_LETTERS = "0123456789 !@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~"
@@ -124,7 +123,7 @@ def password_problem(password: str, *, username: str = "") -> str | None:
         return "accounts.password_spaces"
     if len(password) < 10:
         return "accounts.password_short"
-    if len(password.encode()) > MAX_PASSWORD_BYTES:
+    if len(password.encode()) > MAX_PASSWORD_BYTES:  # bcrypt reads no further
         return "accounts.password_long"
     lowered = password.lower()
     base = lowered.strip(NOT_LETTERS)  # "Welkom2024!" is "welkom" with a year
@@ -135,7 +134,7 @@ def password_problem(password: str, *, username: str = "") -> str | None:
     if any(len(name) >= 4 and name in lowered for name in names):
         return "accounts.password_username"
     # Repeats, runs and keyboard rows ("aaaaaaaaaa", "abcdefghij", "passwordpassword").
-    if zxcvbn(password[:MAX_PASSWORD_BYTES], user_inputs=[username])["score"] < MIN_STRENGTH:
+    if zxcvbn(password, user_inputs=[username])["score"] < MIN_STRENGTH:
         return "accounts.password_guessable"
     return None
 
