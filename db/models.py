@@ -215,6 +215,8 @@ class Client(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The language of what the client reads (forms, mails, the plan PDF); None: the coach's.
+    language: Mapped[Language | None] = mapped_column(enum_type(Language, "client_language"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     coach: Mapped[Coach] = relationship(back_populates="clients")
@@ -489,11 +491,52 @@ class Outcome(Base):
     retained_score: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Text)
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who gave it: the coach typed it in, or the client answered a self-check link.
+    source: Mapped[Source] = mapped_column(
+        enum_type(Source, "outcome_source"), default=Source.COACH, server_default="coach"
+    )
 
     trajectory: Mapped[Trajectory] = relationship(
         back_populates="outcomes", foreign_keys=[trajectory_id]
     )
     referred_client: Mapped[Client | None] = relationship(foreign_keys=[referred_client_id])
+
+
+class MailState(StrEnum):
+    SCHEDULED = "scheduled"  # waits for its time (or for its next try after a failure)
+    SENDING = "sending"  # claimed by one send-due run
+    SENT = "sent"  # the SMTP server accepted it
+    FAILED = "failed"  # given up after its tries; the coach decides
+    CANCELLED = "cancelled"
+
+
+class ScheduledMail(Base):
+    """A follow-up mail the coach approved, sent by `core.cli send-due` at `send_at`."""
+
+    __tablename__ = "scheduled_mail"
+    __table_args__ = (Index("ix_scheduled_mail_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(
+        ForeignKey("follow_up.id", ondelete="CASCADE"), index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[MailState] = mapped_column(
+        enum_type(MailState, "mail_state"), default=MailState.SCHEDULED
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(60))  # a message key, for the coach
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A self-check link goes along (made at sending, so it expires counted from then), at
+    # this address of the app; and the borgingsplan PDF as an attachment.
+    link_base: Mapped[str | None] = mapped_column(String(300))
+    attach_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class AgendaKind(StrEnum):
@@ -616,6 +659,7 @@ class FormKind(StrEnum):
 
     EVALUATION = "evaluation"  # evaluatieformulier vóór de afronding
     RETENTION_HOMEWORK = "retention_homework"  # borgingsplan als huiswerk na sessie −1
+    SELF_CHECK = "self_check"  # "hoe gaat het met je verandering?" na 3 of 6 maanden
 
 
 class FormLink(Base):
@@ -629,6 +673,10 @@ class FormLink(Base):
         ForeignKey("trajectory.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[FormKind] = mapped_column(enum_type(FormKind, "form_kind"))
+    # A self-check link answers this follow-up (month 3, month 6 or the plan's own date).
+    follow_up_id: Mapped[int | None] = mapped_column(
+        ForeignKey("follow_up.id", ondelete="SET NULL"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

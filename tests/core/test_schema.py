@@ -177,9 +177,18 @@ def _closing_recorded_at_0006(engine: Engine) -> tuple[int, int]:
             ),
             {"now": NOW.replace(tzinfo=None)},
         ).scalar_one()
-        client = Client(coach_id=coach_id, name="Iris Klant")
+        client_id = session.execute(
+            text(
+                "INSERT INTO client (coach_id, name, created_at) VALUES (:c, 'Iris Klant', :now)"
+                " RETURNING id"
+            ),
+            {"c": coach_id, "now": NOW.replace(tzinfo=None)},
+        ).scalar_one()
         trajectory = Trajectory(
-            client=client, goal="Rust in mijn week", started_on=NOW.date(), planned_sessions=8
+            client_id=client_id,
+            goal="Rust in mijn week",
+            started_on=NOW.date(),
+            planned_sessions=8,
         )
         session.add(trajectory)
         trajectory.status = TrajectoryStatus.CLOSED
