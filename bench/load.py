@@ -55,7 +55,7 @@ def _worker(
             with transaction(factory) as session:
                 get_overview(session, coach_id=coach_id, timezone=TZ, now=NOW)
                 list_clients(session, coach_id=coach_id, now=NOW, today=TODAY)
-                list_queue(session, coach_id=coach_id)
+                list_queue(session, coach_id=coach_id, now=NOW)
                 read_clock(session, coach_id=coach_id, session_id=running, now=NOW)
             if number % 5 == 0:
                 with transaction(factory) as session:

@@ -1,11 +1,15 @@
-"""Command line: `python -m core.cli prepare | migrate | create-coach | backup | restore`."""
+"""Command line: `python -m core.cli prepare | migrate | create-coach | backup | restore |
+send-due`."""
 
 import argparse
 import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from core.accounts import create_coach
 from core.backup import BackupError, make_backup, restore_backup
@@ -13,9 +17,11 @@ from core.config import ConfigError, Settings, cookie_key, describe_config_error
 from core.database import prepare_database, transaction
 from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import DEFAULT_LANGUAGE, translate
+from core.mail import smtp_settings
+from core.outbox import send_due
 from core.timefmt import local_date, utc_now
-from db.engine import make_engine, safe_url
-from db.migrate import upgrade_database
+from db.engine import make_engine, make_session_factory, safe_url
+from db.migrate import is_up_to_date, upgrade_database
 from db.models import Role
 
 
@@ -77,6 +83,34 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _send_due(settings: Settings, args: argparse.Namespace) -> int:
+    smtp = smtp_settings()
+    if smtp is None:
+        print(translate("outbox.cli_no_smtp", DEFAULT_LANGUAGE), file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    try:
+        if not is_up_to_date(engine):
+            print(translate("outbox.cli_not_migrated", DEFAULT_LANGUAGE), file=sys.stderr)
+            return 2
+        now = datetime.fromisoformat(args.now) if args.now else utc_now()
+        if now.tzinfo is None:
+            raise SystemExit(translate("outbox.cli_now_zone", DEFAULT_LANGUAGE))
+        report = send_due(make_session_factory(engine), smtp, now=now)
+    except (OperationalError, InterfaceError) as down:
+        raise DatabaseUnavailable from down
+    finally:
+        engine.dispose()
+    if report.sent or report.failed:
+        print(translate("outbox.cli_report", DEFAULT_LANGUAGE, sent=report.sent))
+    if report.failed:
+        print(
+            translate("outbox.cli_failed", DEFAULT_LANGUAGE, failed=report.failed), file=sys.stderr
+        )
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; prints one clear message and exits non-zero on any failure."""
     parser = argparse.ArgumentParser(prog="python -m core.cli", description=__doc__)
@@ -99,6 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     restore = commands.add_parser("restore", help="replace the database by a backup")
     restore.add_argument("path", help="a file made by the backup command")
     restore.add_argument("--yes", action="store_true", help="don't ask for confirmation")
+    send = commands.add_parser(
+        "send-due", help="send the scheduled follow-up mails that are due (every few minutes)"
+    )
+    send.add_argument(
+        "--now", help="act as if it were this moment (ISO 8601 with offset), to try it out"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.CRITICAL,
@@ -115,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _backup(settings, args)
         elif args.command == "restore":
             return _restore(settings, args)
+        elif args.command == "send-due":
+            return _send_due(settings, args)
         else:
             _create_coach(settings, args)
     except ConfigError as error:

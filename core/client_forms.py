@@ -24,12 +24,16 @@ from db.models import (
     Client,
     Coach,
     Evaluation,
+    FollowUp,
+    FollowUpKind,
     FormAttempt,
     FormKind,
     FormLink,
     GoalScore,
+    Language,
     Outcome,
     OutcomeKind,
+    Retained,
     RetentionPlan,
     ScoreKind,
     Source,
@@ -42,7 +46,13 @@ TOKEN_BYTES = 32
 DEFAULT_VALID_DAYS = 14
 MAX_VALID_DAYS = 90
 MAX_ATTEMPTS_KEPT = 20  # visits to a dead link kept per link
-FORM_KINDS = tuple(FormKind)
+# The links a coach makes from the client's page; a self-check link belongs to a follow-up.
+FORM_KINDS = (FormKind.EVALUATION, FormKind.RETENTION_HOMEWORK)
+# Which goal score a self-check gives, by the follow-up it answers.
+SELF_CHECK_SCORES = {
+    FollowUpKind.MONTH3_CHECKIN: ScoreKind.MONTH_3,
+    FollowUpKind.MONTH6_RESULT: ScoreKind.MONTH_6,
+}
 
 
 class LinkState(StrEnum):
@@ -81,7 +91,8 @@ class FormLinkRow:
     attempts: int
 
 
-def _state(link: FormLink, now: datetime) -> LinkState:
+def link_state(link: FormLink, now: datetime) -> LinkState:
+    """Where the link stands now."""
     if link.submitted_at is not None:
         return LinkState.SUBMITTED
     if link.revoked_at is not None:
@@ -98,15 +109,24 @@ def create_form_link(
     trajectory_id: int,
     kind: FormKind,
     valid_days: int = DEFAULT_VALID_DAYS,
+    follow_up_id: int | None = None,
     now: datetime,
 ) -> NewLink:
-    """A new personal link for the client of `trajectory_id`."""
+    """A new personal link for the client of `trajectory_id`; a self-check link answers the
+    follow-up `follow_up_id` of that trajectory."""
     own_trajectory(session, coach_id=coach_id, trajectory_id=trajectory_id)
     if not 1 <= valid_days <= MAX_VALID_DAYS:
         raise ValidationError({"valid_days": "forms.valid_days_range"})
+    if (kind is FormKind.SELF_CHECK) != (follow_up_id is not None) or (
+        follow_up_id is not None
+        and session.scalar(select(FollowUp.trajectory_id).where(FollowUp.id == follow_up_id))
+        != trajectory_id
+    ):
+        raise NotFound("follow_up")
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = FormLink(
         trajectory_id=trajectory_id,
+        follow_up_id=follow_up_id,
         kind=kind,
         token_hash=token_hash(token),
         created_at=now,
@@ -134,7 +154,7 @@ def list_form_links(
         .order_by(FormLink.created_at.desc(), FormLink.id.desc())
     )
     return [
-        FormLinkRow(link.id, link.kind, link.created_at, link.expires_at, _state(link, now), n)
+        FormLinkRow(link.id, link.kind, link.created_at, link.expires_at, link_state(link, now), n)
         for link, n in rows
     ]
 
@@ -171,7 +191,7 @@ def _live_link(session: Session, token: str, now: datetime) -> FormLink | None:
     if link is None:
         log.info("form opened with an unknown token")
         return None
-    state = _state(link, now)
+    state = link_state(link, now)
     if state in (LinkState.SUBMITTED, LinkState.EXPIRED, LinkState.REVOKED):
         attempts = session.scalar(select(func.count()).where(FormAttempt.form_link_id == link.id))
         # Enough to tell the coach someone tried; a script hammering the link adds no more.
@@ -190,7 +210,12 @@ def open_form(session: Session, *, token: str, now: datetime) -> OpenForm | None
     if link.opened_at is None:
         link.opened_at = now
     row = session.execute(
-        select(Coach.display_name, Coach.language, Client.name, Trajectory.goal)
+        select(
+            Coach.display_name,
+            func.coalesce(Client.language, Coach.language),
+            Client.name,
+            Trajectory.goal,
+        )
         .select_from(Trajectory)
         .join(Client, Client.id == Trajectory.client_id)
         .join(Coach, Coach.id == Client.coach_id)
@@ -199,7 +224,12 @@ def open_form(session: Session, *, token: str, now: datetime) -> OpenForm | None
     coach_name, language, client_name, goal = row
     session.flush()
     return OpenForm(
-        link.kind, language.value, coach_name, client_name.split()[0], goal, dict(link.draft or {})
+        link.kind,
+        Language(language).value,
+        coach_name,
+        client_name.split()[0],
+        goal,
+        dict(link.draft or {}),
     )
 
 
@@ -247,10 +277,25 @@ class HomeworkAnswers:
     self_check_method: str
 
 
-FORM_ANSWERS: dict[FormKind, type[EvaluationAnswers] | type[HomeworkAnswers]] = {
+@dataclass(frozen=True)
+class SelfCheckAnswers:
+    """ "Hoe gaat het met je verandering?": the client's own check-in months after the end."""
+
+    goal_score: int | None
+    kept: str  # did the change last: a Retained value (yes / partly / no)
+    helps: str = ""  # wat helpt je om het vast te houden
+    hard: str = ""  # wat maakt het lastig
+    question: str = ""  # een vraag voor de coach
+    wants_contact: bool = False
+
+
+Answers = EvaluationAnswers | HomeworkAnswers | SelfCheckAnswers
+FORM_ANSWERS: dict[FormKind, type[Answers]] = {
     FormKind.EVALUATION: EvaluationAnswers,
     FormKind.RETENTION_HOMEWORK: HomeworkAnswers,
+    FormKind.SELF_CHECK: SelfCheckAnswers,
 }
+ANSWER_KINDS = {answers: kind for kind, answers in FORM_ANSWERS.items()}
 
 
 # The answers a form cannot be sent without; the client's form marks them before sending.
@@ -259,18 +304,23 @@ REQUIRED_ANSWERS: dict[FormKind, frozenset[str]] = {
         {"goal_at_start", "goal_score", "main_changes", "recommend_score"}
     ),
     FormKind.RETENTION_HOMEWORK: frozenset(f.name for f in fields(HomeworkAnswers)),
+    FormKind.SELF_CHECK: frozenset({"goal_score", "kept"}),
 }
+CHOICES = {"kept": tuple(Retained)}  # answers picked from a few options
 SCORE_SCALES = {"goal_score": (1, 10), "recommend_score": (0, 10)}
 
 
-def _problems(answers: EvaluationAnswers | HomeworkAnswers) -> dict[str, str]:
-    kind = (
-        FormKind.RETENTION_HOMEWORK if isinstance(answers, HomeworkAnswers) else FormKind.EVALUATION
-    )
-    required = REQUIRED_ANSWERS[kind]
+def _problems(answers: Answers) -> dict[str, str]:
+    required = REQUIRED_ANSWERS[ANSWER_KINDS[type(answers)]]
     checks: dict[str, str | None] = {}
     for name, value in vars(answers).items():
-        if isinstance(value, str):
+        if name in CHOICES:
+            missing = not value and name in required
+            unknown = bool(value) and value not in CHOICES[name]
+            checks[name] = (
+                "validation.required" if missing else ("forms.choose" if unknown else None)
+            )
+        elif isinstance(value, str):
             checks[name] = text_problem(value, required=name in required)
         elif name in SCORE_SCALES:
             low, high = SCORE_SCALES[name]
@@ -285,7 +335,7 @@ def submit_form(
     session: Session,
     *,
     token: str,
-    answers: EvaluationAnswers | HomeworkAnswers,
+    answers: Answers,
     now: datetime,
 ) -> bool:
     """Store the answers once. Bad input raises ValidationError and leaves the link usable;
@@ -294,12 +344,7 @@ def submit_form(
     if errors:
         raise ValidationError(errors)
     link = _live_link(session, token, now)
-    wanted = (
-        FormKind.EVALUATION
-        if isinstance(answers, EvaluationAnswers)
-        else FormKind.RETENTION_HOMEWORK
-    )
-    if link is None or link.kind is not wanted:
+    if link is None or link.kind is not ANSWER_KINDS[type(answers)]:
         return False
     # One statement claims the link: of two simultaneous submits, exactly one gets the row.
     claimed = session.execute(
@@ -318,6 +363,8 @@ def submit_form(
     if isinstance(answers, EvaluationAnswers):
         score = answers.goal_score or 0  # never 0 here: a missing score was refused above
         _store_evaluation(session, link.trajectory_id, answers, score, now)
+    elif isinstance(answers, SelfCheckAnswers):
+        _store_self_check(session, link, answers, now)
     else:
         _store_homework(session, link, answers)
     session.flush()
@@ -378,6 +425,41 @@ def _store_homework(session: Session, link: FormLink, answers: HomeworkAnswers) 
     for name, value in given.items():
         if not getattr(plan, name):
             setattr(plan, name, value)
+
+
+def _store_self_check(
+    session: Session, link: FormLink, answers: SelfCheckAnswers, now: datetime
+) -> None:
+    """The answers go with the link (the follow-up shows them); the score joins the client's
+    scores; a month-6 answer is the trajectory's result, given by the client."""
+    link.answers = {
+        name: value.strip() if isinstance(value, str) else value
+        for name, value in vars(answers).items()
+    }
+    follow_up = session.get(FollowUp, link.follow_up_id) if link.follow_up_id else None
+    kind = follow_up.kind if follow_up else FollowUpKind.SELF_CHECK
+    score = answers.goal_score or 0  # never 0 here: a missing score was refused above
+    session.add(
+        GoalScore(
+            trajectory_id=link.trajectory_id,
+            score=score,
+            measured_at=now,
+            kind=SELF_CHECK_SCORES.get(kind, ScoreKind.SELF_CHECK),
+            source=Source.CLIENT,
+            note=answers.helps.strip() or None,
+        )
+    )
+    if kind is FollowUpKind.MONTH6_RESULT:
+        session.add(
+            Outcome(
+                trajectory_id=link.trajectory_id,
+                kind=OutcomeKind.RESULT_RETAINED,
+                recorded_on=now.date(),
+                retained=Retained(answers.kept),
+                retained_score=score,
+                source=Source.CLIENT,
+            )
+        )
 
 
 def form_url(base: str, token: str) -> str:

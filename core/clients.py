@@ -33,6 +33,7 @@ from db.models import (
     FormKind,
     FormLink,
     GoalScore,
+    Language,
     Outcome,
     OutcomeKind,
     RetentionPlan,
@@ -102,6 +103,19 @@ def own_trajectory(session: Session, *, coach_id: int, trajectory_id: int) -> Tr
     if trajectory is None:
         raise NotFound("trajectory")
     return trajectory
+
+
+def own_follow_up(session: Session, *, coach_id: int, follow_up_id: int) -> FollowUp:
+    """The follow-up, if its client is this coach's; NotFound otherwise."""
+    item = session.scalar(
+        select(FollowUp)
+        .join(Trajectory, Trajectory.id == FollowUp.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(FollowUp.id == follow_up_id, Client.coach_id == coach_id)
+    )
+    if item is None:
+        raise NotFound("follow_up")
+    return item
 
 
 def own_session(session: Session, *, coach_id: int, session_id: int) -> CoachingSession:
@@ -528,8 +542,9 @@ def update_client(
     email: str,
     phone: str,
     notes: str,
+    language: Language | None = None,
 ) -> None:
-    """Save a client's details."""
+    """Save a client's details; `language` is what the client reads in (None: the coach's)."""
     client = own_client(session, coach_id=coach_id, client_id=client_id)
     errors = _client_problems(
         session, coach_id, name=name, email=email, phone=phone, notes=notes, client_id=client_id
@@ -542,6 +557,7 @@ def update_client(
         client.email = optional(email)
         client.phone = optional(phone)
         client.notes = optional(notes)
+        client.language = Language(language) if language else None
 
     save_unique(session, change, lambda: _email_problem(session, coach_id, email, client_id))
 

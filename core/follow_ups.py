@@ -1,43 +1,61 @@
 """Follow-ups: the queue after the closing, personal drafts, outcomes and a calendar export."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from urllib.parse import quote
 
 from icalendar import Calendar, Event
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.agenda import AgendaItem
-from core.clients import own_client, own_trajectory
+from core.client_forms import LinkState, link_state
+from core.clients import own_client, own_follow_up, own_trajectory
 from core.errors import NotFound, ValidationError
 from core.i18n import translate
 from core.timefmt import zone
 from core.validation import score_problem, text_problem
 from db.models import (
     Client,
+    Coach,
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    FormKind,
+    FormLink,
     GoalScore,
+    Language,
+    MailState,
     Outcome,
     OutcomeKind,
     Retained,
     RetentionPlan,
+    ScheduledMail,
     ScoreKind,
     Source,
     Trajectory,
 )
 
 WEEK = 7
-MAIL_KINDS = (FollowUpKind.WEEK1_MAIL, FollowUpKind.MONTH3_CHECKIN)
+MAIL_KINDS = (
+    FollowUpKind.WEEK1_MAIL,
+    FollowUpKind.MONTH3_CHECKIN,
+    FollowUpKind.MONTH6_RESULT,
+    FollowUpKind.SELF_CHECK,
+)
+# The follow-ups the client can answer themselves, by a self-check link in their mail.
+LINK_KINDS = (FollowUpKind.MONTH3_CHECKIN, FollowUpKind.MONTH6_RESULT, FollowUpKind.SELF_CHECK)
+LINK_MARKER = "[link]"  # where a draft puts the client's personal link
 RETAINED_CHOICES = tuple(Retained)
 
 
 class Bucket(StrEnum):
-    """Where an open follow-up sits in the queue, by the coach's calendar."""
+    """Where an open follow-up sits in the queue: answered by the client, else by the
+    coach's calendar."""
 
+    ANSWERED = "answered"
     OVERDUE = "overdue"
     TODAY = "today"
     THIS_WEEK = "this_week"
@@ -51,6 +69,35 @@ def bucket_for(due: date, today: date) -> Bucket:
     if due == today:
         return Bucket.TODAY
     return Bucket.THIS_WEEK if due < today + timedelta(days=WEEK) else Bucket.LATER
+
+
+@dataclass(frozen=True)
+class MailStatus:
+    """The follow-up's mail as the coach approved it: waiting, being sent, sent or given up."""
+
+    mail_id: int
+    state: MailState
+    send_at: datetime
+    next_attempt_at: datetime
+    attempts: int
+    last_error: str | None  # message key of the last failure
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SelfCheckStatus:
+    """The follow-up's latest self-check link: sent, opened, answered — and the answers."""
+
+    state: LinkState
+    sent_at: datetime
+    opened_at: datetime | None
+    answered_at: datetime | None
+    answers: dict[str, Any]
+
+    @property
+    def wants_contact(self) -> bool:
+        """The client asked the coach to get in touch."""
+        return bool(self.answers.get("wants_contact"))
 
 
 @dataclass(frozen=True)
@@ -69,10 +116,14 @@ class QueueItem:
     relapse_strategy: str | None
     accountability_person: str | None
     last_score: int | None
+    language: str  # what the client reads in
+    self_check: SelfCheckStatus | None = None
+    mail: MailStatus | None = None
 
 
-def list_queue(session: Session, *, coach_id: int) -> list[QueueItem]:
-    """Every open follow-up of the coach's clients, soonest first (one statement)."""
+def list_queue(session: Session, *, coach_id: int, now: datetime) -> list[QueueItem]:
+    """Every open follow-up of the coach's clients, soonest first, with its mail and its
+    self-check link (three statements)."""
     ranked = (
         select(
             GoalScore.trajectory_id,
@@ -103,35 +154,111 @@ def list_queue(session: Session, *, coach_id: int) -> list[QueueItem]:
             RetentionPlan.relapse_strategy,
             RetentionPlan.accountability_person,
             ranked.c.score,
+            func.coalesce(Client.language, Coach.language),
         )
         .join(Trajectory, Trajectory.id == FollowUp.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
+        .join(Coach, Coach.id == Client.coach_id)
         .outerjoin(RetentionPlan, RetentionPlan.trajectory_id == Trajectory.id)
         .outerjoin(ranked, (ranked.c.trajectory_id == Trajectory.id) & (ranked.c.rank == 1))
         .where(Client.coach_id == coach_id, FollowUp.status == FollowUpStatus.OPEN)
         .order_by(FollowUp.due_on, Client.name, FollowUp.id)
     )
-    return [QueueItem(*tuple(row)) for row in rows]
+    items = [
+        QueueItem(
+            follow_up_id=follow_up_id,
+            trajectory_id=trajectory_id,
+            client_id=client_id,
+            client_name=name,
+            client_email=email,
+            kind=kind,
+            title=title,
+            due_on=due_on,
+            main_change=change,
+            relapse_strategy=strategy,
+            accountability_person=person,
+            last_score=score,
+            language=Language(language).value,
+        )
+        for (
+            follow_up_id,
+            trajectory_id,
+            client_id,
+            name,
+            email,
+            kind,
+            title,
+            due_on,
+            change,
+            strategy,
+            person,
+            score,
+            language,
+        ) in rows
+    ]
+    ids = [item.follow_up_id for item in items]
+    checks = _self_checks(session, ids, now)
+    mails = _mails(session, ids)
+    return [
+        replace(item, self_check=checks.get(item.follow_up_id), mail=mails.get(item.follow_up_id))
+        for item in items
+    ]
+
+
+def _self_checks(session: Session, ids: list[int], now: datetime) -> dict[int, SelfCheckStatus]:
+    latest = (
+        select(func.max(FormLink.id))
+        .where(FormLink.follow_up_id.in_(ids), FormLink.kind == FormKind.SELF_CHECK)
+        .group_by(FormLink.follow_up_id)
+    )
+    return {
+        link.follow_up_id: SelfCheckStatus(
+            link_state(link, now),
+            link.created_at,
+            link.opened_at,
+            link.submitted_at,
+            dict(link.answers or {}),
+        )
+        for link in session.scalars(select(FormLink).where(FormLink.id.in_(latest)))
+        if link.follow_up_id is not None
+    }
+
+
+def _mails(session: Session, ids: list[int]) -> dict[int, MailStatus]:
+    latest = (
+        select(func.max(ScheduledMail.id))
+        .where(ScheduledMail.follow_up_id.in_(ids), ScheduledMail.state != MailState.CANCELLED)
+        .group_by(ScheduledMail.follow_up_id)
+    )
+    return {
+        mail.follow_up_id: MailStatus(
+            mail.id,
+            mail.state,
+            mail.send_at,
+            mail.next_attempt_at,
+            mail.attempts,
+            mail.last_error,
+            mail.sent_at,
+        )
+        for mail in session.scalars(select(ScheduledMail).where(ScheduledMail.id.in_(latest)))
+    }
+
+
+def answered(item: QueueItem) -> bool:
+    """The client answered the follow-up's self-check: the coach reads it first."""
+    return item.self_check is not None and item.self_check.answered_at is not None
 
 
 def group_queue(items: list[QueueItem], today: date) -> dict[Bucket, list[QueueItem]]:
-    """The queue in its four groups, in order; empty groups included."""
+    """The queue in its groups, in order, empty groups included. Answers from clients come
+    first, those who asked for contact at the top."""
     groups: dict[Bucket, list[QueueItem]] = {bucket: [] for bucket in Bucket}
     for item in items:
-        groups[bucket_for(item.due_on, today)].append(item)
-    return groups
-
-
-def _own_follow_up(session: Session, coach_id: int, follow_up_id: int) -> FollowUp:
-    item = session.scalar(
-        select(FollowUp)
-        .join(Trajectory, Trajectory.id == FollowUp.trajectory_id)
-        .join(Client, Client.id == Trajectory.client_id)
-        .where(FollowUp.id == follow_up_id, Client.coach_id == coach_id)
+        groups[Bucket.ANSWERED if answered(item) else bucket_for(item.due_on, today)].append(item)
+    groups[Bucket.ANSWERED].sort(
+        key=lambda item: not (item.self_check and item.self_check.wants_contact)
     )
-    if item is None:
-        raise NotFound("follow_up")
-    return item
+    return groups
 
 
 def _open(item: FollowUp) -> None:
@@ -143,13 +270,14 @@ def complete_follow_up(
     session: Session, *, coach_id: int, follow_up_id: int, note: str, now: datetime
 ) -> None:
     """Mark a follow-up done, with a note of what happened."""
-    item = _own_follow_up(session, coach_id, follow_up_id)
+    item = own_follow_up(session, coach_id=coach_id, follow_up_id=follow_up_id)
     _open(item)
     if problem := text_problem(note):
         raise ValidationError({"note": problem})
     item.status = FollowUpStatus.DONE
     item.completed_at = now
     item.note = note.strip() or None
+    cancel_waiting_mails(session, item.id)
     session.flush()
 
 
@@ -157,25 +285,49 @@ def reschedule_follow_up(
     session: Session, *, coach_id: int, follow_up_id: int, due_on: date, today: date
 ) -> None:
     """Move a follow-up to another day (not into the past)."""
-    item = _own_follow_up(session, coach_id, follow_up_id)
+    item = own_follow_up(session, coach_id=coach_id, follow_up_id=follow_up_id)
     _open(item)
     if due_on < today:
         raise ValidationError({"due_on": "follow_ups.date_in_past"})
     item.due_on = due_on
+    # A mail waiting for the old day goes along, at the same time of day.
+    timezone = session.scalar(select(Coach.timezone).where(Coach.id == coach_id)) or "UTC"
+    for mail in session.scalars(
+        select(ScheduledMail).where(
+            ScheduledMail.follow_up_id == item.id, ScheduledMail.state == MailState.SCHEDULED
+        )
+    ):
+        at = mail.send_at.astimezone(zone(timezone)).time()
+        mail.send_at = mail.next_attempt_at = datetime.combine(due_on, at, zone(timezone))
+        mail.attempts, mail.last_error = 0, None
     session.flush()
+
+
+def cancel_waiting_mails(session: Session, follow_up_id: int) -> None:
+    """The follow-up is done or skipped: a mail still waiting for it is not sent."""
+    session.execute(
+        update(ScheduledMail)
+        .where(
+            ScheduledMail.follow_up_id == follow_up_id,
+            ScheduledMail.state.in_((MailState.SCHEDULED, MailState.FAILED)),
+        )
+        .values(state=MailState.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def skip_follow_up(
     session: Session, *, coach_id: int, follow_up_id: int, reason: str, now: datetime
 ) -> None:
     """Leave a follow-up out, saying why."""
-    item = _own_follow_up(session, coach_id, follow_up_id)
+    item = own_follow_up(session, coach_id=coach_id, follow_up_id=follow_up_id)
     _open(item)
     if problem := text_problem(reason, required=True):
         raise ValidationError({"reason": problem})
     item.status = FollowUpStatus.SKIPPED
     item.skip_reason = reason.strip()
     item.completed_at = now
+    cancel_waiting_mails(session, item.id)
     session.flush()
 
 
@@ -228,8 +380,11 @@ class Draft:
         return f"mailto:{quote(to)}?subject={quote(self.subject)}&body={quote(self.body)}"
 
 
-def draft_message(item: QueueItem, *, coach_name: str, language: str) -> Draft:
-    """The week-1 mail or month-3 check-in, in the coach's language and the client's words."""
+def draft_message(
+    item: QueueItem, *, coach_name: str, language: str, with_link: bool = False
+) -> Draft:
+    """The follow-up's mail in the client's language and in their own words; `with_link`
+    asks for their self-check by a personal link (LINK_MARKER marks where it goes)."""
     kind = item.kind if item.kind in MAIL_KINDS else FollowUpKind.CUSTOM
     change = (item.main_change or "").strip().rstrip(".")
     first_name = item.client_name.split()[0]
@@ -245,6 +400,8 @@ def draft_message(item: QueueItem, *, coach_name: str, language: str) -> Draft:
                 strategy=item.relapse_strategy.strip().rstrip("."),
             )
         )
+    if with_link and kind in LINK_KINDS:
+        body.append(translate("drafts.link", language, link=LINK_MARKER))
     body.append(translate(f"drafts.{kind.value}.closing", language, **values))
     return Draft(translate(f"drafts.{kind.value}.subject", language, **values), "\n\n".join(body))
 
@@ -383,13 +540,9 @@ def agenda_ics(
     return ical
 
 
-def record_mail_sent(session: Session, *, coach_id: int, follow_up_id: int, now: datetime) -> None:
-    """Record that the follow-up's mail went out, which completes the follow-up."""
-    # The page sends first, outside any transaction: a slow mail server must not hold the
-    # database's write lock. So a mail that was sent is recorded even if the follow-up closed.
-    item = _own_follow_up(session, coach_id, follow_up_id)
-    item.sent_at = now
-    if item.status is FollowUpStatus.OPEN:
-        item.status = FollowUpStatus.DONE
-        item.completed_at = now
-    session.flush()
+def put_link(body: str, url: str) -> str:
+    """The mail's text with the client's personal link where the draft marks it (or at the
+    end, when the coach took the marker out)."""
+    if LINK_MARKER in body:
+        return body.replace(LINK_MARKER, url)
+    return f"{body.rstrip()}\n\n{url}"

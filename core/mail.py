@@ -3,7 +3,7 @@
 import os
 import smtplib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -24,6 +24,15 @@ class SmtpSettings:
     starttls: bool = True
     user: str | None = None
     password: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file that goes along with a mail."""
+
+    file_name: str
+    data: bytes
+    mime: str = "application/pdf"
 
 
 class MailFailed(Exception):
@@ -59,7 +68,15 @@ def smtp_settings(environ: Mapping[str, str] = os.environ) -> SmtpSettings | Non
     )
 
 
-def send_mail(smtp: SmtpSettings, *, to: str, subject: str, body: str, sender_name: str) -> None:
+def send_mail(
+    smtp: SmtpSettings,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    sender_name: str,
+    attachments: Sequence[Attachment] = (),
+) -> None:
     """Send one plain-text mail; raises MailFailed (nothing sent) with a message key."""
     if not to.strip() or email_problem(to):
         raise MailFailed("mail.bad_recipient")
@@ -68,6 +85,11 @@ def send_mail(smtp: SmtpSettings, *, to: str, subject: str, body: str, sender_na
     message["To"] = to.strip()
     message["Subject"] = subject
     message.set_content(body)
+    for attachment in attachments:
+        main, sub = attachment.mime.split("/", 1)
+        message.add_attachment(
+            attachment.data, maintype=main, subtype=sub, filename=attachment.file_name
+        )
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT_SECONDS) as server:
             if smtp.starttls:

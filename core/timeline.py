@@ -59,6 +59,7 @@ class ClientDetail:
     email: str | None
     phone: str | None
     notes: str | None
+    language: str | None  # what the client reads in; None: the coach's language
     trajectories: list[TrajectorySummary]
 
 
@@ -77,6 +78,7 @@ def get_client_detail(session: Session, *, coach_id: int, client_id: int) -> Cli
         email=client.email,
         phone=client.phone,
         notes=client.notes,
+        language=client.language.value if client.language else None,
         trajectories=[
             TrajectorySummary(
                 trajectory_id=t.id,

@@ -96,6 +96,7 @@ class ScoreKind(StrEnum):
     CLOSING = "closing"
     MONTH_3 = "month_3"
     MONTH_6 = "month_6"
+    SELF_CHECK = "self_check"  # the client's own check on the date in the borgingsplan
 
 
 class Source(StrEnum):

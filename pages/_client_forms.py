@@ -33,6 +33,7 @@ from core.database import transaction
 from core.errors import ValidationError
 from core.follow_ups import Draft
 from core.gas import GAS_LEVELS, add_gas_goal, goals_t_score, list_gas_goals, set_gas_level
+from core.i18n import LANGUAGES
 from core.mail import MailFailed, send_mail, smtp_settings
 from core.numfmt import format_number
 from core.progress import TrajectoryProgress
@@ -306,6 +307,16 @@ def details_forms(detail: ClientDetail, trajectory: TrajectorySummary) -> None:
         errors.slot("phone")
         notes = st.text_area(ui.t("clients.notes"), detail.notes or "")
         errors.slot("notes")
+        choices = [None, *LANGUAGES]
+        language = st.selectbox(
+            ui.t("clients.language"),
+            choices,
+            index=choices.index(detail.language),
+            format_func=lambda code: (
+                ui.t(f"language.{code}") if code else ui.t("clients.language_coach")
+            ),
+            help=ui.t("clients.language_help"),
+        )
         if st.form_submit_button(ui.t("clients.save"), type="primary"):
             ui.save(
                 lambda session: update_client(
@@ -316,6 +327,7 @@ def details_forms(detail: ClientDetail, trajectory: TrajectorySummary) -> None:
                     email=email,
                     phone=phone,
                     notes=notes,
+                    language=language,
                 ),
                 errors,
                 "clients.saved",
@@ -386,10 +398,10 @@ def make_form_link(
         if errors is not None:
             errors.show(invalid.errors)
         return
-    base = ui.settings().public_url or st.context.url or "http://localhost:8501"
+    url = form_url(ui.public_base(), link.token)
     st.success(ui.t("forms.created"), icon=":material/link:")
-    st.code(form_url(base, link.token), language=None)
-    st.session_state[f"form_link_url_{trajectory_id}"] = (form_url(base, link.token), kind)
+    st.code(url, language=None)
+    st.session_state[f"form_link_url_{trajectory_id}"] = (url, kind)
 
 
 def forms_panel(trajectory_id: int, client_name: str) -> None:

@@ -38,6 +38,7 @@ from core.question_bank import (
 from core.timefmt import format_date, format_moment, local_date, utc_now
 from core.timer import DEFAULT_MINUTES, Agenda, Phase, TimerReading, bar_segments, format_clock
 from pages import _client_forms as client_forms
+from pages import _trajectory_ui as trajectory_ui
 from pages import _ui as ui
 
 # Prompts per part, in the catalog as `closing_prompts.<part>.<n>`: the coach adapts them.
@@ -436,6 +437,7 @@ def summary(view: ClosingView, result: ClosingSummary) -> None:
                 f"- {format_date(due, coach.language, year=True)} · "
                 f"{ui.t(f'follow_up_kind.{kind}')}"
             )
+    trajectory_ui.plan_pdf_button(view.trajectory_id, view.client_name)
     if st.button(ui.t("closing.summary_new"), icon=":material/add:"):
         st.query_params.pop("sessie", None)
         st.rerun()

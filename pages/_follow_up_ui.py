@@ -9,20 +9,21 @@ from core.errors import ValidationError
 from core.follow_ups import (
     MAIL_KINDS,
     RETAINED_CHOICES,
-    Draft,
+    FollowUpKind,
     QueueItem,
+    SelfCheckStatus,
     add_follow_up,
+    answered,
     complete_follow_up,
-    draft_message,
-    record_mail_sent,
     record_referral,
     record_result,
     record_review,
     reschedule_follow_up,
     skip_follow_up,
 )
-from core.mail import MailFailed, SmtpSettings, send_mail
+from core.mail import SmtpSettings
 from core.timefmt import format_date, utc_now
+from pages import _mail_ui as mail_ui
 from pages import _ui as ui
 
 
@@ -47,14 +48,40 @@ def card(item: QueueItem, *, today: date, smtp: SmtpSettings | None) -> None:
         ]
         if any(context):
             st.caption(ui.plain(" · ".join(c for c in context if c)))
-        done, later, skip, extra = st.columns(4)
+        if item.self_check and item.self_check.answered_at:
+            _answers(item.self_check)
+        mail_ui.status_lines(item)
+        done, later, skip, *extra = st.columns(5 if _needs_result(item) else 4)
         _done(done, item)
         _reschedule(later, item, today)
         _skip(skip, item)
-        if item.kind in MAIL_KINDS:
-            _mail(extra, item, smtp)
-        elif item.kind.value == "month6_result":
-            _result(extra, item, today)
+        if item.kind in MAIL_KINDS and not answered(item):
+            mail_ui.mail_popover(extra[0], item, smtp)
+        if _needs_result(item):
+            _result(extra[-1], item, today)
+
+
+def _needs_result(item: QueueItem) -> bool:
+    """The month-6 result still to record by the coach (the client didn't answer it)."""
+    return item.kind is FollowUpKind.MONTH6_RESULT and not answered(item)
+
+
+def _answers(check: SelfCheckStatus) -> None:
+    """What the client answered to their self-check, in their own words."""
+    answers = check.answers
+    if check.wants_contact:
+        st.warning(ui.t("follow_ups.wants_contact"), icon=":material/call:")
+    lines = [
+        ui.t(
+            "follow_ups.answer_score",
+            score=answers.get("goal_score", "–"),
+            kept=ui.t(f"retained.{answers.get('kept') or 'unknown'}"),
+        )
+    ]
+    for name in ("helps", "hard", "question"):
+        if text := str(answers.get(name) or "").strip():
+            lines.append(f"**{ui.t(f'follow_ups.answer_{name}')}** {ui.plain(text)}")
+    st.markdown("  \n".join(lines))
 
 
 def _done(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
@@ -119,46 +146,6 @@ def _skip(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
                     errors,
                     "follow_ups.skipped",
                 )
-
-
-def _mail(
-    column: st.delta_generator.DeltaGenerator, item: QueueItem, smtp: SmtpSettings | None
-) -> None:
-    coach = ui.coach()
-    draft = draft_message(item, coach_name=coach.display_name, language=coach.language)
-    with column.popover(ui.t("follow_ups.mail"), icon=":material/mail:", width="stretch"):
-        key = f"mail_{item.follow_up_id}"
-        to = st.text_input(
-            ui.t("follow_ups.mail_to"), value=item.client_email or "", key=f"{key}_to"
-        )
-        subject = st.text_input(
-            ui.t("follow_ups.mail_subject"), value=draft.subject, key=f"{key}_subject"
-        )
-        body = st.text_area(
-            ui.t("follow_ups.mail_body"), value=draft.body, height=260, key=f"{key}_body"
-        )
-        edited = Draft(subject, body)
-        if smtp is None:
-            st.caption(ui.t("follow_ups.mail_no_smtp"))
-        elif st.button(ui.t("follow_ups.mail_send"), type="primary", key=f"{key}_send"):
-            try:
-                send_mail(smtp, to=to, subject=subject, body=body, sender_name=coach.display_name)
-            except MailFailed as failed:
-                st.error(ui.t(failed.message_key), icon=":material/error:")
-            else:
-                with ui.db_session(write=True) as session:
-                    record_mail_sent(
-                        session, coach_id=coach.id, follow_up_id=item.follow_up_id, now=utc_now()
-                    )
-                ui.forget(f"{key}_to", f"{key}_subject", f"{key}_body")
-                ui.flash("follow_ups.mail_sent")
-                st.rerun()
-        if to.strip():
-            st.link_button(
-                ui.t("follow_ups.mail_open"),
-                edited.mailto(to.strip()),
-                icon=":material/open_in_new:",
-            )
 
 
 def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: date) -> None:

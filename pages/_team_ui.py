@@ -139,9 +139,8 @@ def _make_link(
     except ValidationError as invalid:
         (errors or ui.FieldErrors()).show(invalid.errors)
         return
-    base = ui.settings().public_url or st.context.url or "http://localhost:8501"
     until = format_moment(link.expires_at, coach.timezone, coach.language)
-    st.session_state[SHOWN_LINK] = (name, account_link_url(base, link.token), until)
+    st.session_state[SHOWN_LINK] = (name, account_link_url(ui.public_base(), link.token), until)
     if next_form:
         st.session_state[INVITE_FORM] += 1
     st.rerun()

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.agenda import list_planned_sessions
 from core.clients import ENDED, TRAJECTORY_STATUSES, update_trajectory
+from core.plan_pdf import plan_file_name, plan_pdf
 from core.timefmt import local_date, utc_now
 from core.timeline import TrajectorySummary
 from pages import _ui as ui
@@ -118,4 +119,27 @@ def _save(
         ),
         errors,
         "clients.saved",
+    )
+
+
+def plan_pdf_button(trajectory_id: int, client_name: str) -> None:
+    """The borgingsplan as a PDF for the client to take home, made when it is clicked."""
+
+    def make() -> bytes:
+        coach = ui.coach()
+        with ui.db_session() as session:
+            return plan_pdf(
+                session,
+                coach_id=coach.id,
+                trajectory_id=trajectory_id,
+                today=local_date(utc_now(), coach.timezone),
+            )
+
+    ui.download(
+        ui.t("plan_pdf.download"),
+        make,
+        file_name=plan_file_name(client_name),
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key=f"plan_pdf_{trajectory_id}",
     )

@@ -50,6 +50,11 @@ def session_factory() -> Any:
     return _session_factory(settings())
 
 
+def public_base() -> str:
+    """Where clients reach the app: the configured address, else the one in this browser."""
+    return settings().public_url or st.context.url or "http://localhost:8501"
+
+
 @contextmanager
 def db_session(*, write: bool = False) -> Iterator[Any]:
     """A page's transaction (`write` to change data); a fault becomes a calm message. A write

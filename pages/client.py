@@ -11,6 +11,7 @@ from core.timeline import get_client_detail, get_timeline, timeline_rows
 from pages import _agenda_ui as agenda
 from pages import _client_forms as forms
 from pages import _flags_ui as flags_ui
+from pages import _trajectory_ui as trajectory_ui
 from pages import _ui as ui
 
 coach = ui.coach()
@@ -70,6 +71,9 @@ for flag in latest.flags if is_latest else ():
     with st.container(border=True, horizontal=True, vertical_alignment="center"):
         st.markdown(f":material/flag: {ui.t(f'readiness.{flag.value}')}", width="stretch")
         flags_ui.action_link(flag, client_id=client_id, trajectory_id=trajectory.trajectory_id)
+
+if trajectory.status in ("closing", "closed"):
+    trajectory_ui.plan_pdf_button(trajectory.trajectory_id, detail.name)
 
 # One part at a time: only what the coach looks at is loaded and drawn.
 SECTIONS = ("timeline", "log", "plan", "forms", "gas", "details", "new", "privacy")

@@ -13,6 +13,7 @@ from typing import NoReturn
 import streamlit as st
 
 from core.client_forms import (
+    CHOICES,
     FORM_ANSWERS,
     REQUIRED_ANSWERS,
     FormKind,
@@ -29,6 +30,8 @@ from core.timefmt import utc_now
 from pages import _ui as ui
 from pages._live_text import live_text, mark_sent, sent_from_here
 
+# A self-check asks some of the evaluation's questions in its own words.
+QUESTION_PREFIX = {FormKind.SELF_CHECK: "self_check_"}
 ASIDE = re.compile(r"\s*\(.*?\)")  # a question's scale or "optional": not in the summary
 token = str(st.query_params.get("t", ""))[:200]
 done = st.session_state.get("form_done") == token_hash(token)
@@ -93,10 +96,15 @@ def keep(name: str, value: str | int | bool | None) -> None:
         st.session_state["form_unsaved"] = True  # sending later still sends every answer
 
 
+def question(name: str, *, markdown: bool = True) -> str:
+    """The question of one answer, in this form's own words."""
+    return text(f"{QUESTION_PREFIX.get(form.kind, '')}{name}", markdown=markdown)
+
+
 def label(name: str, *, markdown: bool = True) -> str:
     """A question as the form shows it, with a * when it must be answered."""
     mark = (" \\*" if markdown else " *") if name in REQUIRED_ANSWERS[form.kind] else ""
-    return text(name, markdown=markdown) + mark
+    return question(name, markdown=markdown) + mark
 
 
 def answer(name: str, default: str | int | bool | None = None) -> str | int | bool | None:
@@ -115,7 +123,17 @@ def answer(name: str, default: str | int | bool | None = None) -> str | int | bo
             key=key,
             on_change=lambda: keep(name, st.session_state[key]),
         )
-    elif name == "testimonial_consent":
+    elif name in CHOICES:
+        options = list(CHOICES[name])
+        value = st.radio(
+            label(name),
+            options,
+            index=options.index(stored) if stored in options else None,
+            format_func=lambda choice: text(f"{name}_{choice}"),
+            key=key,
+            on_change=lambda: keep(name, st.session_state[key]),
+        )
+    elif name in ("testimonial_consent", "wants_contact"):
         value = st.checkbox(
             label(name),
             value=bool(stored),
@@ -144,7 +162,7 @@ def show_summary(problems: dict[str, str]) -> None:
     empty = all(key == "validation.required" for key in problems.values())
     count = len(problems)
     key = ("summary_empty" if empty else "summary_fix") + ("_one" if count == 1 else "")
-    links = "\n".join(f"- [{ASIDE.sub('', text(name))}](#vraag-{name})" for name in problems)
+    links = "\n".join(f"- [{ASIDE.sub('', question(name))}](#vraag-{name})" for name in problems)
     summary.error(f"{text(key, count=count)}\n\n{links}", icon=":material/error:")
     # The send button is at the bottom of a long page: say it there too, with the way up.
     st.error(
@@ -152,14 +170,10 @@ def show_summary(problems: dict[str, str]) -> None:
     )
 
 
-evaluation = form.kind is FormKind.EVALUATION
-st.title(text("evaluation_title" if evaluation else "homework_title"))
-st.write(
-    text(
-        "evaluation_intro" if evaluation else "homework_intro",
-        name=ui.plain(form.client_first_name),
-    )
-)
+st.title(text(f"{form.kind}_title"))
+st.write(text(f"{form.kind}_intro", name=ui.plain(form.client_first_name)))
+if form.kind is FormKind.SELF_CHECK:
+    st.markdown(f"{text('self_check_goal')} *{ui.plain(form.goal)}*")
 st.caption(text("kept_while_typing") + " " + text("required_legend"))
 st.html('<span class="af-anchor" id="nog-te-doen"></span>')
 summary = st.empty()  # after a refused send: what still needs an answer, with links to it

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.agenda import list_agenda
 from core.clients import list_client_choices
-from core.follow_ups import agenda_ics, group_queue, list_queue
+from core.follow_ups import Bucket, agenda_ics, group_queue, list_queue
 from core.mail import smtp_settings
 from core.timefmt import local_date, utc_now
 from pages import _follow_up_ui as fu
@@ -18,7 +18,7 @@ st.caption(ui.t("follow_ups.intro"))
 ui.show_flash()
 
 with ui.db_session() as session:
-    items = list_queue(session, coach_id=coach.id)
+    items = list_queue(session, coach_id=coach.id, now=utc_now())
     agenda = list_agenda(session, coach_id=coach.id, now=utc_now())
     choices = list_client_choices(session, coach_id=coach.id)
 smtp = smtp_settings()
@@ -37,7 +37,8 @@ ui.download(
 if not items:
     st.info(ui.t("follow_ups.empty"), icon=":material/info:")
 for bucket, group in group_queue(items, today).items():
-    if not group and bucket.value in ("today", "this_week", "later") and not items:
+    # Answers show only when there are some; the calendar groups always, once there is a queue.
+    if not group and (bucket is Bucket.ANSWERED or (bucket is not Bucket.OVERDUE and not items)):
         continue
     st.subheader(f"{ui.t(f'bucket.{bucket}')} ({len(group)})")
     if not group:

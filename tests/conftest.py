@@ -7,12 +7,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from core.mail import SmtpSettings
 from db.engine import make_engine
 from db.migrate import upgrade_database
+from tests.smtp import Inbox, free_port
 
 # A fixed moment, so demo data and "today" never drift between runs: a Thursday morning.
 TODAY = date(2026, 11, 26)
@@ -94,3 +97,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if IN_CI and skipped and exitstatus == 0:
         reporter.write_line(f"CI: {len(skipped)} test(s) skipped; failing the run.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[SmtpSettings, Inbox]]:
+    """A real SMTP server (aiosmtpd) on loopback, and the settings to reach it."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield (
+            SmtpSettings(host="127.0.0.1", port=port, sender="coach@example.org", starttls=False),
+            inbox,
+        )
+    finally:
+        controller.stop()

@@ -18,6 +18,7 @@ from db.models import (
     FormKind,
     FormLink,
     PhaseKind,
+    ScheduledMail,
     SessionKind,
     SessionPhase,
     SessionStatus,
@@ -104,8 +105,9 @@ def add_follow_up(
 
 
 def a_client_in_every_table(db: Session) -> Client:
-    """A demo client closed with the full protocol, plus a form link, a live closing's clock
-    and an asked question: a row in every table that holds something about a client."""
+    """A demo client closed with the full protocol, plus a form link, a live closing's clock,
+    an asked question and a scheduled mail: a row in every table that holds something about
+    a client."""
     coach = make_practice(db, coaches=1, clients_each=20)[0]
     client = next(c for c in coach.clients if c.name == "Karin van Leeuwen")
     trajectory = client.trajectories[0]
@@ -124,6 +126,17 @@ def a_client_in_every_table(db: Session) -> Client:
     db.add_all([link, timer, AskedQuestion(session_id=closing.id, question_key="core_1")])
     db.flush()
     db.add(FormAttempt(form_link_id=link.id, reason="submitted"))
+    follow_up = trajectory.follow_ups[0]
+    db.add(
+        ScheduledMail(
+            follow_up_id=follow_up.id,
+            recipient="karin@example.org",
+            subject="Hoe gaat het?",
+            body="Beste Karin,",
+            send_at=datetime(2026, 12, 3, 8, tzinfo=UTC),
+            next_attempt_at=datetime(2026, 12, 3, 8, tzinfo=UTC),
+        )
+    )
     db.flush()
     return client
 

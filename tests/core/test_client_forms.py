@@ -14,6 +14,7 @@ from core.client_forms import (
     EvaluationAnswers,
     HomeworkAnswers,
     LinkState,
+    SelfCheckAnswers,
     create_form_link,
     list_form_links,
     open_form,
@@ -32,6 +33,7 @@ from db.models import (
     Client,
     Coach,
     Evaluation,
+    FollowUpKind,
     FormKind,
     FormLink,
     GoalScore,
@@ -40,7 +42,7 @@ from db.models import (
     RetentionPlan,
     Source,
 )
-from tests.factories import make_coach, make_practice, make_trajectory
+from tests.factories import add_follow_up, make_coach, make_practice, make_trajectory
 
 NOW = datetime(2026, 11, 26, 9, tzinfo=UTC)
 TZ = "Europe/Amsterdam"
@@ -57,8 +59,20 @@ ANSWERS = EvaluationAnswers(
 def _link(db: Session, kind: FormKind = FormKind.EVALUATION, days: int = 14):  # type: ignore[no-untyped-def]
     coach = make_coach(db)
     trajectory = make_trajectory(db, coach, held=7)
+    # A self-check answers a follow-up: here the month-6 result check.
+    follow_up = (
+        add_follow_up(db, trajectory, NOW.date(), FollowUpKind.MONTH6_RESULT).id
+        if kind is FormKind.SELF_CHECK
+        else None
+    )
     link = create_form_link(
-        db, coach_id=coach.id, trajectory_id=trajectory.id, kind=kind, valid_days=days, now=NOW
+        db,
+        coach_id=coach.id,
+        trajectory_id=trajectory.id,
+        kind=kind,
+        valid_days=days,
+        follow_up_id=follow_up,
+        now=NOW,
     )
     return coach, trajectory, link
 
@@ -158,11 +172,11 @@ def test_an_empty_form_is_refused_for_exactly_the_fields_marked_required(
     db: Session, kind: FormKind
 ) -> None:
     _, _, link = _link(db, kind)
-    empty = (
-        EvaluationAnswers(goal_at_start="", goal_score=None, main_changes="")
-        if kind is FormKind.EVALUATION
-        else HomeworkAnswers("", "", "", "", "")
-    )
+    empty = {
+        FormKind.EVALUATION: EvaluationAnswers(goal_at_start="", goal_score=None, main_changes=""),
+        FormKind.RETENTION_HOMEWORK: HomeworkAnswers("", "", "", "", ""),
+        FormKind.SELF_CHECK: SelfCheckAnswers(goal_score=None, kept=""),
+    }[kind]
     with pytest.raises(ValidationError) as refused:
         submit_form(db, token=link.token, answers=empty, now=NOW)
     assert set(refused.value.errors) == REQUIRED_ANSWERS[kind]

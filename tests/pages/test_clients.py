@@ -273,6 +273,7 @@ def test_closing_a_trajectory_on_its_page_says_what_it_means_and_asks_first(
 ) -> None:
     from core.agenda import list_planned_sessions
     from core.follow_ups import list_queue
+    from core.timefmt import utc_now
     from core.timeline import get_client_detail
 
     app = _add(open_page(LIST), new_name="Sanne Stop")
@@ -306,7 +307,11 @@ def test_closing_a_trajectory_on_its_page_says_what_it_means_and_asks_first(
     assert not app.exception
     assert trajectory_status() == "closed"
     with factory() as session:
-        queue = [q.kind for q in list_queue(session, coach_id=coach_id) if q.client_id == client_id]
+        queue = [
+            q.kind
+            for q in list_queue(session, coach_id=coach_id, now=utc_now())
+            if q.client_id == client_id
+        ]
         trajectory_id = (
             get_client_detail(session, coach_id=coach_id, client_id=client_id)
             .trajectories[0]

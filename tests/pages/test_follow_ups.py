@@ -64,32 +64,67 @@ def smtp_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     controller.stop()
 
 
+WEEK1_SUBJECT = "Even terugkijken op onze afronding"
+
+
+def _week1_mail(app: AppTest) -> str:
+    """The key prefix of the first week-1 mail in the queue."""
+    subject = next(i for i in app.text_input if i.value == WEEK1_SUBJECT)
+    return str(subject.key).removesuffix("_subject")
+
+
 def test_a_mail_is_sent_from_the_page(open_page: Callable[[str], AppTest], smtp_env: Inbox) -> None:
     app = open_page(PAGE)
-    send = next(b for b in app.button if b.label == "Versturen")
-    to = app.text_input(key=send.key.removesuffix("_send") + "_to").value
-    send.click().run()
+    prefix = _week1_mail(app)
+    to = app.text_input(key=f"{prefix}_to").value
+    app.button(key=f"{prefix}_send").click().run()
     assert not app.exception
     assert app.success[0].value == "De mail is verstuurd en de follow-up is afgerond."
     [(recipients, content)] = smtp_env.messages
     assert recipients == [to] and "Beste " in content
-    assert all(b.key != send.key for b in app.button)  # done, so gone from the queue
+    assert all(b.key != f"{prefix}_send" for b in app.button)  # done, so gone from the queue
+
+
+def test_a_mail_is_scheduled_for_its_due_day(
+    open_page: Callable[[str], AppTest], smtp_env: Inbox
+) -> None:
+    app = open_page(PAGE)
+    prefix = _week1_mail(app)
+    app.button(key=f"{prefix}_schedule").click().run()
+    assert not app.exception
+    assert "de deur uit" in app.success[0].value
+    assert smtp_env.messages == []  # send-due sends it on the day
+    assert any(m.value.startswith(":material/schedule_send: Mail gepland") for m in app.markdown)
+    cancel = next(b for b in app.button if b.label == "Niet versturen")
+    cancel.click().run()
+    assert app.success[0].value == "De mail wordt niet verstuurd."
 
 
 def test_a_refused_address_keeps_the_draft(
     open_page: Callable[[str], AppTest], smtp_env: Inbox
 ) -> None:
     app = open_page(PAGE)
-    send = next(b for b in app.button if b.label == "Versturen")
-    prefix = send.key.removesuffix("_send")
+    prefix = _week1_mail(app)
     app.text_input(key=f"{prefix}_to").input("iris@weigert.example")
     app.text_area(key=f"{prefix}_body").input("Mijn eigen tekst")
-    next(b for b in app.button if b.key == send.key).click().run()
-    assert "weigert dit adres" in app.error[0].value
+    app.button(key=f"{prefix}_send").click().run()
+    assert not app.exception
+    assert "weigert dit adres" in app.warning[0].value
     assert app.text_area(key=f"{prefix}_body").value == "Mijn eigen tekst"
     assert smtp_env.messages == []
+    assert any("Nieuwe poging" in m.value for m in app.markdown)  # it is tried again later
     app.run()
-    assert any(b.key == send.key for b in app.button)  # still open in the queue
+    assert any(b.key == f"{prefix}_send" for b in app.button)  # still open in the queue
+
+
+def test_without_a_mail_server_the_page_says_why_it_cannot_schedule(
+    open_page: Callable[[str], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AFRONDING_SMTP_HOST", raising=False)
+    app = open_page(PAGE)
+    prefix = _week1_mail(app)
+    assert all(b.key not in (f"{prefix}_send", f"{prefix}_schedule") for b in app.button)
+    assert any("mailserver (SMTP)" in i.value for i in app.info)
 
 
 def test_a_form_link_is_mailed_from_the_client_page(

@@ -16,10 +16,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 FORM_KINDS = ("evaluation", "retention_homework")
+SCORE_KINDS = ("start", "session", "intermediate", "closing", "month_3", "month_6")
 
 
-def _form_kinds(kinds: tuple[str, ...]) -> str:
-    return "kind IN (" + ", ".join(f"'{kind}'" for kind in kinds) + ")"
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN (" + ", ".join(f"'{value}'" for value in values) + ")"
 
 
 def upgrade() -> None:
@@ -41,7 +42,7 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("form_link", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_form_link_form_kind"), type_="check")
-        batch_op.create_check_constraint("form_kind", _form_kinds((*FORM_KINDS, "self_check")))
+        batch_op.create_check_constraint("form_kind", _one_of("kind", (*FORM_KINDS, "self_check")))
         batch_op.add_column(sa.Column("follow_up_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_form_link_follow_up_id"), ["follow_up_id"])
         batch_op.create_foreign_key(
@@ -50,6 +51,11 @@ def upgrade() -> None:
             ["follow_up_id"],
             ["id"],
             ondelete="SET NULL",
+        )
+    with op.batch_alter_table("goal_score", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_goal_score_score_kind"), type_="check")
+        batch_op.create_check_constraint(
+            "score_kind", _one_of("kind", (*SCORE_KINDS, "self_check"))
         )
     # Every outcome so far was typed in by the coach.
     with op.batch_alter_table("outcome", schema=None) as batch_op:
@@ -119,7 +125,12 @@ def downgrade() -> None:
     with op.batch_alter_table("outcome", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_outcome_outcome_source"), type_="check")
         batch_op.drop_column("source")
+    # The older version knows no self-check: its links go, its scores count as month 3.
     op.execute("DELETE FROM form_link WHERE kind = 'self_check'")
+    op.execute("UPDATE goal_score SET kind = 'month_3' WHERE kind = 'self_check'")
+    with op.batch_alter_table("goal_score", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_goal_score_score_kind"), type_="check")
+        batch_op.create_check_constraint("score_kind", _one_of("kind", SCORE_KINDS))
     with op.batch_alter_table("form_link", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_form_link_follow_up_id_follow_up"), type_="foreignkey"
@@ -127,7 +138,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_form_link_follow_up_id"))
         batch_op.drop_column("follow_up_id")
         batch_op.drop_constraint(op.f("ck_form_link_form_kind"), type_="check")
-        batch_op.create_check_constraint("form_kind", _form_kinds(FORM_KINDS))
+        batch_op.create_check_constraint("form_kind", _one_of("kind", FORM_KINDS))
     with op.batch_alter_table("client", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_client_client_language"), type_="check")
         batch_op.drop_column("language")
