@@ -15,6 +15,8 @@ from db.models import (
     CoachingSession,
     Evaluation,
     FollowUp,
+    FormKind,
+    FormLink,
     GoalScore,
     Outcome,
     OutcomeKind,
@@ -247,9 +249,10 @@ def get_timeline(
                 values,
                 (outcome.text,) if outcome.text and outcome.kind is OutcomeKind.TESTIMONIAL else (),
                 date_only=True,
-                labels={"retained": f"retained.{retained}"},
+                labels={"retained": f"retained.{retained}", "source": f"source.{outcome.source}"},
             )
         )
+    events.extend(_self_checks(session, tid))
     if trajectory.ended_on is not None:
         ending = (
             "timeline.stopped"
@@ -258,6 +261,35 @@ def get_timeline(
         )
         events.append(TimelineEvent(_on(trajectory.ended_on, timezone), ending, date_only=True))
     return sorted(events, key=lambda e: (e.at, e.date_only is False))
+
+
+SELF_CHECK_TEXTS = ("helps", "hard", "question")
+
+
+def _self_checks(session: Session, trajectory_id: int) -> list[TimelineEvent]:
+    """Each self-check the client sent: score, whether the change lasted, their words."""
+    events = []
+    for link in session.scalars(
+        select(FormLink).where(
+            FormLink.trajectory_id == trajectory_id,
+            FormLink.kind == FormKind.SELF_CHECK,
+            FormLink.submitted_at.is_not(None),
+        )
+    ):
+        answers = link.answers or {}
+        texts = ((name, str(answers.get(name) or "").strip()) for name in SELF_CHECK_TEXTS)
+        events.append(
+            TimelineEvent(
+                link.submitted_at or link.created_at,
+                "timeline.self_check_contact"
+                if answers.get("wants_contact")
+                else "timeline.self_check",
+                {"score": answers.get("goal_score") or "–"},
+                labels={"kept": f"retained.{answers.get('kept') or 'unknown'}"},
+                answers=tuple((f"timeline.answer_{name}", text) for name, text in texts if text),
+            )
+        )
+    return events
 
 
 def timeline_rows(

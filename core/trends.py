@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.frames import query_frame
@@ -18,6 +18,10 @@ from db.models import (
     Client,
     CoachingSession,
     Evaluation,
+    FollowUp,
+    FollowUpKind,
+    FormKind,
+    FormLink,
     GoalScore,
     Outcome,
     SessionStatus,
@@ -237,13 +241,14 @@ def _closed(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
             Outcome.recorded_on,
             Outcome.retained,
             Outcome.review_score,
+            Outcome.source,
         )
         .join(Client, Client.id == Trajectory.client_id)
         .outerjoin(Outcome, Outcome.trajectory_id == Trajectory.id)
         .where(Client.coach_id.in_(coach_ids), Trajectory.status == TrajectoryStatus.CLOSED)
     )
     frame = query_frame(session, stmt)
-    for column in ("kind", "retained"):
+    for column in ("kind", "retained", "source"):
         frame[column] = _plain(frame[column])
     return frame
 
@@ -317,6 +322,61 @@ def retained_share(closed: pd.DataFrame) -> tuple[float | None, int]:
     return float(with_result["retained"].mean()), len(with_result)
 
 
+def results_by_client(closed: pd.DataFrame) -> int:
+    """How many of the month-6 results the clients gave themselves, by their self-check."""
+    results = closed[(closed["kind"] == "result_retained") & (closed["source"] == "client")]
+    return int(results["trajectory_id"].nunique())
+
+
+@dataclass(frozen=True)
+class Response:
+    """How many clients answered a personal link, of how many got one."""
+
+    answered: int
+    sent: int
+
+
+@dataclass(frozen=True)
+class Responses:
+    """The response to the evaluation forms and to the month-6 self-checks."""
+
+    evaluation: Response
+    result: Response
+
+
+def _responses(session: Session, *, coach_ids: list[int]) -> Responses:
+    """Links that reached the client (not withdrawn unopened), per trajectory or follow-up,
+    and how many of those were answered (one statement)."""
+    rows = session.execute(
+        select(
+            FormLink.kind,
+            FollowUp.kind,
+            func.coalesce(FormLink.follow_up_id, -FormLink.trajectory_id),
+            FormLink.submitted_at.is_not(None),
+        )
+        .join(Trajectory, Trajectory.id == FormLink.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .outerjoin(FollowUp, FollowUp.id == FormLink.follow_up_id)
+        .where(
+            Client.coach_id.in_(coach_ids),
+            FormLink.kind.in_((FormKind.EVALUATION, FormKind.SELF_CHECK)),
+            (FormLink.revoked_at.is_(None)) | (FormLink.opened_at.is_not(None)),
+        )
+    ).all()
+
+    def response(wanted: FormKind, follow_up: FollowUpKind | None) -> Response:
+        answered: dict[int, bool] = {}
+        for kind, follow_up_kind, target, submitted in rows:
+            if kind is wanted and follow_up_kind is follow_up:
+                answered[target] = answered.get(target, False) or bool(submitted)
+        return Response(sum(answered.values()), len(answered))
+
+    return Responses(
+        evaluation=response(FormKind.EVALUATION, None),
+        result=response(FormKind.SELF_CHECK, FollowUpKind.MONTH6_RESULT),
+    )
+
+
 @dataclass(frozen=True)
 class TrendsData:
     """Everything the trends page draws, for the coaches the viewer may see."""
@@ -326,6 +386,7 @@ class TrendsData:
     recommendations: list[int]
     closed: pd.DataFrame
     gas: pd.DataFrame  # GAS T-score per trajectory whose goals are all scored
+    responses: Responses
 
 
 def load_trends(
@@ -344,4 +405,5 @@ def load_trends(
         recommendations=_recommendations(session, coach_ids=ids),
         closed=_closed(session, coach_ids=ids),
         gas=gas_scores(session, coach_ids=ids),
+        responses=_responses(session, coach_ids=ids),
     )

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -24,6 +25,8 @@ from db.models import (
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    FormKind,
+    FormLink,
     GasGoal,
     GoalScore,
     Outcome,
@@ -199,14 +202,22 @@ class _Builder:
             day += timedelta(days=14)
         return score
 
-    def score(self, traj: Trajectory, value: int, day: date, kind: ScoreKind, slot: int) -> None:
+    def score(
+        self,
+        traj: Trajectory,
+        value: int,
+        day: date,
+        kind: ScoreKind,
+        slot: int,
+        source: Source = Source.COACH,
+    ) -> None:
         self.session.add(
             GoalScore(
                 trajectory=traj,
                 score=value,
                 measured_at=self.at(day, slot),
                 kind=kind,
-                source=Source.COACH,
+                source=source,
             )
         )
 
@@ -335,23 +346,59 @@ class _Builder:
                 item.status = FollowUpStatus.DONE
                 item.completed_at = self.at(due, 1)
                 if kind is FollowUpKind.MONTH6_RESULT:
-                    self.month6_outcome(traj, due, full=full, closing=closing)
+                    self.month6_outcome(item, full=full, closing=closing)
+            elif overdue and kind is FollowUpKind.MONTH3_CHECKIN and late > 0:
+                # The client answered the check-in link and asks for a call: top of the queue.
+                answers = {"goal_score": closing, "kept": "partly", "wants_contact": True}
+                answers["hard"] = (
+                    "Met de drukte van het kwartaaleinde glip ik terug in oude gewoontes."
+                )
+                self.self_check_link(item, due, answers)
             self.session.add(item)
 
-    def month6_outcome(self, traj: Trajectory, day: date, *, full: bool, closing: int) -> None:
+    def self_check_link(self, item: FollowUp, day: date, answers: dict[str, Any] | None) -> None:
+        """A self-check link mailed on `day`; answered the next day unless `answers` is None."""
+        sent = self.at(day, 0)
+        self.session.add(
+            FormLink(
+                trajectory=item.trajectory,
+                follow_up=item,
+                kind=FormKind.SELF_CHECK,
+                token_hash=f"{self.rng.getrandbits(256):064x}",  # a token nobody knows
+                created_at=sent,
+                expires_at=sent + timedelta(days=30),
+                opened_at=sent + timedelta(hours=20) if answers else None,
+                submitted_at=sent + timedelta(days=1) if answers else None,
+                answers=answers,
+            )
+        )
+        item.sent_at = sent
+
+    def month6_outcome(self, item: FollowUp, *, full: bool, closing: int) -> None:
+        """The month-6 result: mostly the client's own answer to the self-check link, else
+        typed in by the coach (some clients got the link and never answered)."""
         keep = self.rng.random() < (0.8 if full else 0.45)
         retained = Retained.YES if keep else self.rng.choice((Retained.PARTLY, Retained.NO))
         later = max(1, closing - (0 if keep else self.rng.randint(1, 3)))
+        by_client = self.rng.random() < 0.6
+        if by_client:
+            answers: dict[str, Any] = {"goal_score": later, "kept": retained.value}
+            self.self_check_link(item, item.due_on, {**answers, "wants_contact": False})
+        elif self.rng.random() < 0.3:
+            self.self_check_link(item, item.due_on, None)
+        source = Source.CLIENT if by_client else Source.COACH
+        day = item.due_on + timedelta(days=1 if by_client else 0)
         self.session.add(
             Outcome(
-                trajectory=traj,
+                trajectory=item.trajectory,
                 kind=OutcomeKind.RESULT_RETAINED,
                 recorded_on=day,
                 retained=retained,
                 retained_score=later,
+                source=source,
             )
         )
-        self.score(traj, later, day, ScoreKind.MONTH_6, 2)
+        self.score(item.trajectory, later, day, ScoreKind.MONTH_6, 2, source)
 
     def reviews(self, traj: Trajectory, *, full: bool) -> None:
         ended = traj.ended_on or self.today

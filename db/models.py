@@ -687,9 +687,12 @@ class FormLink(Base):
     # The answers while the client types them (saved every few seconds), until submitted:
     # a reload, a closed tab or a lost connection loses nothing.
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # The submitted homework (borgingsplan) answers, kept apart from the coach's plan: the
-    # plan shows them field by field under whatever the coach wrote.
+    # The submitted homework (borgingsplan) or self-check answers, kept apart from the coach's
+    # plan: the plan shows them field by field under whatever the coach wrote.
     answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    trajectory: Mapped[Trajectory] = relationship()
+    follow_up: Mapped["FollowUp | None"] = relationship()
 
 
 class FormAttempt(Base):

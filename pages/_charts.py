@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.numfmt import format_number, format_share
 from core.spreadsheet import frame_csv
-from core.trends import Figure
+from core.trends import Figure, Responses
 from pages import _ui as ui
 
 ACCENT = "#2E6B5E"
@@ -164,8 +164,12 @@ def section(
             download(data, name)
 
 
-def protocol_rows(figures: list[Figure], language: str) -> list[dict[str, object]]:
-    """The practice figures as rows: with and without the protocol, or "too few to say"."""
+def protocol_rows(
+    figures: list[Figure], language: str, responses: Responses
+) -> list[dict[str, object]]:
+    """The practice figures as rows: with and without the protocol, or "too few to say";
+    a figure the clients answer themselves shows its response (answered / sent)."""
+    answered = {"retained": responses.result}
 
     def shown(value: float | None, n: int, enough: bool, unit: str) -> str:
         if not enough or value is None:
@@ -179,6 +183,11 @@ def protocol_rows(figures: list[Figure], language: str) -> list[dict[str, object
             ui.t("trends.col_with"): shown(f.with_protocol, f.with_n, f.enough(True), f.unit),
             ui.t("trends.col_without"): shown(
                 f.without_protocol, f.without_n, f.enough(False), f.unit
+            ),
+            ui.t("trends.col_response"): (
+                f"{answered[f.key].answered}/{answered[f.key].sent}"
+                if f.key in answered and answered[f.key].sent
+                else "–"
             ),
         }
         for f in figures

@@ -12,10 +12,13 @@ from core.scope import CoachRef
 from core.timefmt import format_date
 from core.trends import (
     MIN_N,
+    Response,
+    Responses,
     TrajectoryStatus,
     gain_per_coach,
     nps,
     protocol_figures,
+    results_by_client,
     retained_share,
 )
 from pages import _charts as charts
@@ -47,8 +50,16 @@ def filters(in_view: list[CoachRef]) -> tuple[date | None, TrajectoryStatus | No
     return since if isinstance(since, date) else None, status, chosen
 
 
-def outcome_panels(closed: pd.DataFrame, answers: list[int], language: str) -> None:
-    """Retained after six months, and the NPS, side by side."""
+def _response(key: str, response: Response) -> None:
+    """Beside a figure: how many clients answered, of how many got the link."""
+    if response.sent:
+        st.caption(ui.t(key, answered=response.answered, sent=response.sent))
+
+
+def outcome_panels(
+    closed: pd.DataFrame, answers: list[int], responses: Responses, language: str
+) -> None:
+    """Retained after six months, and the NPS, side by side, each with its response."""
     left, right = st.columns(2, gap="large")
     with left.container(border=True):
         st.subheader(ui.t("trends.retained_title"))
@@ -61,11 +72,16 @@ def outcome_panels(closed: pd.DataFrame, answers: list[int], language: str) -> N
                 ui.t("trends.retained_title"), shown, border=False, label_visibility="collapsed"
             )
             st.write(ui.t("trends.retained_reading", share=shown, n=with_result))
+            st.caption(
+                ui.t("trends.retained_by_client", count=results_by_client(closed), n=with_result)
+            )
+        _response("trends.response_result", responses.result)
     with right.container(border=True):
         st.subheader(ui.t("trends.nps_title"))
         result = nps(answers)
         if result.score is None:
             st.info(ui.t("trends.nps_empty"), icon=":material/lightbulb:")
+            _response("trends.response_evaluation", responses.evaluation)
             return
         st.altair_chart(
             charts.nps_bar(result.promoters, result.passives, result.detractors), width="stretch"
@@ -80,16 +96,21 @@ def outcome_panels(closed: pd.DataFrame, answers: list[int], language: str) -> N
                 detractors=result.detractors,
             )
         )
+        _response("trends.response_evaluation", responses.evaluation)
 
 
 def practice_panels(
-    start_end: pd.DataFrame, closed: pd.DataFrame, coaches: list[CoachRef] | None, language: str
+    start_end: pd.DataFrame,
+    closed: pd.DataFrame,
+    responses: Responses,
+    coaches: list[CoachRef] | None,
+    language: str,
 ) -> None:
     """The figures with and without the full protocol, and gain per coach for an owner."""
     with st.container(border=True):
         st.subheader(ui.t("trends.protocol_title"))
         st.caption(ui.t("trends.protocol_intro", min_n=MIN_N))
-        rows = charts.protocol_rows(protocol_figures(closed), language)
+        rows = charts.protocol_rows(protocol_figures(closed), language, responses)
         ui.table(rows, "trends.lines_empty")
         charts.download(pd.DataFrame(rows), "praktijkcijfers")
     if coaches is None:

@@ -122,7 +122,7 @@ charts.section(
     "trends.gas_empty",
 )
 
-trends_ui.outcome_panels(closed, answers, lang)
+trends_ui.outcome_panels(closed, answers, data.responses, lang)
 owner_view = [c for c in in_view if c.coach_id in chosen] if len(in_view) > 1 else None
-trends_ui.practice_panels(table, closed, owner_view, lang)
+trends_ui.practice_panels(table, closed, data.responses, owner_view, lang)
 trends_ui.feedback_panel(feedback, show_coach=owner_view is not None)

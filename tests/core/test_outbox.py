@@ -34,7 +34,8 @@ from core.outbox import (
     schedule_mail,
     send_due,
 )
-from core.trends import load_trends, retained_share
+from core.timeline import get_timeline, timeline_rows
+from core.trends import Response, load_trends, results_by_client, retained_share
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade_database
 from db.models import (
@@ -274,7 +275,17 @@ def test_the_month_6_link_fills_the_retained_figure_by_the_client(
         assert score is not None and score.source is Source.CLIENT
         data = load_trends(session, coach_id=coach_id, coach_ids=[coach_id])
         assert retained_share(data.closed) == (1.0, 1)
+        assert results_by_client(data.closed) == 1
+        assert data.responses.result == Response(answered=1, sent=1)
         queue = list_queue(session, coach_id=coach_id, now=answered_at)
+        events = get_timeline(session, coach_id=coach_id, trajectory_id=trajectory_id, timezone=TZ)
+        rows = timeline_rows(events, language="nl", timezone=TZ)
+    said = [str(row["Wat"]) for row in rows]
+    assert "Resultaat na 6 maanden behouden: ja (score 8, door cliënt)" in said
+    assert (
+        "Zelfcheck ingevuld door cliënt: doelscore 8/10, verandering vastgehouden: ja"
+        " — wil contact" in said
+    )
     [item] = group_queue(queue, answered_at.date())[Bucket.ANSWERED]
     assert item.self_check is not None and item.self_check.wants_contact
     assert item.self_check.answers["question"] == "Mag ik een losse sessie?"

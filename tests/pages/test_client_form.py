@@ -12,7 +12,18 @@ from core.config import load_settings
 from core.database import prepare_database
 from core.timefmt import utc_now
 from db.demo import DEMO_USERNAME
-from db.models import Client, Coach, Evaluation, FormKind, Source, Trajectory, TrajectoryStatus
+from db.models import (
+    Client,
+    Coach,
+    Evaluation,
+    FollowUp,
+    FollowUpKind,
+    FormKind,
+    Outcome,
+    Source,
+    Trajectory,
+    TrajectoryStatus,
+)
 from tests.conftest import TODAY
 from tests.pages.conftest import APP, live_texts
 
@@ -205,3 +216,57 @@ def test_the_coach_name_on_the_form_is_text_not_markdown(app_env: Path) -> None:
     thanked = _fill(token)
     assert "Anna" in thanked.success[0].value
     assert "![foto](https://" not in thanked.success[0].value
+
+
+def _self_check_link() -> tuple[str, int]:
+    """A month-6 self-check link for a closed demo trajectory: (token, follow-up id)."""
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory.begin() as session:
+        coach = session.scalar(select(Coach).where(Coach.username == DEMO_USERNAME))
+        assert coach is not None
+        follow_up = session.scalar(
+            select(FollowUp)
+            .join(Trajectory, Trajectory.id == FollowUp.trajectory_id)
+            .join(Client, Client.id == Trajectory.client_id)
+            .where(Client.coach_id == coach.id, FollowUp.kind == FollowUpKind.MONTH6_RESULT)
+            .order_by(FollowUp.id)
+        )
+        assert follow_up is not None
+        link = create_form_link(
+            session,
+            coach_id=coach.id,
+            trajectory_id=follow_up.trajectory_id,
+            kind=FormKind.SELF_CHECK,
+            follow_up_id=follow_up.id,
+            now=utc_now(),
+        )
+        return link.token, follow_up.id
+
+
+def test_the_self_check_asks_how_the_change_holds_and_lands_as_the_result(app_env: Path) -> None:
+    token, follow_up_id = _self_check_link()
+    app = _open(token)
+    assert app.title[0].value == "Hoe gaat het met je verandering?"
+    assert any(m.value.startswith("Je doel was:") for m in app.markdown)
+    submit = next(b for b in app.button if b.label == "Versturen")
+    submit.click().run()  # nothing answered: the two needed answers are named
+    assert "Nog 2 vragen leeg:" in app.error[0].value
+    app.number_input[0].set_value(7)
+    kept = app.radio[0]
+    assert kept.label == "Heb je de verandering vastgehouden? \\*"  # markdown: a plain *
+    assert kept.options == ["Ja", "Deels", "Nee"]
+    kept.set_value("partly")
+    app.checkbox[0].check()
+    next(b for b in app.button if b.label == "Versturen").click().run()
+    assert not app.exception
+    assert app.title[0].value == "Dank je wel"
+    factory = prepare_database(load_settings(), today=TODAY)
+    with factory() as session:
+        follow_up = session.get_one(FollowUp, follow_up_id)
+        outcome = session.scalars(
+            select(Outcome)
+            .where(Outcome.trajectory_id == follow_up.trajectory_id)
+            .order_by(Outcome.id.desc())
+        ).first()
+    assert outcome is not None
+    assert (outcome.retained, outcome.retained_score, outcome.source) == ("partly", 7, "client")

@@ -38,7 +38,12 @@ def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], 
     coaches = app.multiselect(key="trends_coaches")
     assert len(coaches.value) == 2
     figures = app.dataframe[0].value
-    assert list(figures.columns) == ["Cijfer", "Met protocol", "Zonder protocol"]
+    assert list(figures.columns) == [
+        "Cijfer",
+        "Met protocol",
+        "Zonder protocol",
+        "Respons (beantwoord/verstuurd)",
+    ]
     said = app.dataframe[-1].value  # what clients said, newest first, with the coach's name
     assert list(said.columns)[:3] == ["Cliënt", "Coach", "Datum"]
     assert len(said) > 0 and said["Zou de cliënt je aanbevelen? (0–10)"].iloc[0] != ""
