@@ -65,9 +65,9 @@ def schedule_mail(
     attach_plan: bool,
     now: datetime,
 ) -> int:
-    """Approve a follow-up mail: sent on its due day at `at` (coach's zone), or at once with
-    `at=None`. A self-check link goes along for the follow-ups that have one (`link_base` is
-    the app's address); any mail scheduled before for this follow-up is replaced."""
+    """Approve a follow-up mail: sent on its due day (or today, when overdue) at `at` in the
+    coach's zone, or at once with `at=None`. A self-check link goes along for the follow-ups
+    that have one (`link_base` is the app's address); a mail scheduled before is replaced."""
     item = own_follow_up(session, coach_id=coach_id, follow_up_id=follow_up_id)
     errors: dict[str, str] = {}
     if item.status is not FollowUpStatus.OPEN:
@@ -86,8 +86,10 @@ def schedule_mail(
         raise ValidationError(errors)
     with_link = item.kind in LINK_KINDS and link_base is not None
     send_at = now
-    if at is not None:
-        send_at = max(now, send_moment(item.due_on, at, _coach_timezone(session, coach_id)))
+    if at is not None:  # on the due day, or today when that has passed; never in the past
+        timezone = _coach_timezone(session, coach_id)
+        day = max(item.due_on, local_date(now, timezone))
+        send_at = max(now, send_moment(day, at, timezone))
     cancel_waiting_mails(session, follow_up_id)
     mail = ScheduledMail(
         follow_up_id=follow_up_id,

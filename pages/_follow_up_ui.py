@@ -49,7 +49,7 @@ def card(item: QueueItem, *, today: date, smtp: SmtpSettings | None) -> None:
         if any(context):
             st.caption(ui.plain(" · ".join(c for c in context if c)))
         if item.self_check and item.self_check.answered_at:
-            _answers(item.self_check)
+            _answers(item.self_check, item.client_name.split()[0])
         mail_ui.status_lines(item)
         done, later, skip, *extra = st.columns(5 if _needs_result(item) else 4)
         _done(done, item)
@@ -66,11 +66,11 @@ def _needs_result(item: QueueItem) -> bool:
     return item.kind is FollowUpKind.MONTH6_RESULT and not answered(item)
 
 
-def _answers(check: SelfCheckStatus) -> None:
+def _answers(check: SelfCheckStatus, first_name: str) -> None:
     """What the client answered to their self-check, in their own words."""
     answers = check.answers
     if check.wants_contact:
-        st.warning(ui.t("follow_ups.wants_contact"), icon=":material/call:")
+        st.warning(ui.t("follow_ups.wants_contact", name=first_name), icon=":material/call:")
     lines = [
         ui.t(
             "follow_ups.answer_score",

@@ -29,7 +29,7 @@ from core.outbox import (
     retry_mail,
     schedule_mail,
 )
-from core.timefmt import format_date, format_moment, utc_now
+from core.timefmt import format_date, format_moment, local_date, utc_now
 from pages import _ui as ui
 
 
@@ -81,12 +81,15 @@ def _send_or_schedule(
         key=f"{key}_attach",
     )
     at = st.time_input(ui.t("outbox.send_time"), value=DEFAULT_SEND_TIME, step=900, key=f"{key}_at")
-    day = format_date(item.due_on, ui.language())
-    later, now = st.columns(2)
-    scheduled = later.button(
-        ui.t("outbox.schedule", date=day), type="primary", key=f"{key}_schedule", width="stretch"
+    today = local_date(utc_now(), ui.coach().timezone)
+    day = format_date(max(item.due_on, today), ui.language())
+    label = (
+        ui.t("outbox.schedule", date=day, time=at.strftime("%H:%M"))
+        if item.due_on > today
+        else ui.t("outbox.schedule_today", time=at.strftime("%H:%M"))
     )
-    at_once = now.button(ui.t("outbox.send_now"), key=f"{key}_send", width="stretch")
+    scheduled = st.button(label, type="primary", key=f"{key}_schedule", width="stretch")
+    at_once = st.button(ui.t("outbox.send_now"), key=f"{key}_send", width="stretch")
     if not (scheduled or at_once):
         return
     try:

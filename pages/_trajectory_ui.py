@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.agenda import list_planned_sessions
 from core.clients import ENDED, TRAJECTORY_STATUSES, update_trajectory
+from core.database import transaction
 from core.plan_pdf import plan_file_name, plan_pdf
 from core.timefmt import local_date, utc_now
 from core.timeline import TrajectorySummary
@@ -124,10 +125,12 @@ def _save(
 
 def plan_pdf_button(trajectory_id: int, client_name: str) -> None:
     """The borgingsplan as a PDF for the client to take home, made when it is clicked."""
+    # Made outside this script run, when the browser asks for the file: everything it needs
+    # is taken now (no session state there).
+    coach, factory = ui.coach(), ui.session_factory()
 
     def make() -> bytes:
-        coach = ui.coach()
-        with ui.db_session() as session:
+        with transaction(factory) as session:
             return plan_pdf(
                 session,
                 coach_id=coach.id,
