@@ -249,15 +249,20 @@ def answered(item: QueueItem) -> bool:
     return item.self_check is not None and item.self_check.answered_at is not None
 
 
+def _answer_order(item: QueueItem) -> tuple[bool, float]:
+    """Who asks for contact first, then the newest answer first."""
+    check = item.self_check
+    answered_at = check.answered_at.timestamp() if check and check.answered_at else 0.0
+    return (not (check and check.wants_contact), -answered_at)
+
+
 def group_queue(items: list[QueueItem], today: date) -> dict[Bucket, list[QueueItem]]:
     """The queue in its groups, in order, empty groups included. Answers from clients come
     first, those who asked for contact at the top."""
     groups: dict[Bucket, list[QueueItem]] = {bucket: [] for bucket in Bucket}
     for item in items:
         groups[Bucket.ANSWERED if answered(item) else bucket_for(item.due_on, today)].append(item)
-    groups[Bucket.ANSWERED].sort(
-        key=lambda item: not (item.self_check and item.self_check.wants_contact)
-    )
+    groups[Bucket.ANSWERED].sort(key=_answer_order)
     return groups
 
 

@@ -6,7 +6,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr
+from email.utils import formataddr, formatdate, make_msgid
 
 from core.config import SECRETS_PATH
 from core.validation import email_problem
@@ -75,15 +75,21 @@ def send_mail(
     subject: str,
     body: str,
     sender_name: str,
+    reply_to: str | None = None,
     attachments: Sequence[Attachment] = (),
 ) -> None:
-    """Send one plain-text mail; raises MailFailed (nothing sent) with a message key."""
+    """Send one plain-text mail from the practice's address, answered to the coach's own
+    (`reply_to`); raises MailFailed (nothing sent) with a message key."""
     if not to.strip() or email_problem(to):
         raise MailFailed("mail.bad_recipient")
     message = EmailMessage()
     message["From"] = formataddr((sender_name, smtp.sender))
     message["To"] = to.strip()
     message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=smtp.sender.rpartition("@")[2] or None)
+    if reply_to and not email_problem(reply_to):
+        message["Reply-To"] = formataddr((sender_name, reply_to.strip()))
     message.set_content(body)
     for attachment in attachments:
         main, sub = attachment.mime.split("/", 1)

@@ -147,6 +147,7 @@ class Outgoing:
     mail_id: int
     coach_id: int
     coach_name: str
+    coach_email: str
     to: str
     subject: str
     body: str
@@ -186,8 +187,8 @@ def claim_mail(session: Session, *, mail_id: int, now: datetime) -> Outgoing | N
     mail = session.get_one(ScheduledMail, mail_id)
     session.refresh(mail)
     follow_up = session.get_one(FollowUp, mail.follow_up_id)
-    coach_id, coach_name, client_name = session.execute(
-        select(Coach.id, Coach.display_name, Client.name)
+    coach_id, coach_name, coach_email, client_name = session.execute(
+        select(Coach.id, Coach.display_name, Coach.email, Client.name)
         .join(Client, Client.coach_id == Coach.id)
         .join(Trajectory, Trajectory.client_id == Client.id)
         .where(Trajectory.id == follow_up.trajectory_id)
@@ -213,7 +214,15 @@ def claim_mail(session: Session, *, mail_id: int, now: datetime) -> Outgoing | N
         attachments = (Attachment(plan_file_name(client_name), data),)
     session.flush()
     return Outgoing(
-        mail.id, coach_id, coach_name, mail.recipient, mail.subject, body, attachments, link_id
+        mail_id=mail.id,
+        coach_id=coach_id,
+        coach_name=coach_name,
+        coach_email=coach_email,
+        to=mail.recipient,
+        subject=mail.subject,
+        body=body,
+        attachments=attachments,
+        link_id=link_id,
     )
 
 
@@ -281,6 +290,7 @@ def deliver(
             subject=outgoing.subject,
             body=outgoing.body,
             sender_name=outgoing.coach_name,
+            reply_to=outgoing.coach_email,
             attachments=outgoing.attachments,
         )
     except MailFailed as failed:

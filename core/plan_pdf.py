@@ -97,7 +97,7 @@ def read_plan_document(
         key_insight=evaluation.key_insight,
         plan={name: value for name in PLAN_FIELDS if (value := getattr(plan, name).strip())},
         check_dates=[(due, kind) for due, kind in check_dates if due >= today],
-        made_on=today,
+        made_on=trajectory.ended_on or today,  # the day the plan was made: the closing
     )
 
 

@@ -539,6 +539,7 @@ def mail_form_link(trajectory_id: int, url: str, kind: FormKind, *, client_name:
                     subject=draft.subject,
                     body=draft.body,
                     sender_name=coach.display_name,
+                    reply_to=coach.email,
                 )
             except MailFailed as failed:
                 st.error(ui.t(failed.message_key), icon=":material/error:")

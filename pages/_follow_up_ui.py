@@ -51,14 +51,16 @@ def card(item: QueueItem, *, today: date, smtp: SmtpSettings | None) -> None:
         if item.self_check and item.self_check.answered_at:
             _answers(item.self_check, item.client_name.split()[0])
         mail_ui.status_lines(item)
-        done, later, skip, *extra = st.columns(5 if _needs_result(item) else 4)
-        _done(done, item)
-        _reschedule(later, item, today)
-        _skip(skip, item)
+        ui.show_flash(f"card_{item.follow_up_id}")
+        # Buttons as wide as their words, side by side, wrapping when the screen is narrow.
+        actions = st.container(horizontal=True, gap="small")
+        _done(actions, item)
+        _reschedule(actions, item, today)
+        _skip(actions, item)
         if item.kind in MAIL_KINDS and not answered(item):
-            mail_ui.mail_popover(extra[0], item, smtp)
+            mail_ui.mail_popover(actions, item, smtp)
         if _needs_result(item):
-            _result(extra[-1], item, today)
+            _result(actions, item, today)
 
 
 def _needs_result(item: QueueItem) -> bool:
@@ -85,7 +87,7 @@ def _answers(check: SelfCheckStatus, first_name: str) -> None:
 
 
 def _done(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
-    with column.popover(ui.t("follow_ups.done"), icon=":material/check:", width="stretch"):
+    with column.popover(ui.t("follow_ups.done"), icon=":material/check:"):
         errors = ui.FieldErrors()
         with st.form(f"done_{item.follow_up_id}", border=False):
             note = st.text_area(ui.t("follow_ups.done_note"), height=80)
@@ -105,7 +107,7 @@ def _done(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
 
 
 def _reschedule(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: date) -> None:
-    with column.popover(ui.t("follow_ups.reschedule"), icon=":material/event:", width="stretch"):
+    with column.popover(ui.t("follow_ups.reschedule"), icon=":material/event:"):
         errors = ui.FieldErrors()
         with st.form(f"later_{item.follow_up_id}", border=False):
             due = st.date_input(
@@ -129,7 +131,7 @@ def _reschedule(column: st.delta_generator.DeltaGenerator, item: QueueItem, toda
 
 
 def _skip(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
-    with column.popover(ui.t("follow_ups.skip"), icon=":material/redo:", width="stretch"):
+    with column.popover(ui.t("follow_ups.skip"), icon=":material/redo:"):
         errors = ui.FieldErrors()
         with st.form(f"skip_{item.follow_up_id}", border=False):
             reason = st.text_input(ui.t("follow_ups.skip_reason"), max_chars=500)
@@ -149,7 +151,7 @@ def _skip(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
 
 
 def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: date) -> None:
-    with column.popover(ui.t("follow_ups.outcome_result"), icon=":material/flag:", width="stretch"):
+    with column.popover(ui.t("follow_ups.outcome_result"), icon=":material/flag:"):
         errors = ui.FieldErrors()
         with st.form(f"result_{item.follow_up_id}", border=False):
             retained = st.radio(

@@ -41,9 +41,7 @@ def mail_popover(column: DeltaGenerator, item: QueueItem, smtp: SmtpSettings | N
         item, coach_name=coach.display_name, language=item.language, with_link=with_link
     )
     key = f"mail_{item.follow_up_id}"
-    with column.popover(
-        ui.t("follow_ups.mail"), icon=":material/mail:", width="stretch", key=f"{key}_popover"
-    ):
+    with column.popover(ui.t("follow_ups.mail"), icon=":material/mail:", key=f"{key}_popover"):
         errors = ui.FieldErrors()
         to = st.text_input(
             ui.t("follow_ups.mail_to"), value=item.client_email or "", key=f"{key}_to"
@@ -109,9 +107,11 @@ def _send_or_schedule(
     except ValidationError as invalid:
         errors.show(invalid.errors)
         return
+    card = f"card_{item.follow_up_id}"  # said on the card the coach is looking at
     if scheduled:
         ui.forget(f"{key}_to", f"{key}_subject", f"{key}_body")
-        ui.flash("outbox.scheduled", name=item.client_name, date=day, time=at.strftime("%H:%M"))
+        at_time = at.strftime("%H:%M")
+        ui.flash("outbox.scheduled", place=card, name=item.client_name, date=day, time=at_time)
         st.rerun()
     # Sent from here, outside any transaction: a slow mail server holds no database lock.
     delivery = deliver(ui.session_factory(), smtp, mail_id=mail_id, now=utc_now())
@@ -120,7 +120,7 @@ def _send_or_schedule(
         st.rerun()
     ui.forget(f"{key}_to", f"{key}_subject", f"{key}_body")
     if item.kind in LINK_KINDS or item.kind is FollowUpKind.MONTH6_RESULT:
-        ui.flash("outbox.sent_waiting", name=item.client_name.split()[0])
+        ui.flash("outbox.sent_waiting", place=card, name=item.client_name.split()[0])
     else:
         ui.flash("follow_ups.mail_sent")
     st.rerun()
@@ -204,14 +204,14 @@ def _mail_action(column: DeltaGenerator, item: QueueItem, mail: MailStatus) -> N
     ):
         with ui.db_session(write=True) as session:
             retry_mail(session, coach_id=ui.coach_id(), mail_id=mail.mail_id, now=utc_now())
-        ui.flash("outbox.retrying")
+        ui.flash("outbox.retrying", place=f"card_{item.follow_up_id}")
         st.rerun()
     if mail.state is MailState.SCHEDULED and column.button(
         ui.t("outbox.cancel"), key=f"{key}_cancel", width="stretch"
     ):
         with ui.db_session(write=True) as session:
             cancel_mail(session, coach_id=ui.coach_id(), mail_id=mail.mail_id)
-        ui.flash("outbox.cancelled")
+        ui.flash("outbox.cancelled", place=f"card_{item.follow_up_id}")
         st.rerun()
 
 

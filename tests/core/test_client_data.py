@@ -149,7 +149,7 @@ def test_the_avg_export_holds_every_row_about_the_client(db: Session) -> None:
     assert set(data) == {t.name for t in client_tables()}
     assert [name for name, rows in data.items() if not rows] == []  # a row in every table
     assert data["client"][0]["name"] == client.name
-    assert data["form_link"][0]["answers"] == {"main_changes": "Ik zeg vaker nee"}
+    assert {"main_changes": "Ik zeg vaker nee"} in [row["answers"] for row in data["form_link"]]
     sessions = db.scalar(
         select(func.count())
         .select_from(CoachingSession)

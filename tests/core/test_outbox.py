@@ -300,6 +300,8 @@ def test_the_week_1_mail_carries_the_borgingsplan_pdf(
     _schedule(factory, coach_id, follow_up_id, attach=True)
     send_due(factory, smtp, now=AT)
     message = _parsed(inbox.messages[0][1])
+    assert "<anna@example.org>" in str(message["Reply-To"])  # the client answers the coach
+    assert message["Message-ID"] and message["Date"]
     [pdf] = [part for part in message.walk() if part.get_content_type() == "application/pdf"]
     assert pdf.get_filename() == "borgingsplan-zoe-celik.pdf"
     reader = PdfReader(io.BytesIO(pdf.get_content()))
