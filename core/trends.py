@@ -4,6 +4,7 @@ Data comes in a few aggregate queries as pandas frames; the figures are plain fu
 over those frames, so each can be checked against hand-computed values.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -228,6 +229,40 @@ class Figure:
     def enough(self, with_protocol: bool) -> bool:
         """True when the group has at least MIN_N behind its figure."""
         return (self.with_n if with_protocol else self.without_n) >= MIN_N
+
+    def interval(self, with_protocol: bool) -> tuple[float, float] | None:
+        """The 95% Wilson interval of a share; None for other figures or without data."""
+        share, n = (
+            (self.with_protocol, self.with_n)
+            if with_protocol
+            else (self.without_protocol, self.without_n)
+        )
+        if self.unit != "share" or share is None or not n:
+            return None
+        return wilson_interval(round(share * n), n)
+
+    def told_apart(self) -> bool | None:
+        """Whether the two groups' intervals are apart (True), overlap (False), or either
+        group has too few to say (None)."""
+        with_, without = self.interval(True), self.interval(False)
+        if with_ is None or without is None or not (self.enough(True) and self.enough(False)):
+            return None
+        return with_[1] < without[0] or without[1] < with_[0]
+
+
+Z95 = 1.959963984540054  # the standard normal's 97.5th percentile
+
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of the share `successes` / `n` (95% by default): sound for
+    the small practices and the shares near 0 or 1 that a plain ± interval gets wrong."""
+    if n <= 0 or not 0 <= successes <= n:
+        raise ValueError(f"no share of {successes} in {n}")
+    share = successes / n
+    spread = z * z / n
+    centre = (share + spread / 2) / (1 + spread)
+    half = z * math.sqrt(share * (1 - share) / n + spread / (4 * n)) / (1 + spread)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _closed(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:

@@ -140,7 +140,7 @@ class _Builder:
     rng: random.Random
     today: date
     zone: ZoneInfo
-    closed_full: list[Trajectory] = field(default_factory=list)
+    closed: list[Trajectory] = field(default_factory=list)  # who may refer someone
 
     # -- small helpers -------------------------------------------------------------------------
     def at(self, day: date, slot: int) -> datetime:
@@ -377,7 +377,9 @@ class _Builder:
     def month6_outcome(self, item: FollowUp, *, full: bool, closing: int) -> None:
         """The month-6 result: mostly the client's own answer to the self-check link, else
         typed in by the coach (some clients got the link and never answered)."""
-        keep = self.rng.random() < (0.8 if full else 0.45)
+        # Modest, noisy differences: the demo shows how the figures look, not that the
+        # protocol works (that is for a practice's own data to tell, if it can).
+        keep = self.rng.random() < (0.64 if full else 0.57)
         retained = Retained.YES if keep else self.rng.choice((Retained.PARTLY, Retained.NO))
         later = max(1, closing - (0 if keep else self.rng.randint(1, 3)))
         by_client = self.rng.random() < 0.6
@@ -402,17 +404,17 @@ class _Builder:
 
     def reviews(self, traj: Trajectory, *, full: bool) -> None:
         ended = traj.ended_on or self.today
-        if self.rng.random() < (0.6 if full else 0.15):
+        if self.rng.random() < (0.4 if full else 0.33):
             self.session.add(
                 Outcome(
                     trajectory=traj,
                     kind=OutcomeKind.REVIEW,
                     recorded_on=min(self.today, ended + timedelta(days=12)),
                     platform=self.rng.choice(REVIEW_PLATFORMS),
-                    review_score=self.rng.choice((5, 5, 4) if full else (4, 3, 5)),
+                    review_score=self.rng.choice((5, 4, 4, 5, 3)),
                 )
             )
-        if full and self.rng.random() < 0.5:
+        if self.rng.random() < (0.3 if full else 0.25):
             self.session.add(
                 Outcome(
                     trajectory=traj,
@@ -528,8 +530,7 @@ def _closed(
     ended = b.today - timedelta(days=ago)
     b.close(traj, ended=ended, full=full, score=score, slot=slot, overdue=overdue)
     b.reviews(traj, full=full)
-    if full:
-        b.closed_full.append(traj)
+    b.closed.append(traj)
     return traj
 
 
@@ -560,7 +561,7 @@ def _stopped(b: _Builder, client: Client, slot: int) -> None:
 
 
 def _returning(b: _Builder, client: Client, slot: int) -> None:
-    old = _closed(b, client, slot, full=True, ago=b.rng.randint(300, 420))
+    old = _closed(b, client, slot, full=b.rng.random() < 0.5, ago=b.rng.randint(300, 420))
     b.session.add(
         Outcome(
             trajectory=old,
@@ -577,10 +578,10 @@ def _referred(b: _Builder, client: Client, slot: int) -> None:
     traj = b.trajectory(client, started=b.start_for(3), planned=8, status=TrajectoryStatus.ACTIVE)
     b.history(traj, held=3, slot=slot)
     b.planned(traj, b.today + timedelta(days=b.rng.randint(2, 10)), slot, SessionKind.REGULAR, 4)
-    if not b.closed_full:
+    if not b.closed:
         traj.referral_source = "Via LinkedIn"
         return
-    referrer = b.rng.choice(b.closed_full)
+    referrer = b.rng.choice(b.closed)
     traj.referred_by = referrer.client
     b.session.add(
         Outcome(
@@ -655,8 +656,10 @@ def generate_practice(
         )
         session.add(coach)
         builder = _Builder(session, random.Random(seed * 1000 + index), today, zone)
+        # Names from their own generator: a story that draws more or less keeps every name.
+        names = random.Random(f"names-{seed}-{index}")
         for number in range(clients_per_coach):
-            client = _client(builder.rng, coach, number)
+            client = _client(names, coach, number)
             session.add(client)
             CYCLE[number % len(CYCLE)].build(builder, client, number)
         result.append(coach)

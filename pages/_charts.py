@@ -167,23 +167,31 @@ def section(
 def protocol_rows(
     figures: list[Figure], language: str, responses: Responses
 ) -> list[dict[str, object]]:
-    """The practice figures as rows: with and without the protocol, or "too few to say";
-    a figure the clients answer themselves shows its response (answered / sent)."""
+    """The practice figures as rows: with and without the protocol (a share with its 95%
+    interval), or "too few to say"; whether the two can be told apart; and for a figure the
+    clients answer themselves, its response (answered / sent)."""
     answered = {"retained": responses.result}
 
-    def shown(value: float | None, n: int, enough: bool, unit: str) -> str:
-        if not enough or value is None:
+    def shown(figure: Figure, with_protocol: bool) -> str:
+        value = figure.with_protocol if with_protocol else figure.without_protocol
+        n = figure.with_n if with_protocol else figure.without_n
+        if not figure.enough(with_protocol) or value is None:
             return ui.t("trends.too_few", n=n)
-        text = format_share(value, language) if unit == "share" else format_number(value, language)
-        return f"{text} (n={n})"
+        if (interval := figure.interval(with_protocol)) is None:
+            return f"{format_number(value, language)} (n={n})"
+        low, high = (format_share(bound, language).rstrip("%") for bound in interval)
+        return f"{format_share(value, language)} (n={n}; {low}–{high}%)"
+
+    def apart(figure: Figure) -> str:
+        told = figure.told_apart()
+        return "–" if told is None else ui.t(f"trends.told_apart_{str(told).lower()}")
 
     return [
         {
             ui.t("trends.col_figure"): ui.t(f"trends.figure_{f.key}"),
-            ui.t("trends.col_with"): shown(f.with_protocol, f.with_n, f.enough(True), f.unit),
-            ui.t("trends.col_without"): shown(
-                f.without_protocol, f.without_n, f.enough(False), f.unit
-            ),
+            ui.t("trends.col_with"): shown(f, True),
+            ui.t("trends.col_without"): shown(f, False),
+            ui.t("trends.col_apart"): apart(f),
             ui.t("trends.col_response"): (
                 f"{answered[f.key].answered}/{answered[f.key].sent}"
                 if f.key in answered and answered[f.key].sent

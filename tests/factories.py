@@ -109,7 +109,7 @@ def a_client_in_every_table(db: Session) -> Client:
     an asked question and a scheduled mail: a row in every table that holds something about
     a client."""
     coach = make_practice(db, coaches=1, clients_each=20)[0]
-    client = next(c for c in coach.clients if c.name == "Karin van Leeuwen")
+    client = next(c for c in coach.clients if c.name == "Inge Brouwer")
     trajectory = client.trajectories[0]
     closing = trajectory.sessions[-1]
     link = FormLink(
@@ -130,9 +130,9 @@ def a_client_in_every_table(db: Session) -> Client:
     db.add(
         ScheduledMail(
             follow_up_id=follow_up.id,
-            recipient="karin@example.org",
+            recipient="inge@example.org",
             subject="Hoe gaat het?",
-            body="Beste Karin,",
+            body="Beste Inge,",
             send_at=datetime(2026, 12, 3, 8, tzinfo=UTC),
             next_attempt_at=datetime(2026, 12, 3, 8, tzinfo=UTC),
         )

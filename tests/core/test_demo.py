@@ -5,6 +5,7 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.trends import load_trends, protocol_figures
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME, has_demo_practice
 from db.models import Client, Outcome, OutcomeKind, Trajectory, TrajectoryStatus
 from db.passwords import verify_password
@@ -57,3 +58,20 @@ def test_the_size_scales_per_coach(db: Session) -> None:
     coaches = make_practice(db, coaches=3, clients_each=5)
     per_coach = Counter(db.scalars(select(Client.coach_id)))
     assert per_coach == {c.id: 5 for c in coaches}
+
+
+def test_the_demo_does_not_build_in_the_protocols_effect(db: Session) -> None:
+    """The demo shows how the figures look, not that the full protocol works: with and
+    without differ modestly, and not all in the protocol's favour."""
+    coaches = make_practice(db, coaches=2, clients_each=40)
+    ids = [coach.id for coach in coaches]
+    figures = protocol_figures(load_trends(db, coach_id=ids[0], coach_ids=ids).closed)
+    differences = {
+        f.key: f.with_protocol - f.without_protocol
+        for f in figures
+        if f.unit == "share" and f.with_protocol is not None and f.without_protocol is not None
+    }
+    assert len(differences) == 3  # retained, returning clients, reviews given
+    assert all(abs(difference) <= 0.4 for difference in differences.values()), differences
+    assert any(difference <= 0 for difference in differences.values()), differences
+    assert not any(f.told_apart() for f in figures)  # no difference the data can carry

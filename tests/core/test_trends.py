@@ -11,6 +11,7 @@ from core.gas import gas_t_score
 from core.scope import coaches_in_view
 from core.trends import (
     MIN_N,
+    Figure,
     Nps,
     closing_distribution,
     gain_summary,
@@ -20,6 +21,7 @@ from core.trends import (
     recent_lines,
     retained_share,
     start_and_end,
+    wilson_interval,
 )
 from db.models import GoalScore, Outcome, OutcomeKind, Retained, ScoreKind, TrajectoryStatus
 from tests.factories import make_coach, make_practice, make_trajectory
@@ -190,3 +192,26 @@ def test_the_lines_chart_keeps_the_most_recent_and_the_highlighted_client(db: Se
     scores = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).scores
     assert set(recent_lines(scores, 1, None)["client"]) == {"Nieuw"}
     assert set(recent_lines(scores, 1, old.client_id)["client"]) == {"Nieuw", "Oud"}
+
+
+@pytest.mark.parametrize(
+    ("successes", "n", "low", "high"),
+    # Newcombe (1998), Statistics in Medicine 17:857–872, table I, method 3 (Wilson score).
+    [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611),
+     (1, 29, 0.0061, 0.1718), (29, 29, 0.8830, 1.0)],
+)  # fmt: skip
+def test_the_wilson_interval_matches_published_values(
+    successes: int, n: int, low: float, high: float
+) -> None:
+    assert wilson_interval(successes, n) == pytest.approx((low, high), abs=5e-5)
+
+
+def test_overlapping_intervals_cannot_be_told_apart() -> None:
+    close = Figure("retained", 6 / 7, 7, 4 / 8, 8, "share")
+    assert close.interval(True) == pytest.approx((0.4869, 0.9743), abs=5e-4)
+    assert close.told_apart() is False  # 86% against 50%, but with 7 and 8 that says little
+    far = Figure("retained", 95 / 100, 100, 40 / 100, 100, "share")
+    assert far.told_apart() is True
+    few = Figure("retained", 1.0, 3, 0.5, 8, "share")
+    assert few.told_apart() is None  # too few on one side to say anything
+    assert Figure("review_score", 4.5, 9, 4.0, 9, "score").interval(True) is None

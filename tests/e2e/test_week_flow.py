@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import log_in, screenshot, unfold, wait_idle
 
 pytestmark = pytest.mark.e2e
-ACTIVE_CLIENT_ID = 24  # seeded demo data: Charlotte Kramer, 3 of 8 sessions, no closing yet
+ACTIVE_CLIENT_ID = 24  # seeded demo data: Bram Postma, 3 of 8 sessions, no closing yet
 
 
 def test_a_closing_planned_too_short_is_fixed_and_started_from_vandaag(
@@ -20,10 +20,10 @@ def test_a_closing_planned_too_short_is_fixed_and_started_from_vandaag(
     page.goto(app_url)
     wait_idle(page)
     log_in(page)
-    # A demo client in the middle of her trajectory, whom the other browser tests leave alone.
+    # A demo client in the middle of his trajectory, whom the other browser tests leave alone.
     page.goto(f"{app_url}/client?id={ACTIVE_CLIENT_ID}")
     wait_idle(page)
-    name = "Charlotte Kramer"
+    name = "Bram Postma"
     expect(page.get_by_role("heading", level=1).first).to_have_text(name, timeout=20_000)
     page.get_by_role("radio", name="Sessie plannen").click()
     wait_idle(page)

@@ -250,7 +250,7 @@ def test_every_readiness_flag_carries_its_action(open_page: Callable[[str], AppT
     assert attention and len([x for x in links if x != "Terug naar cliënten"]) >= len(attention)
     actions = {translate(f"flag_action.{flag.value}", "nl") for flag in Flag}
     assert {x for x in links if x in actions}  # the list's rows link to their action
-    client_id = _client_id(app, "Femke Vermeulen")
+    client_id = _client_id(app, "Femke van der Veen")
     app.query_params["id"] = str(client_id)
     app.switch_page(CLIENT).run()
     flags = [m.value for m in app.markdown if m.value.startswith(":material/flag:")]

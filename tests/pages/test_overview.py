@@ -44,9 +44,9 @@ def _plan_closing_soon(*, client_name: str) -> int:
 def test_todays_closing_starts_from_vandaag_with_the_client_and_format_chosen(
     open_page: Callable[[str], AppTest],
 ) -> None:
-    trajectory_id = _plan_closing_soon(client_name="Charlotte Kramer")
+    trajectory_id = _plan_closing_soon(client_name="Bram Postma")
     app = open_page(PAGE)
-    start = next(b for b in app.button if b.label == "Start de afronding met Charlotte Kramer")
+    start = next(b for b in app.button if b.label == "Start de afronding met Bram Postma")
     start.click().run()
     assert not app.exception
     chosen = app.selectbox(key="closing_choice").value
@@ -57,12 +57,12 @@ def test_todays_closing_starts_from_vandaag_with_the_client_and_format_chosen(
 def test_a_closing_soon_without_the_form_back_leads_to_the_forms(
     open_page: Callable[[str], AppTest],
 ) -> None:
-    _plan_closing_soon(client_name="Charlotte Kramer")
+    _plan_closing_soon(client_name="Bram Postma")
     app = open_page(PAGE)
     assert any(h.value == "Evaluatieformulier nog niet terug" for h in app.subheader)
-    row = next(m.value for m in app.markdown if m.value.startswith("**Charlotte Kramer**"))
+    row = next(m.value for m in app.markdown if m.value.startswith("**Bram Postma**"))
     assert row.endswith("nog geen geldige link verstuurd")
     next(b for b in app.button if b.label == "Naar formulieren").click().run()
     assert not app.exception
     assert app.session_state["client_section"] == "forms"  # the client's Formulieren part
-    assert any(h.value == "Charlotte Kramer" for h in app.title)
+    assert any(h.value == "Bram Postma" for h in app.title)

@@ -42,6 +42,7 @@ def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], 
         "Cijfer",
         "Met protocol",
         "Zonder protocol",
+        "Verschil te zien?",
         "Respons",
     ]
     said = app.dataframe[-1].value  # what clients said, newest first, with the coach's name
