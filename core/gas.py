@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from core.clients import own_trajectory
 from core.errors import NotFound, ValidationError
 from core.frames import query_frame
+from core.scope import Selection
 from core.validation import text_problem
 from db.models import Client, GasGoal, Trajectory
 
@@ -103,12 +104,11 @@ def set_gas_level(session: Session, *, coach_id: int, goal_id: int, level: int |
     session.flush()
 
 
-def gas_scores(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
-    """The GAS T-score of each trajectory whose goals all have an attained level.
+def gas_scores(session: Session, *, selection: Selection) -> pd.DataFrame:
+    """The GAS T-score of each trajectory in `selection` whose goals all have a level.
 
-    Trusts `coach_ids`: call it through core.trends.load_trends, which checks the scope."""
-    frame = query_frame(
-        session,
+    Trusts its coaches: call it through core.trends.load_trends, which checks the scope."""
+    stmt = (
         select(
             GasGoal.trajectory_id,
             Client.name.label("client"),
@@ -117,9 +117,9 @@ def gas_scores(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
         )
         .join(Trajectory, Trajectory.id == GasGoal.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
-        .where(Client.coach_id.in_(coach_ids))
-        .order_by(GasGoal.trajectory_id, GasGoal.id),
+        .order_by(GasGoal.trajectory_id, GasGoal.id)
     )
+    frame = query_frame(session, selection.apply(stmt))
     scored = []
     for trajectory_id, goals in frame.groupby("trajectory_id"):
         if goals["level"].isna().any():

@@ -1,11 +1,15 @@
 """Whose figures a viewer may see: a coach their own, a practice owner the practice's."""
 
 from dataclasses import dataclass
+from datetime import date
+from typing import TypeVarTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from db.models import Coach, Role
+from db.models import Client, Coach, Role, Trajectory, TrajectoryStatus
+
+Columns = TypeVarTuple("Columns")
 
 
 @dataclass(frozen=True)
@@ -33,3 +37,22 @@ def allowed_coaches(session: Session, coach_id: int, coach_ids: list[int]) -> li
     """The requested coaches the viewer may see: a crafted request can widen nothing."""
     visible = {c.coach_id for c in coaches_in_view(session, coach_id=coach_id)}
     return [c for c in coach_ids if c in visible]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The trajectories a page's figures are about: the coaches in view (already checked),
+    started on or after `since`, in `status`."""
+
+    coach_ids: list[int]
+    since: date | None = None
+    status: TrajectoryStatus | None = None
+
+    def apply(self, stmt: Select[*Columns]) -> Select[*Columns]:
+        """`stmt`, joined to Trajectory and Client, narrowed to these trajectories."""
+        stmt = stmt.where(Client.coach_id.in_(self.coach_ids))
+        if self.since is not None:
+            stmt = stmt.where(Trajectory.started_on >= self.since)
+        if self.status is not None:
+            stmt = stmt.where(Trajectory.status == self.status)
+        return stmt

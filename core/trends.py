@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.frames import query_frame
 from core.gas import gas_scores
-from core.scope import CoachRef, allowed_coaches
+from core.scope import CoachRef, Selection, allowed_coaches
 from db.models import (
     Client,
     CoachingSession,
@@ -39,13 +39,7 @@ def _plain(column: pd.Series) -> pd.Series:
     return column.map(lambda v: getattr(v, "value", v), na_action="ignore")
 
 
-def _scores(
-    session: Session,
-    *,
-    coach_ids: list[int],
-    since: date | None = None,
-    status: TrajectoryStatus | None = None,
-) -> pd.DataFrame:
+def _scores(session: Session, *, selection: Selection) -> pd.DataFrame:
     """Every goal score in view, one row each (one statement)."""
     stmt = (
         select(
@@ -61,14 +55,9 @@ def _scores(
         )
         .join(Trajectory, Trajectory.id == GoalScore.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
-        .where(Client.coach_id.in_(coach_ids))
         .order_by(GoalScore.trajectory_id, GoalScore.measured_at, GoalScore.id)
     )
-    if since is not None:
-        stmt = stmt.where(Trajectory.started_on >= since)
-    if status is not None:
-        stmt = stmt.where(Trajectory.status == status)
-    frame = query_frame(session, stmt)
+    frame = query_frame(session, selection.apply(stmt))
     for column in ("status", "kind", "source"):
         frame[column] = _plain(frame[column])
     return frame
@@ -146,10 +135,9 @@ def closing_distribution(scores: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"score": counts.index, "trajectories": counts.to_numpy()})
 
 
-def _session_ratings(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
+def _session_ratings(session: Session, *, selection: Selection) -> pd.DataFrame:
     """The after-session ratings (1–10) per week, with their count (one statement)."""
-    frame = query_frame(
-        session,
+    stmt = (
         select(
             CoachingSession.scheduled_at.label("held_at"),
             CoachingSession.session_rating.label("rating"),
@@ -157,11 +145,11 @@ def _session_ratings(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
         .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
         .where(
-            Client.coach_id.in_(coach_ids),
             CoachingSession.status == SessionStatus.HELD,
             CoachingSession.session_rating.is_not(None),
-        ),
+        )
     )
+    frame = query_frame(session, selection.apply(stmt))
     if frame.empty:
         return pd.DataFrame(columns=["week", "rating", "sessions"])
     frame["week"] = (
@@ -203,16 +191,15 @@ def nps(answers: list[int]) -> Nps:
     )
 
 
-def _recommendations(session: Session, *, coach_ids: list[int]) -> list[int]:
+def _recommendations(session: Session, *, selection: Selection) -> list[int]:
     """Every 'would you recommend' answer (0–10) in view."""
-    return list(
-        session.scalars(
-            select(Evaluation.recommend_score)
-            .join(Trajectory, Trajectory.id == Evaluation.trajectory_id)
-            .join(Client, Client.id == Trajectory.client_id)
-            .where(Client.coach_id.in_(coach_ids), Evaluation.recommend_score.is_not(None))
-        )
+    stmt = (
+        select(Evaluation.recommend_score)
+        .join(Trajectory, Trajectory.id == Evaluation.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(Evaluation.recommend_score.is_not(None))
     )
+    return [score for score in session.scalars(selection.apply(stmt)) if score is not None]
 
 
 @dataclass(frozen=True)
@@ -265,7 +252,7 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _closed(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
+def _closed(session: Session, *, selection: Selection) -> pd.DataFrame:
     """Closed trajectories in view, one row per outcome (or one empty row), in one statement."""
     stmt = (
         select(
@@ -280,9 +267,9 @@ def _closed(session: Session, *, coach_ids: list[int]) -> pd.DataFrame:
         )
         .join(Client, Client.id == Trajectory.client_id)
         .outerjoin(Outcome, Outcome.trajectory_id == Trajectory.id)
-        .where(Client.coach_id.in_(coach_ids), Trajectory.status == TrajectoryStatus.CLOSED)
+        .where(Trajectory.status == TrajectoryStatus.CLOSED)
     )
-    frame = query_frame(session, stmt)
+    frame = query_frame(session, selection.apply(stmt))
     for column in ("kind", "retained", "source"):
         frame[column] = _plain(frame[column])
     return frame
@@ -379,10 +366,10 @@ class Responses:
     result: Response
 
 
-def _responses(session: Session, *, coach_ids: list[int]) -> Responses:
+def _responses(session: Session, *, selection: Selection) -> Responses:
     """Links that reached the client (not withdrawn unopened), per trajectory or follow-up,
     and how many of those were answered (one statement)."""
-    rows = session.execute(
+    stmt = (
         select(
             FormLink.kind,
             FollowUp.kind,
@@ -393,11 +380,11 @@ def _responses(session: Session, *, coach_ids: list[int]) -> Responses:
         .join(Client, Client.id == Trajectory.client_id)
         .outerjoin(FollowUp, FollowUp.id == FormLink.follow_up_id)
         .where(
-            Client.coach_id.in_(coach_ids),
             FormLink.kind.in_((FormKind.EVALUATION, FormKind.SELF_CHECK)),
             (FormLink.revoked_at.is_(None)) | (FormLink.opened_at.is_not(None)),
         )
-    ).all()
+    )
+    rows = session.execute(selection.apply(stmt)).all()
 
     def response(wanted: FormKind, follow_up: FollowUpKind | None) -> Response:
         answered: dict[int, bool] = {}
@@ -433,12 +420,12 @@ def load_trends(
     status: TrajectoryStatus | None = None,
 ) -> TrendsData:
     """The page's data in a few statements; the viewer's scope is checked once, here."""
-    ids = allowed_coaches(session, coach_id, coach_ids)
+    selection = Selection(allowed_coaches(session, coach_id, coach_ids), since, status)
     return TrendsData(
-        scores=_scores(session, coach_ids=ids, since=since, status=status),
-        ratings=_session_ratings(session, coach_ids=ids),
-        recommendations=_recommendations(session, coach_ids=ids),
-        closed=_closed(session, coach_ids=ids),
-        gas=gas_scores(session, coach_ids=ids),
-        responses=_responses(session, coach_ids=ids),
+        scores=_scores(session, selection=selection),
+        ratings=_session_ratings(session, selection=selection),
+        recommendations=_recommendations(session, selection=selection),
+        closed=_closed(session, selection=selection),
+        gas=gas_scores(session, selection=selection),
+        responses=_responses(session, selection=selection),
     )

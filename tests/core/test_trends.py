@@ -23,7 +23,16 @@ from core.trends import (
     start_and_end,
     wilson_interval,
 )
-from db.models import GoalScore, Outcome, OutcomeKind, Retained, ScoreKind, TrajectoryStatus
+from db.models import (
+    Evaluation,
+    GoalScore,
+    Outcome,
+    OutcomeKind,
+    Retained,
+    ScoreKind,
+    Source,
+    TrajectoryStatus,
+)
 from tests.factories import make_coach, make_practice, make_trajectory
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -215,3 +224,25 @@ def test_overlapping_intervals_cannot_be_told_apart() -> None:
     few = Figure("retained", 1.0, 3, 0.5, 8, "share")
     assert few.told_apart() is None  # too few on one side to say anything
     assert Figure("review_score", 4.5, 9, 4.0, 9, "score").interval(True) is None
+
+
+def test_the_period_and_status_filters_narrow_every_figure(db: Session) -> None:
+    coach = make_coach(db)
+    retained = Outcome(
+        kind=OutcomeKind.RESULT_RETAINED,
+        recorded_on=date(2026, 12, 1),
+        retained=Retained.YES,
+        retained_score=8,
+    )
+    trajectory = _closed(db, coach, "Vol 1", True, retained)
+    db.add(Evaluation(trajectory_id=trajectory.id, source=Source.CLIENT, recommend_score=9))
+    db.flush()
+    every = load_trends(db, coach_id=coach.id, coach_ids=[coach.id])
+    assert every.recommendations == [9] and retained_share(every.closed) == (1.0, 1)
+    for narrowed in (
+        load_trends(db, coach_id=coach.id, coach_ids=[coach.id], since=date(2026, 2, 1)),
+        load_trends(db, coach_id=coach.id, coach_ids=[coach.id], status=TrajectoryStatus.ACTIVE),
+    ):
+        assert narrowed.recommendations == []
+        assert retained_share(narrowed.closed) == (None, 0)
+        assert narrowed.scores.empty and narrowed.ratings.empty
