@@ -117,14 +117,18 @@ def practice_panels(
         return
     with st.container(border=True):
         st.subheader(ui.t("trends.per_coach_title"))
-        per_coach = gain_per_coach(start_end, coaches).rename(
-            columns={
-                "coach": ui.t("trends.col_coach"),
-                "trajectories": ui.t("trends.col_trajectories"),
-                "mean_gain": ui.t("trends.col_gain"),
+        rows = [
+            {
+                ui.t("trends.col_coach"): row.coach,
+                ui.t("trends.col_trajectories"): row.trajectories,
+                # Written out in the interface's language (3,5 in Dutch), "–" without any.
+                ui.t("trends.col_gain"): "–"
+                if pd.isna(row.mean_gain)
+                else format_number(float(row.mean_gain), language),
             }
-        )
-        ui.table(per_coach.to_dict("records"), "trends.gain_empty")
+            for row in gain_per_coach(start_end, coaches).itertuples()
+        ]
+        ui.table(rows, "trends.gain_empty")
 
 
 def feedback_panel(rows: list[FeedbackRow], *, show_coach: bool) -> None:

@@ -14,6 +14,7 @@ from db.passwords import hash_password
 from tests.conftest import TODAY
 from tests.pages.conftest import log_in, new_app
 
+GAIN = "Gem. vooruitgang"
 PAGE = "pages/trends.py"
 
 
@@ -49,6 +50,11 @@ def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], 
     assert list(said.columns)[:3] == ["Cliënt", "Coach", "Datum"]
     assert len(said) > 0 and said["Zou de cliënt je aanbevelen? (0–10)"].iloc[0] != ""
     assert len(figures) == 5
+    assert (
+        "%; " in figures["Met protocol"].iloc[0] or "te weinig" in figures["Met protocol"].iloc[0]
+    )
+    [per_coach] = [d.value for d in app.dataframe if GAIN in d.value.columns]
+    assert all("." not in str(gain) for gain in per_coach[GAIN])  # 3,5 in Dutch, not 3.5
 
 
 def test_a_coach_sees_only_their_own_and_no_coach_filter(app_env: Path) -> None:
