@@ -37,6 +37,13 @@ scores, ratings, answers, closed, gas = (
     data.gas,
 )
 table = start_and_end(scores)
+
+
+def empty(chart: str) -> str:
+    """What an empty chart says: how to fill it, or that the filters leave nothing."""
+    return "trends.filtered_empty" if since or status else f"trends.{chart}_empty"
+
+
 gain = gain_summary(table)
 
 
@@ -59,7 +66,7 @@ charts.section(
     charts.score_lines(lines, highlight) if not scores.empty else None,
     scores.drop(columns=["client_id"]),
     "doelscores",
-    "trends.lines_empty",
+    empty("lines"),
 )
 
 reading = ui.t(
@@ -76,7 +83,7 @@ charts.section(
     charts.dumbbell(table.head(DUMBBELL_ROWS)) if gain.n else None,
     table.drop(columns=["coach_id"]),
     "vooruitgang",
-    "trends.gain_empty",
+    empty("gain"),
 )
 
 distribution = closing_distribution(scores)
@@ -92,7 +99,7 @@ charts.section(
     else None,
     distribution,
     "afrondingsscores",
-    "trends.closing_empty",
+    empty("closing"),
 )
 
 rated = int(ratings["sessions"].sum()) if not ratings.empty else 0
@@ -103,7 +110,7 @@ charts.section(
     charts.weekly_line(ratings) if rated else None,
     ratings,
     "sessiebeoordelingen",
-    "trends.ratings_empty",
+    empty("ratings"),
 )
 
 t_scores = gas.sort_values("t_score", ascending=False)
@@ -119,7 +126,7 @@ charts.section(
     else None,
     t_scores,
     "gas",
-    "trends.gas_empty",
+    empty("gas"),
 )
 
 trends_ui.outcome_panels(closed, answers, data.responses, lang)
