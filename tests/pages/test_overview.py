@@ -1,7 +1,7 @@
 """Vandaag in AppTest: today's closing starts from here, a missing evaluation form is named."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from streamlit.testing.v1 import AppTest
 
@@ -9,12 +9,21 @@ from core.clients import list_clients
 from core.config import load_settings
 from core.database import prepare_database
 from core.sessions import plan_session
-from core.timefmt import utc_now
+from core.timefmt import DEFAULT_TIMEZONE, local_date, utc_now
 from db.demo import DEMO_USERNAME
 from db.models import Coach, SessionKind, TrajectoryStatus
 from tests.conftest import TODAY
 
 PAGE = "pages/overview.py"
+
+
+def later_today(now: datetime) -> datetime:
+    """In an hour, or in a minute when an hour crosses midnight in Amsterdam (Vandaag starts
+    only today's closings)."""
+    soon = now + timedelta(minutes=70)
+    if local_date(soon, DEFAULT_TIMEZONE) != local_date(now, DEFAULT_TIMEZONE):
+        return now + timedelta(minutes=1)
+    return soon
 
 
 def _plan_closing_soon(*, client_name: str) -> int:
@@ -33,7 +42,7 @@ def _plan_closing_soon(*, client_name: str) -> int:
             session,
             coach_id=coach.id,
             trajectory_id=row.trajectory_id,
-            at=now + timedelta(minutes=70),
+            at=later_today(now),
             kind=SessionKind.CLOSING_90,
             duration_minutes=90,
             now=now,
