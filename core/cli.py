@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from core.accounts import create_coach
 from core.backup import BackupError, make_backup, restore_backup
@@ -83,21 +83,30 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _moment(text: str) -> datetime:
+    """--now as a moment with its offset, or one clear message."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise SystemExit(translate("outbox.cli_now_zone", DEFAULT_LANGUAGE))
+    return moment
+
+
 def _send_due(settings: Settings, args: argparse.Namespace) -> int:
     smtp = smtp_settings()
     if smtp is None:
         print(translate("outbox.cli_no_smtp", DEFAULT_LANGUAGE), file=sys.stderr)
         return 2
+    now = _moment(args.now) if args.now else utc_now()
     engine = make_engine(settings.database_url)
     try:
         if not is_up_to_date(engine):
             print(translate("outbox.cli_not_migrated", DEFAULT_LANGUAGE), file=sys.stderr)
             return 2
-        now = datetime.fromisoformat(args.now) if args.now else utc_now()
-        if now.tzinfo is None:
-            raise SystemExit(translate("outbox.cli_now_zone", DEFAULT_LANGUAGE))
         report = send_due(make_session_factory(engine), smtp, now=now)
-    except (OperationalError, InterfaceError) as down:
+    except DBAPIError as down:  # unreachable, locked, or not a database at all
         raise DatabaseUnavailable from down
     finally:
         engine.dispose()

@@ -123,6 +123,8 @@ def create_form_link(
         != trajectory_id
     ):
         raise NotFound("follow_up")
+    if follow_up_id is not None:
+        _revoke_open_self_checks(session, follow_up_id, now)  # one live link per follow-up
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = FormLink(
         trajectory_id=trajectory_id,
@@ -157,6 +159,24 @@ def list_form_links(
         FormLinkRow(link.id, link.kind, link.created_at, link.expires_at, link_state(link, now), n)
         for link, n in rows
     ]
+
+
+def _revoke_open_self_checks(
+    session: Session, follow_up_id: int, now: datetime, keep: int | None = None
+) -> None:
+    """The follow-up's unanswered self-check links stop working (all but `keep`): a client
+    answers a follow-up once, with the link of the newest mail."""
+    session.execute(
+        update(FormLink)
+        .where(
+            FormLink.follow_up_id == follow_up_id,
+            FormLink.id != (keep or 0),
+            FormLink.submitted_at.is_(None),
+            FormLink.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def revoke_form_link(session: Session, *, coach_id: int, link_id: int, now: datetime) -> None:
@@ -438,6 +458,8 @@ def _store_self_check(
     }
     follow_up = session.get(FollowUp, link.follow_up_id) if link.follow_up_id else None
     kind = follow_up.kind if follow_up else FollowUpKind.SELF_CHECK
+    if follow_up is not None:
+        _revoke_open_self_checks(session, follow_up.id, now, keep=link.id)
     score = answers.goal_score or 0  # never 0 here: a missing score was refused above
     session.add(
         GoalScore(

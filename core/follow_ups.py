@@ -206,11 +206,22 @@ def list_queue(session: Session, *, coach_id: int, now: datetime) -> list[QueueI
 
 
 def _self_checks(session: Session, ids: list[int], now: datetime) -> dict[int, SelfCheckStatus]:
-    latest = (
-        select(func.max(FormLink.id))
+    # The answered link if there is one (an older mail's link may be the one answered),
+    # else the newest.
+    ranked = (
+        select(
+            FormLink.id,
+            func.row_number()
+            .over(
+                partition_by=FormLink.follow_up_id,
+                order_by=(FormLink.submitted_at.is_(None), FormLink.id.desc()),
+            )
+            .label("rank"),
+        )
         .where(FormLink.follow_up_id.in_(ids), FormLink.kind == FormKind.SELF_CHECK)
-        .group_by(FormLink.follow_up_id)
+        .subquery()
     )
+    latest = select(ranked.c.id).where(ranked.c.rank == 1)
     return {
         link.follow_up_id: SelfCheckStatus(
             link_state(link, now),
@@ -283,6 +294,7 @@ def complete_follow_up(
     item.completed_at = now
     item.note = note.strip() or None
     cancel_waiting_mails(session, item.id)
+    _close_self_check_links(session, item.id, now)
     session.flush()
 
 
@@ -309,14 +321,29 @@ def reschedule_follow_up(
 
 
 def cancel_waiting_mails(session: Session, follow_up_id: int) -> None:
-    """The follow-up is done or skipped: a mail still waiting for it is not sent."""
+    """A mail waiting for the follow-up (or left half-sent by a run that stopped) is not
+    sent: it was replaced, or the follow-up is done or skipped."""
     session.execute(
         update(ScheduledMail)
         .where(
             ScheduledMail.follow_up_id == follow_up_id,
-            ScheduledMail.state.in_((MailState.SCHEDULED, MailState.FAILED)),
+            ScheduledMail.state.in_((MailState.SCHEDULED, MailState.FAILED, MailState.SENDING)),
         )
         .values(state=MailState.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _close_self_check_links(session: Session, follow_up_id: int, now: datetime) -> None:
+    """The follow-up is done or skipped: its unanswered self-check links stop working."""
+    session.execute(
+        update(FormLink)
+        .where(
+            FormLink.follow_up_id == follow_up_id,
+            FormLink.submitted_at.is_(None),
+            FormLink.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     )
 
@@ -333,6 +360,7 @@ def skip_follow_up(
     item.skip_reason = reason.strip()
     item.completed_at = now
     cancel_waiting_mails(session, item.id)
+    _close_self_check_links(session, item.id, now)
     session.flush()
 
 
@@ -385,13 +413,23 @@ class Draft:
         return f"mailto:{quote(to)}?subject={quote(self.subject)}&body={quote(self.body)}"
 
 
+DRAFT_QUOTE_MAX = 400  # the client's words quoted in a draft; the coach can add more
+
+
+def _shortened(text: str) -> str:
+    """A long answer quoted up to a word boundary, so the draft stays a short mail."""
+    if len(text) <= DRAFT_QUOTE_MAX:
+        return text
+    return text[:DRAFT_QUOTE_MAX].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
 def draft_message(
     item: QueueItem, *, coach_name: str, language: str, with_link: bool = False
 ) -> Draft:
     """The follow-up's mail in the client's language and in their own words; `with_link`
     asks for their self-check by a personal link (LINK_MARKER marks where it goes)."""
     kind = item.kind if item.kind in MAIL_KINDS else FollowUpKind.CUSTOM
-    change = (item.main_change or "").strip().rstrip(".")
+    change = _shortened((item.main_change or "").strip().rstrip("."))
     first_name = item.client_name.split()[0]
     values = {"name": first_name, "coach": coach_name, "title": item.title or ""}
     body = [translate(f"drafts.{kind.value}.opening", language, **values)]

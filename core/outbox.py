@@ -6,8 +6,10 @@ two replicas never both send it; it is recorded as sent only once the SMTP serve
 it. A failure is kept with its reason and tried again later, up to MAX_ATTEMPTS times.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import sleep
 
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.client_forms import create_form_link, form_url, revoke_form_link
 from core.clients import own_follow_up
 from core.database import transaction
-from core.errors import NotFound, ValidationError
+from core.errors import DatabaseUnavailable, NotFound, ValidationError
 from core.follow_ups import LINK_KINDS, cancel_waiting_mails, put_link
 from core.mail import Attachment, MailFailed, SmtpSettings, send_mail
 from core.plan_pdf import plan_file_name, plan_pdf
@@ -28,6 +30,7 @@ from db.models import (
     FollowUpKind,
     FollowUpStatus,
     FormKind,
+    FormLink,
     MailState,
     ScheduledMail,
     Trajectory,
@@ -41,6 +44,9 @@ STALE_CLAIM = timedelta(minutes=15)
 SELF_CHECK_VALID_DAYS = 30
 DEFAULT_SEND_TIME = time(9, 0)
 SUBJECT_MAX = 300
+RECORD_RETRY_SECONDS = (0.5, 1, 2, 4, 8, 16)  # about half a minute in all
+
+log = logging.getLogger(__name__)
 
 
 def send_moment(due_on: date, at: time, timezone: str) -> datetime:
@@ -187,6 +193,13 @@ def claim_mail(session: Session, *, mail_id: int, now: datetime) -> Outgoing | N
     mail = session.get_one(ScheduledMail, mail_id)
     session.refresh(mail)
     follow_up = session.get_one(FollowUp, mail.follow_up_id)
+    if follow_up.status is not FollowUpStatus.OPEN or (
+        mail.link_base and _answered(session, follow_up.id)
+    ):
+        # Done, skipped, or answered by the client meanwhile: nobody needs this mail now.
+        mail.state = MailState.CANCELLED
+        session.flush()
+        return None
     coach_id, coach_name, coach_email, client_name = session.execute(
         select(Coach.id, Coach.display_name, Coach.email, Client.name)
         .join(Client, Client.coach_id == Coach.id)
@@ -223,6 +236,17 @@ def claim_mail(session: Session, *, mail_id: int, now: datetime) -> Outgoing | N
         body=body,
         attachments=attachments,
         link_id=link_id,
+    )
+
+
+def _answered(session: Session, follow_up_id: int) -> bool:
+    return (
+        session.scalar(
+            select(FormLink.id).where(
+                FormLink.follow_up_id == follow_up_id, FormLink.submitted_at.is_not(None)
+            )
+        )
+        is not None
     )
 
 
@@ -297,8 +321,18 @@ def deliver(
         with transaction(factory, write=True) as session:
             record_failure(session, outgoing=outgoing, reason=failed.message_key, now=now)
         return Delivery(sent=False, reason=failed.message_key)
-    with transaction(factory, write=True) as session:
-        record_sent(session, mail_id=mail_id, now=now)
+    # The mail is out: recording that must not be lost to a database that is busy for a
+    # moment, or a later run would send it again.
+    for wait in (*RECORD_RETRY_SECONDS, None):
+        try:
+            with transaction(factory, write=True) as session:
+                record_sent(session, mail_id=mail_id, now=now)
+            break
+        except DatabaseUnavailable:
+            if wait is None:
+                log.error("mail %s was sent but could not be recorded as sent", mail_id)
+                raise
+            sleep(wait)
     return Delivery(sent=True)
 
 

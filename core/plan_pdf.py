@@ -34,6 +34,7 @@ FONT_FILES = {"": "SourceSansPro-Regular.ttf", "B": "SourceSansPro-Semibold.ttf"
 INK = (30, 42, 45)  # the app's text colour
 ACCENT = (46, 107, 94)  # the app's primary green
 QUIET = (96, 104, 106)
+DURING_COACHING = (ScoreKind.START, ScoreKind.SESSION, ScoreKind.INTERMEDIATE)
 CHECK_KINDS = (FollowUpKind.SELF_CHECK, FollowUpKind.MONTH3_CHECKIN, FollowUpKind.MONTH6_RESULT)
 
 
@@ -71,6 +72,8 @@ def read_plan_document(
         .order_by(GoalScore.measured_at, GoalScore.id)
     ).all()
     closing = [score for kind, score in scores if kind is ScoreKind.CLOSING]
+    # Without a closing score: the last one during the coaching, never one from after it.
+    during = [score for kind, score in scores if kind in DURING_COACHING]
     evaluation = read_evaluation(session, trajectory_id)
     plan = read_plan(session, trajectory_id)
     checks = session.execute(
@@ -92,7 +95,7 @@ def read_plan_document(
         coach_email=coach_email,
         goal=trajectory.goal,
         start_score=scores[0][1] if scores else None,
-        closing_score=closing[-1] if closing else (scores[-1][1] if len(scores) > 1 else None),
+        closing_score=closing[-1] if closing else (during[-1] if len(during) > 1 else None),
         main_changes=evaluation.main_changes,
         key_insight=evaluation.key_insight,
         plan={name: value for name in PLAN_FIELDS if (value := getattr(plan, name).strip())},

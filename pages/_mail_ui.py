@@ -29,7 +29,7 @@ from core.outbox import (
     retry_mail,
     schedule_mail,
 )
-from core.timefmt import format_date, format_moment, local_date, utc_now
+from core.timefmt import format_date, format_moment, utc_now, zone
 from pages import _ui as ui
 
 
@@ -79,14 +79,18 @@ def _send_or_schedule(
         key=f"{key}_attach",
     )
     at = st.time_input(ui.t("outbox.send_time"), value=DEFAULT_SEND_TIME, step=900, key=f"{key}_at")
-    today = local_date(utc_now(), ui.coach().timezone)
-    day = format_date(max(item.due_on, today), ui.language())
-    label = (
-        ui.t("outbox.schedule", date=day, time=at.strftime("%H:%M"))
-        if item.due_on > today
-        else ui.t("outbox.schedule_today", time=at.strftime("%H:%M"))
-    )
-    scheduled = st.button(label, type="primary", key=f"{key}_schedule", width="stretch")
+    now = utc_now().astimezone(zone(ui.coach().timezone))
+    day = format_date(max(item.due_on, now.date()), ui.language())
+    scheduled = False
+    if item.due_on > now.date():
+        label = ui.t("outbox.schedule", date=day, time=at.strftime("%H:%M"))
+    elif at > now.time():
+        label = ui.t("outbox.schedule_today", time=at.strftime("%H:%M"))
+    else:  # today's moment has passed: only "now" is honest
+        label = ""
+        st.caption(ui.t("outbox.time_passed", time=at.strftime("%H:%M")))
+    if label:
+        scheduled = st.button(label, type="primary", key=f"{key}_schedule", width="stretch")
     at_once = st.button(ui.t("outbox.send_now"), key=f"{key}_send", width="stretch")
     if not (scheduled or at_once):
         return
@@ -164,8 +168,9 @@ def _make_link(item: QueueItem) -> None:
 def status_lines(item: QueueItem) -> None:
     """Where the follow-up's mail and self-check link stand, in one or two quiet lines."""
     coach = ui.coach()
+    slot = st.empty()  # always there, so nothing below moves when the message goes
     if reason := st.session_state.pop(f"mail_{item.follow_up_id}_failed", None):
-        st.warning(ui.t("outbox.not_sent_now", reason=ui.t(reason)), icon=":material/error:")
+        slot.warning(ui.t("outbox.not_sent_now", reason=ui.t(reason)), icon=":material/error:")
     if mail := item.mail:
         _mail_line(item, mail)
     if check := item.self_check:

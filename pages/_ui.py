@@ -325,8 +325,11 @@ def flash(key: str, *, place: str = "page", **values: object) -> None:
 
 def show_flash(place: str = "page") -> None:
     """Show (once) the success message left by the previous run for `place`."""
+    # Always one element here, message or not: when a message goes away, nothing below it
+    # moves, and a field being typed in further down is not drawn anew (losing its text).
+    slot = st.empty()
     if message := st.session_state.pop(f"app_flash_{place}", None):
-        st.success(message, icon=":material/check_circle:")
+        slot.success(message, icon=":material/check_circle:")
 
 
 def forget(*keys: str) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.cli import main
-from core.client_forms import SelfCheckAnswers, open_form, submit_form
+from core.client_forms import SelfCheckAnswers, create_form_link, open_form, submit_form
 from core.database import transaction
 from core.errors import NotFound, ValidationError
 from core.follow_ups import (
@@ -29,7 +29,9 @@ from core.mail import SmtpSettings
 from core.outbox import (
     MAX_ATTEMPTS,
     RETRY_MINUTES,
+    STALE_CLAIM,
     cancel_mail,
+    claim_mail,
     retry_mail,
     schedule_mail,
     send_due,
@@ -43,6 +45,7 @@ from db.models import (
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    FormKind,
     FormLink,
     GoalScore,
     MailState,
@@ -382,3 +385,76 @@ def test_send_due_from_the_command_line(
     assert inbox.messages == []
     assert main(["send-due", "--now", AT.isoformat()]) == 0
     assert "1" in capsys.readouterr().out and len(inbox.messages) == 1
+
+
+def test_a_follow_up_done_meanwhile_never_gets_a_half_sent_mail_again(
+    factory: sessionmaker[Session], smtp_server: tuple[SmtpSettings, Inbox]
+) -> None:
+    smtp, inbox = smtp_server
+    coach_id, _, follow_up_id = _follow_up(factory, FollowUpKind.MONTH6_RESULT)
+    mail_id = _schedule(factory, coach_id, follow_up_id, link=True)
+    with transaction(factory, write=True) as session:
+        claim_mail(session, mail_id=mail_id, now=AT)  # a run that then stopped mid-send
+        complete_follow_up(
+            session, coach_id=coach_id, follow_up_id=follow_up_id, note="Gebeld", now=AT
+        )
+    assert send_due(factory, smtp, now=AT + STALE_CLAIM + timedelta(minutes=1)).sent == 0
+    assert inbox.messages == [] and _mail(factory, mail_id).state is MailState.CANCELLED
+    with factory() as session:  # and its link no longer works
+        assert all(link.revoked_at for link in session.scalars(select(FormLink)))
+
+
+def test_an_answer_to_an_earlier_link_is_the_one_the_coach_sees(
+    factory: sessionmaker[Session], smtp_server: tuple[SmtpSettings, Inbox]
+) -> None:
+    smtp, _ = smtp_server
+    coach_id, trajectory_id, follow_up_id = _follow_up(factory, FollowUpKind.MONTH3_CHECKIN)
+    with transaction(factory, write=True) as session:
+        first = create_form_link(
+            session,
+            coach_id=coach_id,
+            trajectory_id=trajectory_id,
+            kind=FormKind.SELF_CHECK,
+            follow_up_id=follow_up_id,
+            now=AT,
+        )
+        answers = SelfCheckAnswers(goal_score=6, kept="partly", wants_contact=True)
+        assert submit_form(session, token=first.token, answers=answers, now=AT)
+    # The coach's approved mail would bring a second link: the answer is already in.
+    _schedule(factory, coach_id, follow_up_id, link=True)
+    assert send_due(factory, smtp, now=AT + timedelta(days=1)).sent == 0
+    with factory() as session:
+        [item] = list_queue(session, coach_id=coach_id, now=AT)
+    assert item.self_check is not None and item.self_check.answers["goal_score"] == 6
+    assert item.self_check.wants_contact
+
+
+def test_a_new_link_for_a_follow_up_ends_the_unanswered_one(
+    factory: sessionmaker[Session],
+) -> None:
+    coach_id, trajectory_id, follow_up_id = _follow_up(factory, FollowUpKind.SELF_CHECK)
+    with transaction(factory, write=True) as session:
+        links = [
+            create_form_link(
+                session,
+                coach_id=coach_id,
+                trajectory_id=trajectory_id,
+                kind=FormKind.SELF_CHECK,
+                follow_up_id=follow_up_id,
+                now=AT,
+            )
+            for _ in range(2)
+        ]
+        assert open_form(session, token=links[0].token, now=AT) is None
+        assert open_form(session, token=links[1].token, now=AT) is not None
+
+
+def test_send_due_says_what_is_wrong_with_a_moment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AFRONDING_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("AFRONDING_SMTP_FROM", "praktijk@example.org")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    with pytest.raises(SystemExit) as stopped:
+        main(["send-due", "--now", "morgen"])
+    assert "Geef --now met een tijdzone" in str(stopped.value)

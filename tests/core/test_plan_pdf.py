@@ -92,3 +92,15 @@ def test_only_the_own_coach_gets_the_pdf(db: Session) -> None:
 
 def test_the_file_name_survives_every_mail_program() -> None:
     assert plan_file_name("Zoë van ’t Hoff-Çelik") == "borgingsplan-zoe-van-t-hoff-celik.pdf"
+
+
+def test_without_a_closing_score_the_pdf_never_takes_a_later_one(db: Session) -> None:
+    coach, trajectory = _closed(db)
+    for score in trajectory.scores:
+        if score.kind is ScoreKind.CLOSING:
+            score.kind = ScoreKind.SESSION  # the last score of the coaching: 8
+    db.add(GoalScore(trajectory=trajectory, score=2, measured_at=NOW + timedelta(days=182),
+                     kind=ScoreKind.MONTH_6, source=Source.CLIENT))  # fmt: skip
+    db.flush()
+    _, text = _text(plan_pdf(db, coach_id=coach.id, trajectory_id=trajectory.id, today=TODAY))
+    assert "een 3, bij de afronding een 8" in " ".join(text.split())
