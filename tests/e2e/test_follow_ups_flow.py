@@ -32,7 +32,10 @@ def test_complete_a_follow_up_and_record_an_outcome(page: Page, app_url: str) ->
     events = Calendar.from_ical(Path(download.value.path()).read_bytes()).walk("VEVENT")
     assert len(events) >= overdue and all(str(e["uid"]).endswith("@afronding") for e in events)
 
-    unfold(page, page.get_by_role("button", name="Gedaan").first)
+    # The first overdue card: after the answers from clients, which come first.
+    answers = page.get_by_role("heading", name=re.compile(r"^Antwoorden van cliënten \(\d+\)"))
+    answered = _count(page, "Antwoorden van cliënten") if answers.count() else 0
+    unfold(page, page.get_by_role("button", name="Gedaan").nth(answered))
     page.get_by_label("Wat is er gebeurd? (optioneel)").first.fill("Gebeld; het gaat goed.")
     page.get_by_test_id("stPopoverBody").get_by_role("button", name="Gedaan").first.click()
     expect(page.get_by_text("Follow-up afgerond.")).to_be_visible(timeout=15_000)
