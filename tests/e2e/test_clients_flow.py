@@ -2,6 +2,8 @@
 
 import csv
 import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,6 +16,10 @@ NAME = "Eva Eindhoven"
 
 def _log(page: Page, score: int, takeaway: str) -> None:
     page.get_by_role("radio", name="Sessie loggen").click()
+    # Held yesterday: a session logged at today's hour could take a later test's free slot.
+    yesterday = datetime.now(ZoneInfo("Europe/Amsterdam")) - timedelta(days=1)
+    page.get_by_role("spinbutton", name="day, Datum").focus()
+    page.keyboard.type(yesterday.strftime("%d%m%Y"), delay=60)
     page.get_by_label("Doelscore nu (1–10, optioneel)").fill(str(score))
     page.get_by_label("Hoe was deze sessie? (1–10)").fill("8")
     page.get_by_label("Wat neemt de cliënt mee?").fill(takeaway)
@@ -40,7 +46,9 @@ def test_add_a_client_log_two_sessions_and_see_them(page: Page, app_url: str) ->
     page.get_by_label("Zoek op naam").press("Enter")
     expect(page.get_by_text("1 van 41 cliënten")).to_be_visible(timeout=15_000)
     wait_idle(page)
-    grid = page.get_by_test_id("stDataFrame").first.bounding_box()
+    table = page.get_by_test_id("stDataFrame").first
+    table.scroll_into_view_if_needed()  # a click is by position: the row must be on screen
+    grid = table.bounding_box()
     assert grid is not None
     page.mouse.click(grid["x"] + 18, grid["y"] + 54)  # the first row's selection box
     expect(page.get_by_role("heading", level=1).first).to_have_text(NAME, timeout=15_000)
