@@ -12,6 +12,7 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from core.errors import ValidationError, save_unique
 from core.timefmt import is_valid_timezone
+from core.validation import EMAIL_PATTERN
 from db.demo import DEMO_USERNAME
 from db.models import Coach, Language, Practice, Role
 from db.passwords import MAX_BYTES as MAX_PASSWORD_BYTES
@@ -50,7 +51,6 @@ DUTCH_COMMON = frozenset(
     }
 )
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import DEFAULT_LANGUAGE, translate
 from core.mail import smtp_settings
 from core.outbox import send_due
-from core.timefmt import local_date, utc_now
+from core.timefmt import DEFAULT_TIMEZONE, local_date, utc_now
 from db.engine import make_engine, make_session_factory, safe_url
 from db.migrate import is_up_to_date, upgrade_database
 from db.models import Role
@@ -27,9 +27,7 @@ from db.models import Role
 
 def _prepare(settings: Settings, *, fresh_demo: bool) -> None:
     cookie_key(settings)
-    prepare_database(
-        settings, today=local_date(utc_now(), "Europe/Amsterdam"), fresh_demo=fresh_demo
-    )
+    prepare_database(settings, today=local_date(utc_now(), DEFAULT_TIMEZONE), fresh_demo=fresh_demo)
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -42,7 +40,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _create_coach(settings: Settings, args: argparse.Namespace) -> None:
-    factory = prepare_database(settings, today=local_date(utc_now(), "Europe/Amsterdam"))
+    factory = prepare_database(settings, today=local_date(utc_now(), DEFAULT_TIMEZONE))
     password = _read_password(args)
     try:
         with transaction(factory, write=True) as session:
@@ -159,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "prepare":
             _prepare(settings, fresh_demo=args.fresh_demo)
         elif args.command == "migrate":
-            prepare_database(settings, today=local_date(utc_now(), "Europe/Amsterdam"))
+            prepare_database(settings, today=local_date(utc_now(), DEFAULT_TIMEZONE))
         elif args.command == "backup":
             _backup(settings, args)
         elif args.command == "restore":

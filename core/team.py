@@ -13,7 +13,6 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from core.accounts import (
-    EMAIL_PATTERN,
     USERNAME_PATTERN,
     CoachAccount,
     account_of,
@@ -21,6 +20,7 @@ from core.accounts import (
 )
 from core.client_forms import token_hash
 from core.errors import NotFound, ValidationError, save_unique
+from core.validation import EMAIL_PATTERN
 from db.models import AccountLink, AccountLinkKind, Coach, LoginFailure, Role
 from db.passwords import hash_password
 

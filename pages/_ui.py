@@ -23,7 +23,7 @@ from core.database import prepare_database, transaction
 from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import DEFAULT_LANGUAGE, translate
 from core.sessions import SessionKind
-from core.timefmt import format_moment, local_date, utc_now
+from core.timefmt import DEFAULT_TIMEZONE, format_moment, local_date, utc_now
 
 STYLE = (Path(__file__).parent / "_style.css").read_text(encoding="utf-8")
 COACH_KEY = "app_coach"  # the logged-in CoachAccount, refreshed on every run by app.py
@@ -42,7 +42,7 @@ def settings() -> Settings:
 @st.cache_resource(show_spinner=False)
 def _session_factory(current: Settings) -> Any:
     # Cached per process: connecting and migrating happen once, not on every rerun.
-    return prepare_database(current, today=local_date(utc_now(), "Europe/Amsterdam"))
+    return prepare_database(current, today=local_date(utc_now(), DEFAULT_TIMEZONE))
 
 
 def session_factory() -> Any:
