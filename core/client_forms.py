@@ -124,7 +124,7 @@ def create_form_link(
     ):
         raise NotFound("follow_up")
     if follow_up_id is not None:
-        _revoke_open_self_checks(session, follow_up_id, now)  # one live link per follow-up
+        revoke_open_self_checks(session, follow_up_id, now)  # one live link per follow-up
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = FormLink(
         trajectory_id=trajectory_id,
@@ -161,9 +161,9 @@ def list_form_links(
     ]
 
 
-def _revoke_open_self_checks(
+def revoke_open_self_checks(
     session: Session, follow_up_id: int, now: datetime, keep: int | None = None
-) -> None:
+) -> None:  # called with a follow-up already checked to be the coach's
     """The follow-up's unanswered self-check links stop working (all but `keep`): a client
     answers a follow-up once, with the link of the newest mail."""
     session.execute(
@@ -459,7 +459,7 @@ def _store_self_check(
     follow_up = session.get(FollowUp, link.follow_up_id) if link.follow_up_id else None
     kind = follow_up.kind if follow_up else FollowUpKind.SELF_CHECK
     if follow_up is not None:
-        _revoke_open_self_checks(session, follow_up.id, now, keep=link.id)
+        revoke_open_self_checks(session, follow_up.id, now, keep=link.id)
     score = answers.goal_score or 0  # never 0 here: a missing score was refused above
     session.add(
         GoalScore(

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.agenda import AgendaItem
-from core.client_forms import LinkState, link_state
+from core.client_forms import LinkState, link_state, revoke_open_self_checks
 from core.clients import own_client, own_follow_up, own_trajectory
 from core.errors import NotFound, ValidationError
 from core.i18n import translate
@@ -294,7 +294,7 @@ def complete_follow_up(
     item.completed_at = now
     item.note = note.strip() or None
     cancel_waiting_mails(session, item.id)
-    _close_self_check_links(session, item.id, now)
+    revoke_open_self_checks(session, item.id, now)  # its answer is no longer awaited
     session.flush()
 
 
@@ -334,20 +334,6 @@ def cancel_waiting_mails(session: Session, follow_up_id: int) -> None:
     )
 
 
-def _close_self_check_links(session: Session, follow_up_id: int, now: datetime) -> None:
-    """The follow-up is done or skipped: its unanswered self-check links stop working."""
-    session.execute(
-        update(FormLink)
-        .where(
-            FormLink.follow_up_id == follow_up_id,
-            FormLink.submitted_at.is_(None),
-            FormLink.revoked_at.is_(None),
-        )
-        .values(revoked_at=now)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def skip_follow_up(
     session: Session, *, coach_id: int, follow_up_id: int, reason: str, now: datetime
 ) -> None:
@@ -360,7 +346,7 @@ def skip_follow_up(
     item.skip_reason = reason.strip()
     item.completed_at = now
     cancel_waiting_mails(session, item.id)
-    _close_self_check_links(session, item.id, now)
+    revoke_open_self_checks(session, item.id, now)  # its answer is no longer awaited
     session.flush()
 
 
