@@ -55,7 +55,10 @@ def _logged_in(page: Page, url: str, width: int = 1024, height: int = 768) -> No
 
 def _choose_client(page: Page, name: str) -> None:
     """On the start form, pick the client by name."""
-    page.get_by_label("Cliënt en traject").click()
+    # Typed, as a coach with many clients does: the list shows only its first options.
+    choice = page.get_by_label("Cliënt en traject")
+    choice.click()
+    choice.press_sequentially(name, delay=30)
     page.get_by_role("option", name=re.compile(re.escape(name))).first.click()
     wait_idle(page)
 
