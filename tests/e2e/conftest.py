@@ -173,11 +173,23 @@ def start_live_closing(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"sessie=\d+"), timeout=15_000)
 
 
-def make_form_link(page: Page) -> str:
-    """Open the first client and make an evaluation-form link; returns the link."""
+def make_form_link(page: Page, name: str | None = None) -> str:
+    """Open the client `name` (or the first one needing attention) and make an
+    evaluation-form link; returns the link."""
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Cliënten").click()
     wait_idle(page)
-    page.get_by_role("link", name="Openen").first.click()
+    if name is None:
+        page.get_by_role("link", name="Openen").first.click()
+    else:
+        page.get_by_label("Zoek op naam").fill(name)
+        page.get_by_label("Zoek op naam").press("Enter")
+        wait_idle(page)
+        table = page.get_by_test_id("stDataFrame").first
+        table.scroll_into_view_if_needed()
+        grid = table.bounding_box()
+        assert grid is not None
+        page.mouse.click(grid["x"] + 18, grid["y"] + 54)  # the first row's selection box
+        expect(page.get_by_role("heading", level=1).first).to_have_text(name, timeout=15_000)
     wait_idle(page)
     page.get_by_role("radio", name="Formulieren").click()
     page.get_by_role("button", name="Link maken").click()
