@@ -16,7 +16,6 @@ from core.timer import DEFAULT_MINUTES, Agenda, Phase, PhaseTimes, TimerReading,
 from core.validation import score_problem, text_problem
 from db.models import (
     CLOSING_KINDS,
-    AgendaKind,
     Client,
     ClosingFormat,
     ClosureChecklist,
@@ -27,7 +26,6 @@ from db.models import (
     FormKind,
     FormLink,
     GoalScore,
-    PhaseKind,
     RetentionPlan,
     ScoreKind,
     SessionKind,
@@ -235,11 +233,11 @@ def start_closing(
     record.duration_minutes = sum(m for _, m in plan)
     session.add(record)
     session.flush()
-    timer = SessionTimer(session_id=record.id, agenda=AgendaKind(agenda.value), started_at=now)
+    timer = SessionTimer(session_id=record.id, agenda=agenda, started_at=now)
     timer.phases = [
         SessionPhase(
             position=position,
-            phase=PhaseKind(phase.value),
+            phase=phase,
             planned_minutes=planned,
             started_at=now if position == 0 else None,
         )
@@ -483,9 +481,7 @@ def _checklist(session: Session, trajectory_id: int) -> ChecklistDraft:
 
 def _phase_times(timer: SessionTimer) -> list[PhaseTimes]:
     return [
-        PhaseTimes(
-            Phase(p.phase.value), p.planned_minutes, p.started_at, p.ended_at, p.paused_seconds
-        )
+        PhaseTimes(p.phase, p.planned_minutes, p.started_at, p.ended_at, p.paused_seconds)
         for p in timer.phases
     ]
 
@@ -505,7 +501,7 @@ def read_closing(session: Session, *, coach_id: int, session_id: int, now: datet
         trajectory_id=trajectory.id,
         client_name=trajectory.client.name,
         goal=trajectory.goal,
-        agenda=Agenda(timer.agenda.value),
+        agenda=timer.agenda,
         timer=read_timer(phases, paused_at=timer.paused_at, now=now),
         evaluation=read_evaluation(session, trajectory.id),
         plan=read_plan(session, trajectory.id),

@@ -7,26 +7,10 @@ same phase and the same elapsed time: zero drift, and easy to test with a fixed 
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-
-class Phase(StrEnum):
-    """The parts of a closing session."""
-
-    OPENING = "opening"
-    EVALUATION = "evaluation"  # evaluatie: terugkijken
-    RETENTION = "retention"  # borging: vasthouden
-    GOODBYE = "goodbye"  # afsluiting: afscheid nemen
-    BUFFER = "buffer"  # ruimte voor emotie en laatste vragen
-
-
-class Agenda(StrEnum):
-    """Which closing session is run: one of 90 minutes, or one of the two of 60."""
-
-    SINGLE_90 = "single_90"
-    MINUS_1 = "minus_1"  # sessie −1: evaluatie; huiswerk: het borgingsplan
-    SESSION_0 = "session_0"  # sessie 0: borging en afsluiting
-
+# Defined once, beside the tables that store them; pages reach them through here.
+from db.models import Agenda as Agenda
+from db.models import Phase as Phase
 
 # Minutes per phase. One session: 5 · 25 · 25 · 20 · 15. Two sessions of 60: the evaluation
 # gets the whole first one, borging and afsluiting the second, each with its own buffer.

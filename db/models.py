@@ -540,22 +540,22 @@ class ScheduledMail(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
-class AgendaKind(StrEnum):
-    """Which closing agenda a session runs (mirrors core.timer.Agenda)."""
+class Agenda(StrEnum):
+    """Which closing session is run: one of 90 minutes, or one of the two of 60."""
 
     SINGLE_90 = "single_90"
-    MINUS_1 = "minus_1"
-    SESSION_0 = "session_0"
+    MINUS_1 = "minus_1"  # sessie −1: evaluatie; huiswerk: het borgingsplan
+    SESSION_0 = "session_0"  # sessie 0: borging en afsluiting
 
 
-class PhaseKind(StrEnum):
-    """A part of the closing session (mirrors core.timer.Phase)."""
+class Phase(StrEnum):
+    """The parts of a closing session."""
 
     OPENING = "opening"
-    EVALUATION = "evaluation"
-    RETENTION = "retention"
-    GOODBYE = "goodbye"
-    BUFFER = "buffer"
+    EVALUATION = "evaluation"  # evaluatie: terugkijken
+    RETENTION = "retention"  # borging: vasthouden
+    GOODBYE = "goodbye"  # afsluiting: afscheid nemen
+    BUFFER = "buffer"  # ruimte voor emotie en laatste vragen
 
 
 class QuestionGroup(StrEnum):
@@ -581,7 +581,7 @@ class SessionTimer(Base):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("coaching_session.id", ondelete="CASCADE"), unique=True
     )
-    agenda: Mapped[AgendaKind] = mapped_column(enum_type(AgendaKind, "agenda_kind"))
+    agenda: Mapped[Agenda] = mapped_column(enum_type(Agenda, "agenda_kind"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_seconds: Mapped[float] = mapped_column(default=0.0)
@@ -608,7 +608,7 @@ class SessionPhase(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     timer_id: Mapped[int] = mapped_column(ForeignKey("session_timer.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    phase: Mapped[PhaseKind] = mapped_column(enum_type(PhaseKind, "phase_kind"))
+    phase: Mapped[Phase] = mapped_column(enum_type(Phase, "phase_kind"))
     planned_minutes: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from core.clients import TrajectoryInput, add_client
 from db.demo import generate_practice
 from db.models import (
-    AgendaKind,
+    Agenda,
     AskedQuestion,
     Client,
     Coach,
@@ -17,7 +17,7 @@ from db.models import (
     FormAttempt,
     FormKind,
     FormLink,
-    PhaseKind,
+    Phase,
     ScheduledMail,
     SessionKind,
     SessionPhase,
@@ -120,9 +120,9 @@ def a_client_in_every_table(db: Session) -> Client:
         answers={"main_changes": "Ik zeg vaker nee"},
     )
     timer = SessionTimer(
-        session_id=closing.id, agenda=AgendaKind.SINGLE_90, started_at=closing.scheduled_at
+        session_id=closing.id, agenda=Agenda.SINGLE_90, started_at=closing.scheduled_at
     )
-    timer.phases = [SessionPhase(position=0, phase=PhaseKind.OPENING, planned_minutes=10)]
+    timer.phases = [SessionPhase(position=0, phase=Phase.OPENING, planned_minutes=10)]
     db.add_all([link, timer, AskedQuestion(session_id=closing.id, question_key="core_1")])
     db.flush()
     db.add(FormAttempt(form_link_id=link.id, reason="submitted"))

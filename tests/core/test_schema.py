@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.migrate import downgrade_database, is_up_to_date, upgrade_database
 from db.models import (
-    AgendaKind,
+    Agenda,
     Base,
     Client,
     Coach,
@@ -203,7 +203,7 @@ def _closing_recorded_at_0006(engine: Engine) -> tuple[int, int]:
         ).scalar_one()
         session.add(
             SessionTimer(
-                session_id=closing_id, agenda=AgendaKind.SINGLE_90, started_at=NOW, ended_at=NOW
+                session_id=closing_id, agenda=Agenda.SINGLE_90, started_at=NOW, ended_at=NOW
             )
         )
         # As the tables stood at 0006 (later migrations add columns the models now have).
