@@ -17,7 +17,6 @@ from core.config import ConfigError, Settings, cookie_key, describe_config_error
 from core.database import prepare_database, transaction
 from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import DEFAULT_LANGUAGE, translate
-from core.mail import smtp_settings
 from core.outbox import send_due
 from core.timefmt import DEFAULT_TIMEZONE, local_date, utc_now
 from db.engine import make_engine, make_session_factory, safe_url
@@ -93,7 +92,7 @@ def _moment(text: str) -> datetime:
 
 
 def _send_due(settings: Settings, args: argparse.Namespace) -> int:
-    smtp = smtp_settings()
+    smtp = settings.smtp
     if smtp is None:
         print(translate("outbox.cli_no_smtp", DEFAULT_LANGUAGE), file=sys.stderr)
         return 2

@@ -31,6 +31,18 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to send (AFRONDING_SMTP_* env vars, or [smtp] in secrets.toml)."""
+
+    host: str
+    port: int
+    sender: str
+    starttls: bool = True
+    user: str | None = None
+    password: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the app reads from its environment."""
 
@@ -43,6 +55,7 @@ class Settings:
     behind_proxy: bool = False
     cookie_name: str = "afronding_login"
     cookie_expiry_days: float = 14.0
+    smtp: SmtpSettings | None = None  # None: no mail server, the coach's own mail program
 
 
 def _truthy(value: str | None) -> bool:
@@ -56,10 +69,31 @@ def _read_secrets(path: Path) -> Mapping[str, object]:
         return tomllib.load(handle)
 
 
+def _smtp(environ: Mapping[str, str], table: object) -> SmtpSettings | None:
+    """The configured SMTP server, or None when there is none (then: mailto or copy)."""
+    secrets = table if isinstance(table, dict) else {}
+
+    def value(name: str) -> str | None:
+        found = environ.get(f"AFRONDING_SMTP_{name.upper()}") or secrets.get(name)
+        return str(found) if found not in (None, "") else None
+
+    host, sender = value("host"), value("from")
+    if not host or not sender:
+        return None
+    return SmtpSettings(
+        host=host,
+        port=int(value("port") or 587),
+        sender=sender,
+        starttls=_truthy(value("starttls") or "true"),
+        user=value("user"),
+        password=value("password"),
+    )
+
+
 def load_settings(
     environ: Mapping[str, str] = os.environ, secrets_path: Path | None = None
 ) -> Settings:
-    """Settings from env vars (AFRONDING_DEMO, AFRONDING_COOKIE_KEY, DATABASE_URL) and secrets."""
+    """Settings from env vars (AFRONDING_*, DATABASE_URL) and .streamlit/secrets.toml."""
     demo = _truthy(environ.get("AFRONDING_DEMO"))
     secrets_file = _read_secrets(secrets_path or SECRETS_PATH)
     key = environ.get("AFRONDING_COOKIE_KEY") or secrets_file.get("cookie_key")
@@ -69,6 +103,7 @@ def load_settings(
         cookie_key=str(key) if key else None,
         public_url=environ.get("AFRONDING_PUBLIC_URL") or None,
         behind_proxy=_truthy(environ.get("AFRONDING_BEHIND_PROXY")),
+        smtp=_smtp(environ, secrets_file.get("smtp")),
     )
 
 

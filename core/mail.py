@@ -1,29 +1,15 @@
 """Sending a personal mail over the coach's SMTP server, or saying clearly why it failed."""
 
-import os
 import smtplib
-import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
-from core.config import SECRETS_PATH
+from core.config import SmtpSettings
 from core.validation import email_problem
 
 TIMEOUT_SECONDS = 15
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """Where and how to send (AFRONDING_SMTP_* env vars, or [smtp] in secrets.toml)."""
-
-    host: str
-    port: int
-    sender: str
-    starttls: bool = True
-    user: str | None = None
-    password: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,31 +27,6 @@ class MailFailed(Exception):
     def __init__(self, message_key: str) -> None:
         super().__init__(message_key)
         self.message_key = message_key
-
-
-def smtp_settings(environ: Mapping[str, str] = os.environ) -> SmtpSettings | None:
-    """The configured SMTP server, or None when there is none (then: mailto or copy)."""
-    secrets: Mapping[str, object] = {}
-    if SECRETS_PATH.exists():
-        with SECRETS_PATH.open("rb") as handle:
-            table = tomllib.load(handle).get("smtp", {})
-            secrets = table if isinstance(table, dict) else {}
-
-    def value(name: str) -> str | None:
-        found = environ.get(f"AFRONDING_SMTP_{name.upper()}") or secrets.get(name)
-        return str(found) if found not in (None, "") else None
-
-    host, sender = value("host"), value("from")
-    if not host or not sender:
-        return None
-    return SmtpSettings(
-        host=host,
-        port=int(value("port") or 587),
-        sender=sender,
-        starttls=(value("starttls") or "true").lower() in {"1", "true", "yes", "ja"},
-        user=value("user"),
-        password=value("password"),
-    )
 
 
 def send_mail(

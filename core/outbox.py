@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.client_forms import create_form_link, form_url, revoke_form_link
 from core.clients import own_follow_up
+from core.config import SmtpSettings
 from core.database import transaction
 from core.errors import DatabaseUnavailable, NotFound, ValidationError
 from core.follow_ups import LINK_KINDS, cancel_waiting_mails, put_link
-from core.mail import Attachment, MailFailed, SmtpSettings, send_mail
+from core.mail import Attachment, MailFailed, send_mail
 from core.plan_pdf import plan_file_name, plan_pdf
 from core.timefmt import local_date, zone
 from core.validation import email_problem, text_problem

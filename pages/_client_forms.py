@@ -34,7 +34,7 @@ from core.errors import ValidationError
 from core.follow_ups import Draft
 from core.gas import GAS_LEVELS, add_gas_goal, goals_t_score, list_gas_goals, set_gas_level
 from core.i18n import LANGUAGES
-from core.mail import MailFailed, send_mail, smtp_settings
+from core.mail import MailFailed, send_mail
 from core.numfmt import format_number
 from core.progress import TrajectoryProgress
 from core.question_bank import QuestionGroup, list_questions
@@ -528,7 +528,7 @@ def mail_form_link(trajectory_id: int, url: str, kind: FormKind, *, client_name:
                 name=client_name.split()[0] if client_name.split() else client_name,
             ),
         )
-        smtp = smtp_settings()
+        smtp = ui.settings().smtp
         if smtp is not None and st.button(
             ui.t("follow_ups.mail_send"), key=f"form_mail_send_{trajectory_id}"
         ):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from core.clients import ClientChoice
+from core.config import SmtpSettings
 from core.errors import ValidationError
 from core.follow_ups import (
     MAIL_KINDS,
@@ -21,7 +22,6 @@ from core.follow_ups import (
     reschedule_follow_up,
     skip_follow_up,
 )
-from core.mail import SmtpSettings
 from core.timefmt import format_date, utc_now
 from pages import _mail_ui as mail_ui
 from pages import _ui as ui

@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core.client_forms import FormKind, create_form_link, form_url
+from core.config import SmtpSettings
 from core.errors import ValidationError
 from core.follow_ups import (
     LINK_KINDS,
@@ -19,7 +20,6 @@ from core.follow_ups import (
     draft_message,
     put_link,
 )
-from core.mail import SmtpSettings
 from core.outbox import (
     DEFAULT_SEND_TIME,
     SELF_CHECK_VALID_DAYS,

@@ -5,7 +5,6 @@ import streamlit as st
 from core.agenda import list_agenda
 from core.clients import list_client_choices
 from core.follow_ups import Bucket, agenda_ics, group_queue, list_queue
-from core.mail import smtp_settings
 from core.timefmt import local_date, utc_now
 from pages import _follow_up_ui as fu
 from pages import _ui as ui
@@ -21,7 +20,7 @@ with ui.db_session() as session:
     items = list_queue(session, coach_id=coach.id, now=utc_now())
     agenda = list_agenda(session, coach_id=coach.id, now=utc_now())
     choices = list_client_choices(session, coach_id=coach.id)
-smtp = smtp_settings()
+smtp = ui.settings().smtp
 
 ui.download(
     ui.t("follow_ups.calendar"),

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from core.mail import SmtpSettings
+from core.config import SmtpSettings
 from db.engine import make_engine
 from db.migrate import upgrade_database
 from tests.smtp import Inbox, free_port

@@ -1,4 +1,4 @@
-"""The app never runs with a cookie key that lets someone forge a login."""
+"""One settings object; and never a cookie key that lets someone forge a login."""
 
 from pathlib import Path
 
@@ -64,4 +64,21 @@ def test_demo_and_real_data_live_in_different_files() -> None:
     assert real.database_url.endswith("data/afronding.db")
     assert load_settings({"DATABASE_URL": "postgresql+psycopg://x@h/db"}).database_url.startswith(
         "postgresql"
+    )
+
+
+def test_the_mail_server_comes_from_the_same_settings_as_the_rest(tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[smtp]\nhost = "mail.example.org"\nfrom = "praktijk@example.org"\n')
+    assert load_settings({}, tmp_path / "none.toml").smtp is None  # then: the coach's mail program
+    from_file = load_settings({}, secrets).smtp
+    assert from_file is not None
+    assert (from_file.host, from_file.port, from_file.starttls) == ("mail.example.org", 587, True)
+    env = {"AFRONDING_SMTP_PORT": "2525", "AFRONDING_SMTP_STARTTLS": "false"}
+    overridden = load_settings(env, secrets).smtp
+    assert overridden is not None
+    assert (overridden.port, overridden.starttls, overridden.sender) == (
+        2525,
+        False,
+        "praktijk@example.org",
     )

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.agenda import list_agenda
+from core.config import SmtpSettings
 from core.errors import NotFound, ValidationError
 from core.follow_ups import (
     Bucket,
@@ -25,7 +26,7 @@ from core.follow_ups import (
     reschedule_follow_up,
     skip_follow_up,
 )
-from core.mail import MailFailed, SmtpSettings, send_mail
+from core.mail import MailFailed, send_mail
 from core.sessions import plan_session
 from core.timefmt import local_date
 from db.models import (

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.cli import main
 from core.client_forms import SelfCheckAnswers, create_form_link, open_form, submit_form
+from core.config import SmtpSettings
 from core.database import transaction
 from core.errors import NotFound, ValidationError
 from core.follow_ups import (
@@ -25,7 +26,6 @@ from core.follow_ups import (
     list_queue,
     reschedule_follow_up,
 )
-from core.mail import SmtpSettings
 from core.outbox import (
     MAX_ATTEMPTS,
     RETRY_MINUTES,
@@ -374,7 +374,7 @@ def test_send_due_from_the_command_line(
     monkeypatch.setenv("DATABASE_URL", scratch_url)
     monkeypatch.delenv("AFRONDING_DEMO", raising=False)
     monkeypatch.delenv("AFRONDING_SMTP_HOST", raising=False)
-    monkeypatch.setattr("core.mail.SECRETS_PATH", __import__("pathlib").Path("/nonexistent"))
+    monkeypatch.setattr("core.config.SECRETS_PATH", __import__("pathlib").Path("/nonexistent"))
     assert main(["send-due"]) == 2  # no SMTP server set up: it says so
     assert "SMTP" in capsys.readouterr().err
     monkeypatch.setenv("AFRONDING_SMTP_HOST", smtp.host)
