@@ -1,4 +1,4 @@
-"""Afronding: page config, navigation, the login gate and the sidebar. Nothing else."""
+"""Afronding: page config, navigation, the login gate and the sidebar (docs/ARCHITECTURE.md)."""
 
 import streamlit as st
 import streamlit_authenticator as stauth
@@ -43,10 +43,11 @@ FORM_PAGE = ("pages/client_form.py", "forms.page_title", ":material/edit_note:",
 ACCOUNT_PAGE = ("pages/account_link.py", "team.page_title", ":material/key:", "account", False)
 LINK_PAGES = {FORM_PAGE[3], ACCOUNT_PAGE[3]}
 
-# Navigation comes before anything else renders (see STACK-NOTES): before the login form,
-# or its first submit arrives empty. Logged out, the pages stay registered but hidden, so
-# a deep link still lands on its page after logging in. URL paths differ from the file
-# names on purpose: where they are equal, the login form's first submit arrives empty.
+# Navigation comes before anything else renders, even the login form, or the form's first
+# submit arrives empty (docs/ARCHITECTURE.md, "Streamlit quirks"). Logged out, the pages
+# stay registered but hidden, so a deep link still lands on its page after logging in. URL
+# paths differ from the file names on purpose: where they are equal, the login form's
+# first submit arrives empty.
 logged_in = bool(st.session_state.get("authentication_status"))
 page = st.navigation(
     {
