@@ -5,17 +5,35 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 STREAMLIT := $(PY) -m streamlit run app.py --server.port $(PORT)
 
-.PHONY: demo serve test lint bench load clean
+.PHONY: demo serve test lint bench load clean lock
 
-$(VENV)/.runtime: pyproject.toml
+# Both install the exact versions of the lock files (requirements/*.lock), then the app itself.
+$(VENV)/.runtime: pyproject.toml requirements/runtime.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -r requirements/runtime.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime
-	$(PY) -m pip install --quiet -e ".[dev]"
+$(VENV)/.dev: $(VENV)/.runtime requirements/dev.lock
+	$(PY) -m pip install --quiet -r requirements/dev.lock
 	touch $@
+
+# PostgreSQL's driver is an extra: installed only when DATABASE_URL points at PostgreSQL.
+$(VENV)/.postgres: $(VENV)/.runtime requirements/postgres.lock
+	$(PY) -m pip install --quiet -r requirements/postgres.lock
+	touch $@
+DRIVER := $(if $(findstring postgresql,$(DATABASE_URL)),$(VENV)/.postgres)
+
+## After a change to the dependencies in pyproject.toml: pin them again (pip-tools).
+lock: $(VENV)/.dev
+	$(PY) -m pip install --quiet pip-tools
+	$(PY) -m piptools compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements/runtime.lock pyproject.toml
+	$(PY) -m piptools compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--extra postgres --output-file requirements/postgres.lock pyproject.toml
+	$(PY) -m piptools compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+		--all-extras --output-file requirements/dev.lock pyproject.toml
 
 ## Start the app on the embedded SQLite demo database, filled with a demo practice.
 demo: $(VENV)/.runtime
@@ -23,7 +41,7 @@ demo: $(VENV)/.runtime
 	AFRONDING_DEMO=1 $(STREAMLIT)
 
 ## Start the app for real use: your own accounts, a cookie key in .streamlit/secrets.toml.
-serve: $(VENV)/.runtime
+serve: $(VENV)/.runtime $(DRIVER)
 	$(PY) -m core.cli prepare
 	$(STREAMLIT)
 
@@ -32,9 +50,11 @@ lint: $(VENV)/.dev
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-## The whole suite: lint, types, core, pages and browser tests.
+## The whole suite: lint, types, core, pages and browser tests; coverage of core/ and db/.
+COVERAGE_FLOOR ?= 95
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest --cov=core --cov=db --cov-report=term:skip-covered \
+		--cov-fail-under=$(COVERAGE_FLOOR)
 
 ## Seed 5 and 50 coaches x 400 clients; time services, pages and the clock; JSON in bench/results/.
 bench: $(VENV)/.dev

@@ -43,7 +43,11 @@ def prepare_database(
     if fresh_demo and settings.demo_mode and settings.database_url.endswith(str(DEMO_SQLITE_PATH)):
         for suffix in ("", "-wal", "-shm"):
             DEMO_SQLITE_PATH.with_name(DEMO_SQLITE_PATH.name + suffix).unlink(missing_ok=True)
-    engine = make_engine(settings.database_url)
+    try:
+        engine = make_engine(settings.database_url)
+    except ImportError as exc:  # PostgreSQL without its driver: psycopg is an extra
+        log.error("database driver missing: %s", exc)
+        raise ConfigError("config.database_driver_missing") from exc
     _check_reachable(engine)
     try:
         upgrade_database(engine)

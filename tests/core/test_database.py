@@ -1,5 +1,6 @@
 """Transactions: a read can't write, and concurrent writers on SQLite wait their turn."""
 
+import sys
 import threading
 import time
 from pathlib import Path
@@ -149,3 +150,13 @@ def test_two_tabs_adding_one_email_at_once_get_a_field_message(scratch_url: str)
     with factory() as session:
         assert list(session.scalars(select(Client.name))) == ["Iris"]
     factory.kw["bind"].dispose()
+
+
+def test_postgresql_without_its_driver_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # SQLite users skip the extra
+    url = "postgresql+psycopg://afronding:x@127.0.0.1:1/afronding"
+    with pytest.raises(ConfigError) as refused:
+        prepare_database(_settings(url, demo=False), today=TODAY)
+    assert refused.value.message_key == "config.database_driver_missing"
