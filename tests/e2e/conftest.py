@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME
+from tests.browser import track_runs, wait_idle
 from tests.conftest import require
 
 ROOT = Path(__file__).parents[2]
@@ -30,7 +31,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_context_tracks_script_runs() -> Iterator[None]:
+    """`wait_idle` reads the app's run state: every browser context gets the tracker, also
+    the ones a test opens itself (a client's phone, a second coach)."""
+    original = Browser.new_context
+
+    def new_context(self: Browser, *args: Any, **kwargs: Any) -> BrowserContext:
+        return track_runs(original(self, *args, **kwargs))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Browser, "new_context", new_context)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -116,14 +130,6 @@ def app_url(app_database: str) -> Iterator[str]:
     yield url
     process.terminate()
     process.wait(timeout=15)
-
-
-def wait_idle(page: Page) -> None:
-    """Wait until the script run triggered by the last action has finished."""
-    # A run may start a moment after the action: look twice, a beat apart.
-    page.wait_for_selector(IDLE, timeout=30_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=30_000)
 
 
 def unfold(page: Page, opener: Locator) -> None:
