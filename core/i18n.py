@@ -5,6 +5,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+
 from db.models import Language
 
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
@@ -31,8 +33,26 @@ def catalog(language: str) -> dict[str, str]:
         return _flatten(tomllib.load(handle))
 
 
+@cache
+def locale(language: str) -> Locale:
+    """Babel's locale for an interface language: numbers, dates and plural rules."""
+    return Locale.parse(Language(language).value)
+
+
+def _plural_key(key: str, language: str, count: object) -> str:
+    """`key_one` where the language's plural rule says "one" for `count` ("1 cliënt"), else
+    `key` ("0 cliënten", "3 cliënten")."""
+    if not isinstance(count, int) or isinstance(count, bool):
+        return key
+    singular = f"{key}_{locale(language).plural_form(count)}"
+    return singular if singular in catalog(language) else key
+
+
 def translate(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    """The message `key` in `language`, with `{placeholders}` filled from `values`."""
+    """The message `key` in `language`, with `{placeholders}` filled from `values`; a
+    `count` among them picks the plural form the catalog has for it (`key_one`)."""
+    if "count" in values:
+        key = _plural_key(key, language, values["count"])
     text = catalog(language).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
     if text is None:
         # Visible on screen rather than a crash; tests/core/test_i18n.py keeps this from shipping.

@@ -238,8 +238,7 @@ def overview_tables(overview: Overview, language: str) -> dict[str, list[dict[st
             return translate("overview.due_today", language)
         if late < 0:
             return day
-        key = "overview.overdue_one_day" if late == 1 else "overview.overdue_days"
-        return f"{translate(key, language, days=late)} · {day}"
+        return f"{translate('overview.overdue_days', language, count=late)} · {day}"
 
     return {
         "sessions": [

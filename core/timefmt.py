@@ -4,7 +4,9 @@ from datetime import UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from core.i18n import translate
+from babel import dates
+
+from core.i18n import locale, translate
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
@@ -43,26 +45,21 @@ def local_midnight(day: date, timezone: str) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone(timezone)).astimezone(UTC)
 
 
-def _names(key: str, language: str) -> list[str]:
-    return translate(key, language).split()
-
-
 def format_date(day: date, language: str, *, weekday: bool = True, year: bool = False) -> str:
     """`do 26 nov` (nl) or `Thu 26 Nov` (en); with `year`, `do 26 nov 2026`."""
-    parts = []
-    if weekday:
-        parts.append(_names("date.weekdays_short", language)[day.weekday()])
-    parts += [str(day.day), _names("date.months_short", language)[day.month - 1]]
-    if year:
-        parts.append(str(day.year))
-    return " ".join(parts)
+    pattern = ("EEE " if weekday else "") + "d MMM" + (" y" if year else "")
+    return dates.format_date(day, pattern, locale=locale(language))
 
 
 def format_long_date(day: date, language: str) -> str:
     """`donderdag 26 november 2026`."""
-    weekday = _names("date.weekdays", language)[day.weekday()]
-    month = _names("date.months", language)[day.month - 1]
-    return f"{weekday} {day.day} {month} {day.year}"
+    return dates.format_date(day, "EEEE d MMMM y", locale=locale(language))
+
+
+def month_names(language: str) -> list[str]:
+    """The twelve short month names (`jan` … `dec`), for a chart's axis."""
+    names = locale(language).months["stand-alone"]["abbreviated"]
+    return [str(names[month]) for month in range(1, 13)]
 
 
 def format_moment(moment: datetime, timezone: str, language: str, *, year: bool = False) -> str:

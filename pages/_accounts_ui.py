@@ -61,9 +61,7 @@ def guarded(
     with ui.db_session() as session:
         held = login_hold(session, coach.username, address, now)
     if held is not None:
-        key = held.refusal + ("_one" if held.amount == 1 else "")
-        amounts = {"seconds": held.amount, "minutes": held.amount}
-        errors.show({field: key}, values={field: amounts})
+        errors.show({field: held.refusal}, values={field: {"count": held.amount}})
         return False
     try:
         with ui.db_session(write=True) as session:

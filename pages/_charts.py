@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.numfmt import format_number, format_share
 from core.spreadsheet import frame_csv
+from core.timefmt import month_names
 from core.trends import Figure, Responses
 from pages import _ui as ui
 
@@ -16,7 +17,7 @@ WARM = "#c08a2d"
 
 def month_axis() -> alt.Axis:
     """A time axis with the coach's month names (Vega only knows English ones)."""
-    months = ui.t("date.months_short").split()
+    months = month_names(ui.language())
     names = "[" + ",".join(f"'{m}'" for m in months) + "]"
     return alt.Axis(
         labelExpr=f"{names}[month(datum.value)] + ' ' + year(datum.value)",

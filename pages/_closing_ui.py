@@ -175,8 +175,9 @@ def _ask_about_remaining(view: ClosingView) -> bool:
     others = [p for p in planned if p.session_id != view.session_id]
     if not others:
         return True
-    which = "ending.cancel_remaining_one" if len(others) == 1 else "ending.cancel_remaining"
-    return st.checkbox(ui.t(which, count=len(others)), value=True, key="closing_end_cancel")
+    return st.checkbox(
+        ui.t("ending.cancel_remaining", count=len(others)), value=True, key="closing_end_cancel"
+    )
 
 
 def _clock_html(reading: TimerReading) -> str:

@@ -122,6 +122,4 @@ def _last_refusal(box: Any) -> None:
 
 def _refused(box: Any, key: str, amount: int) -> None:
     """Why the login failed; a wait or lock says how long (one second, one minute, or more)."""
-    if amount == 1:
-        key += "_one"
-    box.error(ui.t(key, seconds=amount, minutes=amount), icon=":material/error:")
+    box.error(ui.t(key, count=amount), icon=":material/error:")

@@ -89,8 +89,9 @@ def _confirm_ending(
                 icon=":material/east:",
                 query_params={"traject": str(trajectory_id)},
             )
-        which = "ending.cancel_remaining_one" if len(planned) == 1 else "ending.cancel_remaining"
-        cancel = bool(planned) and st.checkbox(ui.t(which, count=len(planned)), value=True)
+        cancel = bool(planned) and st.checkbox(
+            ui.t("ending.cancel_remaining", count=len(planned)), value=True
+        )
         contacts = closed and st.checkbox(ui.t("ending.plan_contacts"), value=False)
         confirm, no = st.columns(2)
         if no.button(ui.t("ending.back"), width="stretch"):

@@ -161,7 +161,7 @@ def show_summary(problems: dict[str, str]) -> None:
     """One message above the form: how many answers are missing, each a link to its field."""
     empty = all(key == "validation.required" for key in problems.values())
     count = len(problems)
-    key = ("summary_empty" if empty else "summary_fix") + ("_one" if count == 1 else "")
+    key = "summary_empty" if empty else "summary_fix"
     links = "\n".join(f"- [{ASIDE.sub('', question(name))}](#vraag-{name})" for name in problems)
     summary.error(f"{text(key, count=count)}\n\n{links}", icon=":material/error:")
     # The send button is at the bottom of a long page: say it there too, with the way up.

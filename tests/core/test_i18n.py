@@ -72,3 +72,24 @@ def test_no_english_slips_into_the_dutch_catalog() -> None:
     words = {k: re.sub(r"\{\w+\}", "", v) for k, v in catalog("nl").items()}  # not {client}
     slips = {k: v for k, v in words.items() if english.search(v)}
     assert slips == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "three"),
+    [
+        ("nl", "1 cliënt ingelezen.", "3 cliënten ingelezen."),
+        ("en", "1 client imported.", "3 clients imported."),
+    ],
+)
+def test_a_count_picks_the_plural_form_of_the_language(language: str, one: str, three: str) -> None:
+    assert translate("clients.imported", language, count=1) == one
+    assert translate("clients.imported", language, count=3) == three
+    assert translate("clients.imported", language, count=0).startswith("0 ")  # zero is plural
+    assert translate("overview.overdue_days", language, count=1).startswith("1 ")
+
+
+def test_every_singular_form_has_its_plural_and_both_languages_have_it() -> None:
+    for language in ("nl", "en"):
+        singulars = [key for key in catalog(language) if key.endswith("_one")]
+        assert len(singulars) >= 10
+        assert all(key.removesuffix("_one") in catalog(language) for key in singulars)

@@ -2,7 +2,14 @@
 
 from datetime import UTC, date, datetime
 
-from core.timefmt import format_date, format_long_date, format_moment, local_date, local_midnight
+from core.timefmt import (
+    format_date,
+    format_long_date,
+    format_moment,
+    local_date,
+    local_midnight,
+    month_names,
+)
 
 
 def test_dates_in_dutch_and_english() -> None:
@@ -29,3 +36,9 @@ def test_midnight_moves_with_daylight_saving() -> None:
     assert local_date(datetime(2026, 3, 29, 22, 30, tzinfo=UTC), "Europe/Amsterdam") == date(
         2026, 3, 30
     )
+
+
+def test_long_dates_and_month_names_follow_the_language() -> None:
+    assert format_long_date(date(2026, 3, 2), "en") == "Monday 2 March 2026"
+    assert format_date(date(2026, 3, 2), "nl", weekday=False) == "2 mrt"
+    assert month_names("nl")[2] == "mrt" and month_names("en")[4] == "May"
