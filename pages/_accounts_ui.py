@@ -22,7 +22,7 @@ def password_form() -> None:
     """Change the password; every other browser and device is logged out by it."""
     errors = ui.FieldErrors()
     with st.container(border=True):
-        st.subheader(ui.t("settings.password_title"))
+        st.header(ui.t("settings.password_title"))
         st.caption(ui.t("settings.password_help"))
         # Cleared on submit: typed passwords never stay on screen, accepted or refused.
         with st.form("password_form", clear_on_submit=True, border=False):
@@ -106,7 +106,7 @@ def locked_logins() -> None:
     with ui.db_session() as session:
         locked = list_locked_logins(session, coach_id=coach.id, now=utc_now())
     with st.container(border=True):
-        st.subheader(ui.t("settings.locked_title"))
+        st.header(ui.t("settings.locked_title"))
         ui.show_flash("locked")
         if not locked:
             st.caption(ui.t("settings.locked_none"))

@@ -24,7 +24,7 @@ def planned_sessions(trajectory_id: int, timezone: str) -> None:
         planned = list_planned_sessions(
             session, coach_id=ui.coach_id(), trajectory_id=trajectory_id
         )
-    st.subheader(ui.t("planned.title"))
+    st.header(ui.t("planned.title"))
     if not planned:
         st.caption(ui.t("planned.empty"))
         return

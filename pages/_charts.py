@@ -154,12 +154,13 @@ def section(
 ) -> None:
     """A chart with its one-line reading beside it, or what to do to get data."""
     with st.container(border=True):
-        st.subheader(ui.t(title))
+        st.header(ui.t(title))
         if chart is None:
             st.info(ui.t(empty), icon=":material/lightbulb:")
             return
         left, right = st.columns([3, 1], gap="large")
-        left.altair_chart(chart, width="stretch")
+        # The reading is also the chart's text alternative (Vega's ARIA description).
+        left.altair_chart(chart.properties(description=reading), width="stretch")
         right.write(reading)
         with right:
             download(data, name)

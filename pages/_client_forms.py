@@ -298,7 +298,7 @@ def details_forms(detail: ClientDetail, trajectory: TrajectorySummary) -> None:
     """Edit the client's details and the selected trajectory."""
     errors = ui.FieldErrors()
     with st.form(f"client_form_{detail.client_id}"):
-        st.subheader(ui.t("client.details_client"))
+        st.header(ui.t("client.details_client"))
         name = st.text_input(ui.t("clients.name"), detail.name, max_chars=120)
         errors.slot("name")
         email = st.text_input(ui.t("clients.email"), detail.email or "")
@@ -356,7 +356,7 @@ def new_trajectory_form(client_id: int, choices: list[ClientChoice]) -> None:
 
 def delete_form(detail: ClientDetail) -> None:
     """Delete the client for good, after typing their name."""
-    st.subheader(ui.t("client.delete_title"))
+    st.header(ui.t("client.delete_title"))
     st.warning(ui.t("client.delete_warning"), icon=":material/warning:")
     errors = ui.FieldErrors()
     with st.form(f"delete_form_{detail.client_id}"):
@@ -400,7 +400,7 @@ def make_form_link(
         return
     url = form_url(ui.public_base(), link.token)
     st.success(ui.t("forms.created"), icon=":material/link:")
-    st.code(url, language=None)
+    st.code(url, language=None, wrap_lines=True)  # no scrolling region a keyboard cannot reach
     st.session_state[f"form_link_url_{trajectory_id}"] = (url, kind)
 
 

@@ -140,7 +140,7 @@ def header(view: ClosingView, *, unsaved: int = 0) -> None:
     """Client and goal in one line, with ending the session at the right."""
     left, right = st.columns([5, 2], vertical_alignment="center")
     left.container(key="closing_title").markdown(
-        f"#### {ui.plain(view.client_name)} <small>· {ui.plain(view.goal)}</small>",
+        f"# {ui.plain(view.client_name)} <small>· {ui.plain(view.goal)}</small>",
         unsafe_allow_html=True,
     )
     if view.ended:
@@ -401,7 +401,7 @@ def _offer_homework(view: ClosingView) -> None:
 def summary(view: ClosingView, result: ClosingSummary) -> None:
     """What ending the session did: the trajectory's state and the follow-ups planned."""
     coach = ui.coach()
-    st.subheader(ui.t("closing.summary_title"))
+    st.header(ui.t("closing.summary_title"))
     if result.status is TrajectoryStatus.CLOSING:
         message = "closing.summary_closing"
     else:

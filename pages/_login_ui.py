@@ -31,7 +31,7 @@ def login_form(authenticator: Any, box: Any, settings: Settings) -> None:
         return
     st.session_state.pop(SECOND_STEP_KEY, None)
     with box.form("app_login"):
-        st.subheader(ui.t("login.title"))
+        st.header(ui.t("login.title"))
         username = st.text_input(ui.t("login.username"), autocomplete="username")
         password = st.text_input(
             ui.t("login.password"), type="password", autocomplete="current-password"
@@ -63,7 +63,7 @@ def login_form(authenticator: Any, box: Any, settings: Settings) -> None:
 def _code_form(authenticator: Any, box: Any, settings: Settings, username: str) -> None:
     """Tweede stap: the code from the authenticator app, or a recovery code."""
     with box.form("app_login_code"):
-        st.subheader(ui.t("login.code_title"))
+        st.header(ui.t("login.code_title"))
         st.caption(ui.t("login.code_help"))
         code = st.text_input(ui.t("login.code"), max_chars=20, autocomplete="one-time-code")
         submitted = st.form_submit_button(ui.t("login.submit"), type="primary")

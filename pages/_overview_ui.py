@@ -48,7 +48,7 @@ def _section(name: str, items: Sequence[T], row: Callable[[T], None]) -> None:
     if not items:
         return
     with st.container(border=True):
-        st.subheader(ui.t(f"overview.{name}_title"))
+        st.header(ui.t(f"overview.{name}_title"))
         st.caption(ui.t(f"overview.{name}_help"))
         for item in items:
             row(item)

@@ -32,7 +32,7 @@ def practice_coaches() -> None:
         coaches = list_practice_coaches(session, coach_id=coach.id)
         pending = list_pending_invites(session, coach_id=coach.id, now=now)
     with st.container(border=True):
-        st.subheader(ui.t("team.title"))
+        st.header(ui.t("team.title"))
         st.caption(ui.t("team.help"))
         ui.show_flash("team")
         if made := st.session_state.pop(SHOWN_LINK, None):

@@ -20,7 +20,7 @@ def trajectory_form(trajectory: TrajectorySummary) -> None:
     # "Terug" draws a new form, showing the trajectory as it is saved (not the status chosen).
     generation = st.session_state.get(f"{pending_key}_form", 0)
     with st.form(f"trajectory_form_{trajectory.trajectory_id}_{generation}"):
-        st.subheader(ui.t("client.details_trajectory"))
+        st.header(ui.t("client.details_trajectory"))
         goal = st.text_area(ui.t("clients.goal"), trajectory.goal)
         errors.slot("goal")
         left, right = st.columns(2)

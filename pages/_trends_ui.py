@@ -62,7 +62,7 @@ def outcome_panels(
     """Retained after six months, and the NPS, side by side, each with its response."""
     left, right = st.columns(2, gap="large")
     with left.container(border=True):
-        st.subheader(ui.t("trends.retained_title"))
+        st.header(ui.t("trends.retained_title"))
         share, with_result = retained_share(closed)
         if share is None:
             st.info(ui.t("trends.retained_empty"), icon=":material/lightbulb:")
@@ -77,25 +77,23 @@ def outcome_panels(
             )
         _response("trends.response_result", responses.result)
     with right.container(border=True):
-        st.subheader(ui.t("trends.nps_title"))
+        st.header(ui.t("trends.nps_title"))
         result = nps(answers)
         if result.score is None:
             st.info(ui.t("trends.nps_empty"), icon=":material/lightbulb:")
             _response("trends.response_evaluation", responses.evaluation)
             return
-        st.altair_chart(
-            charts.nps_bar(result.promoters, result.passives, result.detractors), width="stretch"
+        reading = ui.t(
+            "trends.nps_reading",
+            score=format_number(result.score, language, 0),
+            n=result.n,
+            promoters=result.promoters,
+            passives=result.passives,
+            detractors=result.detractors,
         )
-        st.write(
-            ui.t(
-                "trends.nps_reading",
-                score=format_number(result.score, language, 0),
-                n=result.n,
-                promoters=result.promoters,
-                passives=result.passives,
-                detractors=result.detractors,
-            )
-        )
+        chart = charts.nps_bar(result.promoters, result.passives, result.detractors)
+        st.altair_chart(chart.properties(description=reading), width="stretch")  # its text alt
+        st.write(reading)
         _response("trends.response_evaluation", responses.evaluation)
 
 
@@ -108,7 +106,7 @@ def practice_panels(
 ) -> None:
     """The figures with and without the full protocol, and gain per coach for an owner."""
     with st.container(border=True):
-        st.subheader(ui.t("trends.protocol_title"))
+        st.header(ui.t("trends.protocol_title"))
         st.caption(ui.t("trends.protocol_intro", min_n=MIN_N))
         rows = charts.protocol_rows(protocol_figures(closed), language, responses)
         ui.table(rows, "trends.lines_empty")
@@ -116,7 +114,7 @@ def practice_panels(
     if coaches is None:
         return
     with st.container(border=True):
-        st.subheader(ui.t("trends.per_coach_title"))
+        st.header(ui.t("trends.per_coach_title"))
         rows = [
             {
                 ui.t("trends.col_coach"): row.coach,
@@ -134,7 +132,7 @@ def practice_panels(
 def feedback_panel(rows: list[FeedbackRow], *, show_coach: bool) -> None:
     """What clients said about the coaching, newest first, for the coach's own learning."""
     with st.container(border=True):
-        st.subheader(ui.t("trends.feedback_title"))
+        st.header(ui.t("trends.feedback_title"))
         st.caption(ui.t("trends.feedback_intro"))
         table = [
             {

@@ -48,7 +48,7 @@ if len(detail.trajectories) > 1:
 with ui.db_session() as session:
     latest = list_clients(session, coach_id=coach.id, now=now, today=today, client_id=client_id)[0]
 
-st.markdown(f"### {ui.plain(trajectory.goal)}")
+st.markdown(f"## {ui.plain(trajectory.goal)}")
 is_latest = latest.trajectory_id == trajectory.trajectory_id
 scores = (
     f"{latest.start_score} → {latest.latest_score}"

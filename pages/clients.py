@@ -80,7 +80,7 @@ if picked.selection.rows:
 flagged = [(row, flag) for row in rows for flag in row.flags]
 if flagged:
     with st.container(border=True):
-        st.subheader(ui.t("clients.attention_title"))
+        st.header(ui.t("clients.attention_title"))
         for row, flag in flagged[:ATTENTION_SHOWN]:
             st.markdown(f"**{ui.plain(row.name)}** — {ui.t(f'readiness.{flag.value}')}")
             # The actions on a line of their own: beside the text they were cut off at 1024 px.

@@ -39,7 +39,7 @@ for bucket, group in group_queue(items, today).items():
     # Answers show only when there are some; the calendar groups always, once there is a queue.
     if not group and (bucket is Bucket.ANSWERED or (bucket is not Bucket.OVERDUE and not items)):
         continue
-    st.subheader(f"{ui.t(f'bucket.{bucket}')} ({len(group)})")
+    st.header(f"{ui.t(f'bucket.{bucket}')} ({len(group)})")
     if not group:
         st.caption(ui.t("follow_ups.group_empty"))
     for item in group[:CARDS_PER_GROUP]:

@@ -36,17 +36,17 @@ metrics[3].metric(
 overview_ui.to_log(overview, coach.language)
 overview_ui.forms_not_back(overview, coach.language)
 with st.container(border=True):
-    st.subheader(ui.t("overview.sessions_title"))
+    st.header(ui.t("overview.sessions_title"))
     overview_ui.sessions(overview, tables["sessions"])
 with st.container(border=True):
-    st.subheader(ui.t("overview.follow_ups_title"))
+    st.header(ui.t("overview.follow_ups_title"))
     ui.table(tables["follow_ups"], "overview.follow_ups_empty")
     st.page_link("pages/follow_ups.py", label=ui.t("nav.follow_ups"), icon=":material/east:")
 with st.container(border=True):
-    st.subheader(ui.t("overview.nearing_end_title"))
+    st.header(ui.t("overview.nearing_end_title"))
     st.caption(ui.t("overview.nearing_end_help"))
     ui.table(tables["nearing_end"], "overview.nearing_end_empty")
 with st.container(border=True):
-    st.subheader(ui.t("overview.intermediate_title"))
+    st.header(ui.t("overview.intermediate_title"))
     st.caption(ui.t("overview.intermediate_help"))
     ui.table(tables["intermediate_due"], "overview.intermediate_empty")

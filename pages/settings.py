@@ -71,7 +71,7 @@ if submitted:
     st.rerun()
 
 with st.container(border=True):
-    st.subheader(ui.t("settings.account"))
+    st.header(ui.t("settings.account"))
     st.write(ui.t("settings.username", username=ui.plain(coach.username)))
     st.write(ui.t("settings.role", role=ui.t(f"role.{coach.role.value}")))
 

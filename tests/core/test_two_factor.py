@@ -13,7 +13,7 @@ from core.two_factor import (
     disable_two_factor,
     enable_two_factor,
     new_secret,
-    qr_png,
+    qr_data_uri,
     recovery_codes_left,
     require_two_factor,
     setup_uri,
@@ -38,7 +38,7 @@ def test_setting_up_needs_a_right_code_and_gives_ten_recovery_codes(db: Session)
     secret = new_secret()
     uri = setup_uri(secret, "anna")
     assert uri.startswith("otpauth://totp/Afronding:anna?secret=")
-    assert qr_png(uri).startswith(b"\x89PNG")
+    assert qr_data_uri(uri).startswith("data:image/png;base64,")
     for typed, message in (("000000", "two_factor.code_wrong"), (" ", "validation.required")):
         with pytest.raises(ValidationError) as refused:
             enable_two_factor(db, coach_id=coach.id, secret=secret, code=typed, now=NOW)

@@ -136,7 +136,7 @@ def test_the_next_coach_on_a_shared_laptop_sees_nothing_of_the_previous_one(
     wait_idle(page)
     start_live_closing(page)
     wait_idle(page)
-    client = page.get_by_role("heading", level=4).first.inner_text().split("·")[0].strip()
+    client = page.get_by_role("heading", level=1).first.inner_text().split("·")[0].strip()
     unfold(page, page.get_by_role("button", name="Sessie afronden"))
     page.get_by_role("button", name="Ja, afronden").click()
     expect(page.get_by_text("Geplande follow-ups")).to_be_visible(timeout=15_000)

@@ -25,7 +25,7 @@ def _in_form(app: AppTest, form_prefix: str, label: str):  # type: ignore[no-unt
 def test_the_queue_groups_the_demo_follow_ups(open_page: Callable[[str], AppTest]) -> None:
     app = open_page(PAGE)
     assert not app.exception
-    headings = [h.value for h in app.subheader]
+    headings = [h.value for h in app.header]
     # The demo's clients who answered a self-check come first, then the calendar's groups.
     assert headings[0].startswith("Antwoorden van cliënten (")
     assert headings[1].startswith("Te laat (") and headings[2].startswith("Vandaag (")
@@ -37,13 +37,13 @@ def test_skipping_needs_a_reason_and_done_leaves_the_queue(
     open_page: Callable[[str], AppTest],
 ) -> None:
     app = open_page(PAGE)
-    before = int(app.subheader[0].value.split("(")[1].rstrip(")"))
+    before = int(app.header[0].value.split("(")[1].rstrip(")"))
     _in_form(app, "skip_", "Overslaan").click().run()
     assert [e.value for e in app.error] == ["Vul dit in."]
     _in_form(app, "done_", "Gedaan").click().run()
     assert not app.exception
     assert app.success[0].value == "Follow-up afgerond."
-    assert int(app.subheader[0].value.split("(")[1].rstrip(")")) == before - 1
+    assert int(app.header[0].value.split("(")[1].rstrip(")")) == before - 1
 
 
 def test_rescheduling_into_the_past_is_refused(open_page: Callable[[str], AppTest]) -> None:

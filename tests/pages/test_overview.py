@@ -68,7 +68,7 @@ def test_a_closing_soon_without_the_form_back_leads_to_the_forms(
 ) -> None:
     _plan_closing_soon(client_name="Bram Postma")
     app = open_page(PAGE)
-    assert any(h.value == "Evaluatieformulier nog niet terug" for h in app.subheader)
+    assert any(h.value == "Evaluatieformulier nog niet terug" for h in app.header)
     row = next(m.value for m in app.markdown if m.value.startswith("**Bram Postma**"))
     assert row.endswith("nog geen geldige link verstuurd")
     next(b for b in app.button if b.label == "Naar formulieren").click().run()

@@ -21,7 +21,7 @@ PAGE = "pages/trends.py"
 def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], AppTest]) -> None:
     app = open_page(PAGE)
     assert not app.exception
-    headings = [h.value for h in app.subheader]
+    headings = [h.value for h in app.header]
     for title in (
         "Doelscore door de tijd",
         "Van start naar nu, per cliënt",
@@ -66,7 +66,7 @@ def test_a_coach_sees_only_their_own_and_no_coach_filter(app_env: Path) -> None:
     app = log_in(new_app(), username, "Tweede-coach-1")
     app.switch_page(PAGE).run()
     assert not app.exception
-    assert "Per coach" not in [h.value for h in app.subheader]
+    assert "Per coach" not in [h.value for h in app.header]
     assert not [m for m in app.multiselect if m.key == "trends_coaches"]
 
 

@@ -19,7 +19,8 @@ def _button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
 def _turn_on(app: AppTest) -> tuple[str, list[str]]:
     """Set up two-step verification as a coach does; returns the secret and recovery codes."""
     secret = app.session_state["two_factor_secret"]
-    assert app.get("image")  # the QR code
+    pictures = [e.proto.body for e in app.get("html") if "<img" in e.proto.body]
+    assert len(pictures) == 1 and 'alt="QR-code met je persoonlijke sleutel' in pictures[0]
     code = next(t for t in app.text_input if t.label.startswith("3. Typ de code"))
     code.input(pyotp.TOTP(secret).now())
     _button(app, "Aanzetten").click().run()
@@ -42,7 +43,7 @@ def test_after_setting_it_up_the_login_asks_for_a_code(app_env: Path) -> None:
     tab.text_input[0].input("demo")
     tab.text_input[1].input("Demo-coach-1")
     tab.button[0].click().run()
-    assert [s.value for s in tab.subheader] == ["Tweede stap"]  # the password alone: no entry
+    assert [s.value for s in tab.header] == ["Tweede stap"]  # the password alone: no entry
     assert not tab.metric
     tab.text_input[0].input("123456")
     tab.button[0].click().run()
