@@ -95,20 +95,57 @@ def start_and_end(scores: pd.DataFrame) -> pd.DataFrame:
     return result.sort_values(["gain", "client"], ascending=[False, True]).reset_index(drop=True)
 
 
-def gain_per_coach(start_end: pd.DataFrame, coaches: list[CoachRef]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class CoachGain:
+    """One coach's row: trajectories with a gain, and their mean gain (None without any)."""
+
+    coach: str
+    trajectories: int
+    mean_gain: float | None
+
+
+def gain_per_coach(start_end: pd.DataFrame, coaches: list[CoachRef]) -> list[CoachGain]:
     """Per coach: how many trajectories have a gain, and the mean gain."""
-    names = {c.coach_id: c.name for c in coaches}
-    if start_end.empty:
-        return pd.DataFrame({"coach": list(names.values()), "trajectories": 0, "mean_gain": None})
-    grouped = start_end.groupby("coach_id")["gain"].agg(["size", "mean"])
-    grouped = grouped.reindex(list(names), fill_value=0)
-    return pd.DataFrame(
-        {
-            "coach": [names[i] for i in grouped.index],
-            "trajectories": grouped["size"].astype(int).to_numpy(),
-            "mean_gain": grouped["mean"].round(1).to_numpy(),
-        }
+    grouped = (
+        start_end.groupby("coach_id")["gain"].agg(["size", "mean"])
+        if not start_end.empty
+        else pd.DataFrame(columns=["size", "mean"])
     )
+    rows = []
+    for coach in coaches:
+        size = int(grouped["size"].get(coach.coach_id, 0))
+        mean = float(grouped["mean"].get(coach.coach_id, 0.0))
+        rows.append(CoachGain(coach.name, size, round(mean, 1) if size else None))
+    return rows
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A chart's one-line figure: its value and over how many it was taken."""
+
+    value: float
+    n: int
+
+
+def closing_mode(distribution: pd.DataFrame) -> Reading:
+    """The most common closing score, over the trajectories that have one (0 without any)."""
+    n = int(distribution["trajectories"].sum())
+    if not n:
+        return Reading(0, 0)
+    most = distribution.sort_values(["trajectories", "score"], ascending=[False, True]).iloc[0]
+    return Reading(int(most["score"]), n)
+
+
+def mean_rating(ratings: pd.DataFrame) -> Reading:
+    """The mean after-session rating over every rated session (weeks weighted by sessions)."""
+    n = int(ratings["sessions"].sum()) if not ratings.empty else 0
+    total = float((ratings["rating"] * ratings["sessions"]).sum()) if n else 0.0
+    return Reading(total / n if n else 0.0, n)
+
+
+def mean_t_score(gas: pd.DataFrame) -> Reading:
+    """The mean GAS T-score over the trajectories with goal attainment scaling."""
+    return Reading(float(gas["t_score"].mean()) if len(gas) else 0.0, len(gas))
 
 
 @dataclass(frozen=True)

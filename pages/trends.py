@@ -7,8 +7,11 @@ from core.numfmt import format_number
 from core.scope import coaches_in_view
 from core.trends import (
     closing_distribution,
+    closing_mode,
     gain_summary,
     load_trends,
+    mean_rating,
+    mean_t_score,
     recent_lines,
     start_and_end,
 )
@@ -87,42 +90,37 @@ charts.section(
 )
 
 distribution = closing_distribution(scores)
-closed_n = int(distribution["trajectories"].sum())
-mode = int(distribution.loc[distribution["trajectories"].idxmax(), "score"]) if closed_n else 0
+mode = closing_mode(distribution)
 charts.section(
     "trends.closing_title",
-    ui.t("trends.closing_reading", mode=mode, n=closed_n),
+    ui.t("trends.closing_reading", mode=int(mode.value), n=mode.n),
     charts.bars(
         distribution, "score", "trajectories", ui.t("trends.col_score"), ui.t("trends.col_count")
     )
-    if closed_n
+    if mode.n
     else None,
     distribution,
     "afrondingsscores",
     empty("closing"),
 )
 
-rated = int(ratings["sessions"].sum()) if not ratings.empty else 0
-mean_rating = (ratings["rating"] * ratings["sessions"]).sum() / rated if rated else 0
+rating = mean_rating(ratings)
 charts.section(
     "trends.ratings_title",
-    ui.t("trends.ratings_reading", mean=format_number(mean_rating, lang), n=rated),
-    charts.weekly_line(ratings) if rated else None,
+    ui.t("trends.ratings_reading", mean=format_number(rating.value, lang), n=rating.n),
+    charts.weekly_line(ratings) if rating.n else None,
     ratings,
     "sessiebeoordelingen",
     empty("ratings"),
 )
 
 t_scores = gas.sort_values("t_score", ascending=False)
+attained = mean_t_score(gas)
 charts.section(
     "trends.gas_title",
-    ui.t(
-        "trends.gas_reading",
-        mean=format_number(float(gas["t_score"].mean()) if len(gas) else 0, lang),
-        n=len(gas),
-    ),
+    ui.t("trends.gas_reading", mean=format_number(attained.value, lang), n=attained.n),
     charts.bars(t_scores.assign(label=t_scores["client"]), "label", "t_score", "", "T")
-    if len(gas)
+    if attained.n
     else None,
     t_scores,
     "gas",

@@ -8,14 +8,20 @@ import pytest
 from sqlalchemy.orm import Session
 
 from core.gas import gas_t_score
-from core.scope import coaches_in_view
+from core.scope import CoachRef, coaches_in_view
 from core.trends import (
     MIN_N,
+    CoachGain,
     Figure,
     Nps,
+    Reading,
     closing_distribution,
+    closing_mode,
+    gain_per_coach,
     gain_summary,
     load_trends,
+    mean_rating,
+    mean_t_score,
     nps,
     protocol_figures,
     recent_lines,
@@ -246,3 +252,20 @@ def test_the_period_and_status_filters_narrow_every_figure(db: Session) -> None:
         assert narrowed.recommendations == []
         assert retained_share(narrowed.closed) == (None, 0)
         assert narrowed.scores.empty and narrowed.ratings.empty
+
+
+def test_the_readings_beside_the_charts_come_from_core() -> None:
+    distribution = pd.DataFrame({"score": range(1, 11), "trajectories": [0] * 6 + [2, 3, 3, 1]})
+    assert closing_mode(distribution) == Reading(8, 9)  # a tie goes to the lower score
+    assert closing_mode(distribution.assign(trajectories=0)) == Reading(0, 0)
+    weeks = pd.DataFrame({"rating": [8.0, 6.0], "sessions": [3, 1]})
+    assert mean_rating(weeks) == Reading(7.5, 4)  # weighted by sessions, not by weeks
+    assert mean_rating(weeks.iloc[0:0]) == Reading(0.0, 0)
+    assert mean_t_score(pd.DataFrame({"t_score": [50.0, 60.0]})) == Reading(55.0, 2)
+
+
+def test_gain_per_coach_lists_every_coach_in_view_also_without_a_gain() -> None:
+    gains = pd.DataFrame({"coach_id": [1, 1, 1], "gain": [3, 4, 4]})
+    coaches = [CoachRef(1, "Anna"), CoachRef(2, "Bas")]
+    assert gain_per_coach(gains, coaches) == [CoachGain("Anna", 3, 3.7), CoachGain("Bas", 0, None)]
+    assert gain_per_coach(gains.iloc[0:0], coaches)[0] == CoachGain("Anna", 0, None)
