@@ -19,6 +19,10 @@ from db.models import Coach
 
 log = logging.getLogger(__name__)
 
+# The types a page holds without importing sqlalchemy (pages → core → db).
+DbSession = Session
+SessionFactory = sessionmaker[Session]
+
 
 def _check_reachable(engine: Engine) -> None:
     try:

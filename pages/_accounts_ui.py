@@ -3,6 +3,7 @@ whose login is locked."""
 
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -126,9 +127,7 @@ def locked_logins() -> None:
             )
             if action.button(ui.t("settings.unlock"), key=f"unlock_{item.username}"):
                 ui.save(
-                    lambda session, name=item.username: unlock_login(
-                        session, coach_id=coach.id, username=name
-                    ),
+                    partial(unlock_login, coach_id=coach.id, username=item.username),
                     ui.FieldErrors(),
                     "settings.unlocked",
                     place="locked",

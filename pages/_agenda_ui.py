@@ -1,6 +1,7 @@
 """The planned sessions of a trajectory, each with its actions: change or move, cancel, not held."""
 
 from datetime import datetime
+from functools import partial
 
 import streamlit as st
 
@@ -55,8 +56,11 @@ def planned_sessions(trajectory_id: int, timezone: str) -> None:
                 icon=":material/person_off:",
             ):
                 ui.save(
-                    lambda session, sid=item.session_id: mark_not_held(
-                        session, coach_id=ui.coach_id(), session_id=sid, now=utc_now()
+                    partial(
+                        mark_not_held,
+                        coach_id=ui.coach_id(),
+                        session_id=item.session_id,
+                        now=utc_now(),
                     ),
                     ui.FieldErrors(),
                     "planned.no_show_done",

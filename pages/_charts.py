@@ -44,7 +44,7 @@ def score_lines(scores: pd.DataFrame, highlight: int | None) -> alt.Chart:
         chosen=scores["client_id"] == highlight if highlight is not None else False,
         when=pd.to_datetime(scores["measured_at"], utc=True).dt.tz_localize(None),
     )
-    return (
+    chart: alt.Chart = (
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=30))
         .encode(
@@ -64,6 +64,7 @@ def score_lines(scores: pd.DataFrame, highlight: int | None) -> alt.Chart:
         )
         .properties(height=320)
     )
+    return chart
 
 
 def dumbbell(table: pd.DataFrame) -> alt.LayerChart:
@@ -87,22 +88,24 @@ def dumbbell(table: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("end:Q", title=ui.t("trends.col_end")),
         ],
     )
-    return (rule + start + end).properties(height=max(120, 24 * len(table)))
+    layered: alt.LayerChart = (rule + start + end).properties(height=max(120, 24 * len(table)))
+    return layered
 
 
 def bars(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str) -> alt.Chart:
     """A plain bar chart."""
-    return (
+    chart: alt.Chart = (
         alt.Chart(frame)
         .mark_bar(color=ACCENT, cornerRadiusEnd=3)
         .encode(x=alt.X(f"{x}:O", title=x_title), y=alt.Y(f"{y}:Q", title=y_title))
         .properties(height=240)
     )
+    return chart
 
 
 def weekly_line(frame: pd.DataFrame) -> alt.Chart:
     """The weekly average after-session rating."""
-    return (
+    chart: alt.Chart = (
         alt.Chart(frame)
         .mark_line(color=ACCENT, point=alt.OverlayMarkDef(color=ACCENT))
         .encode(
@@ -116,6 +119,7 @@ def weekly_line(frame: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=240)
     )
+    return chart
 
 
 def nps_bar(promoters: int, passives: int, detractors: int) -> alt.Chart:
@@ -126,7 +130,7 @@ def nps_bar(promoters: int, passives: int, detractors: int) -> alt.Chart:
             "answers": [promoters, passives, detractors],
         }
     )
-    return (
+    chart: alt.Chart = (
         alt.Chart(frame)
         .mark_bar(cornerRadiusEnd=3)
         .encode(
@@ -142,12 +146,13 @@ def nps_bar(promoters: int, passives: int, detractors: int) -> alt.Chart:
         )
         .properties(height=150)
     )
+    return chart
 
 
 def section(
     title: str,
     reading: str,
-    chart: alt.TopLevelMixin | None,
+    chart: alt.Chart | alt.LayerChart | None,
     data: pd.DataFrame,
     name: str,
     empty: str,

@@ -15,7 +15,6 @@ from core.client_data import (
 from core.client_forms import (
     DEFAULT_VALID_DAYS,
     FORM_KINDS,
-    FormKind,
     create_form_link,
     form_url,
     list_form_links,
@@ -34,6 +33,7 @@ from core.errors import ValidationError
 from core.follow_ups import Draft
 from core.gas import GAS_LEVELS, add_gas_goal, goals_t_score, list_gas_goals, set_gas_level
 from core.i18n import LANGUAGES
+from core.kinds import FormKind, Language
 from core.mail import MailFailed, send_mail
 from core.numfmt import format_number
 from core.progress import TrajectoryProgress
@@ -307,11 +307,11 @@ def details_forms(detail: ClientDetail, trajectory: TrajectorySummary) -> None:
         errors.slot("phone")
         notes = st.text_area(ui.t("clients.notes"), detail.notes or "")
         errors.slot("notes")
-        choices = [None, *LANGUAGES]
+        choices: list[Language | None] = [None, *LANGUAGES]
         language = st.selectbox(
             ui.t("clients.language"),
             choices,
-            index=choices.index(detail.language),
+            index=choices.index(Language(detail.language) if detail.language else None),
             format_func=lambda code: (
                 ui.t(f"language.{code}") if code else ui.t("clients.language_coach")
             ),

@@ -4,8 +4,6 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from core.agenda import list_planned_sessions
-from core.client_forms import FormKind
-from core.clients import TrajectoryStatus
 from core.closing import (
     CHECKLIST_ITEMS,
     EVALUATION_CAPTURE,
@@ -25,6 +23,7 @@ from core.closing import (
 from core.database import transaction
 from core.errors import DatabaseUnavailable
 from core.glance import TrajectoryGlance
+from core.kinds import FormKind, TrajectoryStatus
 from core.progress import MINIMUM_CLOSING_MINUTES
 from core.question_bank import (
     PHASE_GROUPS,
@@ -479,7 +478,7 @@ def manage_questions(pillar: Phase, every: list[Question]) -> None:
             ui.t("closing.hide_questions"),
             [q.key for q in every],
             default=sorted(hidden),
-            format_func={q.key: q.text for q in every}.get,
+            format_func={q.key: q.text for q in every}.__getitem__,
             key=widget,
             on_change=_hide,
             args=(hidden, widget),

@@ -6,11 +6,11 @@ import streamlit as st
 
 from core.clients import ClientChoice
 from core.config import SmtpSettings
+from core.database import DbSession
 from core.errors import ValidationError
 from core.follow_ups import (
     MAIL_KINDS,
     RETAINED_CHOICES,
-    FollowUpKind,
     QueueItem,
     SelfCheckStatus,
     add_follow_up,
@@ -22,6 +22,7 @@ from core.follow_ups import (
     reschedule_follow_up,
     skip_follow_up,
 )
+from core.kinds import FollowUpKind
 from core.timefmt import format_date, utc_now
 from pages import _mail_ui as mail_ui
 from pages import _ui as ui
@@ -164,12 +165,12 @@ def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: d
             errors.slot("score")
             if st.form_submit_button(ui.t("follow_ups.done"), type="primary"):
 
-                def record(session: object) -> None:
+                def record(session: DbSession) -> None:
                     if score is None:
                         raise ValidationError({"score": "validation.required"})
                     record_result(
                         session,
-                        coach_id=ui.coach_id(),  # type: ignore[arg-type]
+                        coach_id=ui.coach_id(),
                         trajectory_id=item.trajectory_id,
                         retained=retained,
                         score=int(score),
@@ -178,7 +179,7 @@ def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: d
                     )
                     complete_follow_up(
                         session,
-                        coach_id=ui.coach_id(),  # type: ignore[arg-type]
+                        coach_id=ui.coach_id(),
                         follow_up_id=item.follow_up_id,
                         note="",
                         now=utc_now(),
@@ -192,7 +193,9 @@ def add_form(choices: list[ClientChoice], today: date) -> None:
     errors = ui.FieldErrors()
     names = {c.client_id: c.name for c in choices}
     with st.form("follow_up_add"):
-        client_id = st.selectbox(ui.t("follow_ups.add_client"), list(names), format_func=names.get)
+        client_id = st.selectbox(
+            ui.t("follow_ups.add_client"), list(names), format_func=names.__getitem__
+        )
         title = st.text_input(ui.t("follow_ups.add_what"), max_chars=200, key="follow_up_title")
         errors.slot("title")
         due = st.date_input(ui.t("follow_ups.add_date"), value=today, format="DD-MM-YYYY")
@@ -225,10 +228,12 @@ def outcome_form(choices: list[ClientChoice], today: date) -> None:
     )
     errors = ui.FieldErrors()
     with st.form(f"outcome_{kind}"):
-        client_id = st.selectbox(ui.t("follow_ups.add_client"), list(names), format_func=names.get)
+        client_id = st.selectbox(
+            ui.t("follow_ups.add_client"), list(names), format_func=names.__getitem__
+        )
         if kind == "referral":
             referred = st.selectbox(
-                ui.t("follow_ups.referred_client"), list(names), format_func=names.get
+                ui.t("follow_ups.referred_client"), list(names), format_func=names.__getitem__
             )
         else:
             platform = st.text_input(ui.t("follow_ups.platform"), max_chars=80)

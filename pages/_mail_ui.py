@@ -6,24 +6,23 @@ from datetime import datetime
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from core.client_forms import FormKind, create_form_link, form_url
+from core.client_forms import create_form_link, form_url
 from core.config import SmtpSettings
 from core.errors import ValidationError
 from core.follow_ups import (
     LINK_KINDS,
     LINK_MARKER,
     Draft,
-    FollowUpKind,
     MailStatus,
     QueueItem,
     SelfCheckStatus,
     draft_message,
     put_link,
 )
+from core.kinds import FollowUpKind, FormKind, MailState
 from core.outbox import (
     DEFAULT_SEND_TIME,
     SELF_CHECK_VALID_DAYS,
-    MailState,
     cancel_mail,
     deliver,
     retry_mail,

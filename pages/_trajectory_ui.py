@@ -107,7 +107,12 @@ def _confirm_ending(
 
 
 def _save(
-    trajectory_id: int, values: dict[str, Any], errors: ui.FieldErrors, **ending: bool
+    trajectory_id: int,
+    values: dict[str, Any],
+    errors: ui.FieldErrors,
+    *,
+    cancel_remaining: bool = True,
+    plan_contacts: bool = False,
 ) -> None:
     coach = ui.coach()
     ui.save(
@@ -117,7 +122,8 @@ def _save(
             trajectory_id=trajectory_id,
             today=local_date(utc_now(), coach.timezone),
             **values,
-            **ending,
+            cancel_remaining=cancel_remaining,
+            plan_contacts=plan_contacts,
         ),
         errors,
         "clients.saved",

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.clients import TRAJECTORY_STATUSES
 from core.feedback import FeedbackRow
+from core.kinds import TrajectoryStatus
 from core.numfmt import format_number, format_share
 from core.scope import CoachRef
 from core.timefmt import format_date
@@ -14,7 +15,6 @@ from core.trends import (
     MIN_N,
     Response,
     Responses,
-    TrajectoryStatus,
     gain_per_coach,
     nps,
     protocol_figures,
@@ -44,7 +44,7 @@ def filters(in_view: list[CoachRef]) -> tuple[date | None, TrajectoryStatus | No
             ui.t("trends.coaches"),
             list(names),
             default=list(names),
-            format_func=names.get,
+            format_func=names.__getitem__,
             key="trends_coaches",
         ) or list(names)
     return since if isinstance(since, date) else None, status, chosen
@@ -121,10 +121,10 @@ def practice_panels(
                 ui.t("trends.col_trajectories"): row.trajectories,
                 # Written out in the interface's language (3,5 in Dutch), "–" without any.
                 ui.t("trends.col_gain"): "–"
-                if pd.isna(row.mean_gain)
-                else format_number(float(row.mean_gain), language),
+                if row.mean_gain is None
+                else format_number(row.mean_gain, language),
             }
-            for row in gain_per_coach(start_end, coaches).itertuples()
+            for row in gain_per_coach(start_end, coaches)
         ]
         ui.table(rows, "trends.gain_empty")
 

@@ -1,7 +1,7 @@
 """Small UI helpers the pages share: the database session, the coach, the text catalog."""
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +19,10 @@ from core.accounts import (
     record_logout,
 )
 from core.config import ConfigError, Settings, describe_config_error, load_settings
-from core.database import prepare_database, transaction
+from core.database import DbSession, SessionFactory, prepare_database, transaction
 from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import DEFAULT_LANGUAGE, translate
-from core.sessions import SessionKind
+from core.kinds import SessionKind
 from core.timefmt import DEFAULT_TIMEZONE, format_moment, local_date, utc_now
 
 STYLE = (Path(__file__).parent / "_style.css").read_text(encoding="utf-8")
@@ -40,12 +40,12 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def _session_factory(current: Settings) -> Any:
+def _session_factory(current: Settings) -> SessionFactory:
     # Cached per process: connecting and migrating happen once, not on every rerun.
     return prepare_database(current, today=local_date(utc_now(), DEFAULT_TIMEZONE))
 
 
-def session_factory() -> Any:
+def session_factory() -> SessionFactory:
     """The session factory for the configured database; raises ConfigError when it can't open."""
     return _session_factory(settings())
 
@@ -56,7 +56,7 @@ def public_base() -> str:
 
 
 @contextmanager
-def db_session(*, write: bool = False) -> Iterator[Any]:
+def db_session(*, write: bool = False) -> Iterator[DbSession]:
     """A page's transaction (`write` to change data); a fault becomes a calm message. A write
     of a coach who is no longer logged in (out elsewhere, deactivated) writes nothing: the
     whole app draws again, as the login page. (A dialog or the clock reruns only itself.)"""
@@ -141,7 +141,7 @@ def credentials(accounts: list[CoachAccount]) -> dict[str, dict[str, dict[str, o
     }
 
 
-def table(rows: list[dict[str, object]], empty_key: str) -> None:
+def table(rows: Sequence[Mapping[str, object]], empty_key: str) -> None:
     """Display rows as a calm, read-only table (plain text: nothing a client typed renders)."""
     if not rows:
         st.caption(t(empty_key))

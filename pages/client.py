@@ -88,7 +88,7 @@ section = (
     st.segmented_control(
         " ",
         SECTIONS,
-        format_func=LABELS.get,
+        format_func=LABELS.__getitem__,
         required=True,
         key="client_section",
         label_visibility="collapsed",

@@ -16,7 +16,6 @@ from core.client_forms import (
     CHOICES,
     FORM_ANSWERS,
     REQUIRED_ANSWERS,
-    FormKind,
     OpenForm,
     open_form,
     save_form_draft,
@@ -26,6 +25,7 @@ from core.client_forms import (
 from core.database import transaction
 from core.errors import DatabaseUnavailable, ValidationError
 from core.i18n import translate
+from core.kinds import FormKind
 from core.timefmt import utc_now
 from pages import _ui as ui
 from pages._live_text import live_text, mark_sent, sent_from_here
@@ -53,22 +53,22 @@ copies = token_hash(token)[:16]  # names this form's fields in the browser's sto
 language = st.session_state.get("form_language", "nl")
 if not token:
     dead_end()
-form: OpenForm | None = None
+found: OpenForm | None = None
 if not done:
     opened: dict[str, OpenForm] = st.session_state.setdefault("form_opened", {})
     try:
         with transaction(ui.session_factory(), write=True) as session:
-            form = open_form(session, token=token, now=utc_now())
+            found = open_form(session, token=token, now=utc_now())
     except DatabaseUnavailable:
         # The form this tab already shows stays, with everything typed in it.
-        form = opened.get(copies)
-        if form is None:
+        found = opened.get(copies)
+        if found is None:
             st.warning(translate("forms.cannot_open", language), icon=":material/cloud_off:")
             st.stop()
         st.session_state["form_unsaved"] = True
     else:
-        if form is not None:
-            opened[copies] = form
+        if found is not None:
+            opened[copies] = found
 if done:
     st.title(translate("forms.thanks_title", language))
     st.success(
@@ -76,8 +76,9 @@ if done:
     )
     mark_sent(copies)
     st.stop()
-if form is None:
+if found is None:
     dead_end()
+form: OpenForm = found  # the functions below see it narrowed
 st.session_state["form_language"], st.session_state["form_coach"] = form.language, form.coach_name
 
 
@@ -113,6 +114,7 @@ def answer(name: str, default: str | int | bool | None = None) -> str | int | bo
     key = f"form_{name}"
     # The anchor the summary of empty answers links to (it takes no room of its own).
     st.html(f'<span class="af-anchor" id="vraag-{name}"></span>')
+    value: str | int | bool | None
     if name in ("goal_score", "recommend_score"):
         low = 0 if name == "recommend_score" else 1
         value = st.number_input(
@@ -128,7 +130,7 @@ def answer(name: str, default: str | int | bool | None = None) -> str | int | bo
         value = st.radio(
             label(name),
             options,
-            index=options.index(stored) if stored in options else None,
+            index=next((i for i, option in enumerate(options) if option == stored), None),
             format_func=lambda choice: text(f"{name}_{choice}"),
             key=key,
             on_change=lambda: keep(name, st.session_state[key]),
@@ -189,7 +191,12 @@ if st.button(text("submit"), type="primary", key="form_submit"):
     # A field this tab never touched sends what another tab or device typed meanwhile.
     shown = st.session_state.get("form_shown", {})
     for name, kept in form.draft.items():
-        if name in shown and values.get(name) == shown[name] and kept not in (None, ""):
+        if (
+            name in shown
+            and values.get(name) == shown[name]
+            and isinstance(kept, str | int)
+            and kept != ""
+        ):
             values[name] = kept
     answers = FORM_ANSWERS[form.kind](**values)  # type: ignore[arg-type]
     try:

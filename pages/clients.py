@@ -45,7 +45,7 @@ with ui.db_session() as session:
         session, coach_id=coach.id, now=now, today=today, query=query, status=status
     )
     choices = list_client_choices(session, coach_id=coach.id)
-rows = sort_clients(rows, SortKey(sort_key))
+rows = sort_clients(rows, sort_key or next(iter(SortKey)))
 
 with st.expander(ui.t("clients.new_title"), icon=":material/person_add:"):
     forms.new_client_form(choices)

@@ -1,6 +1,7 @@
 """Coach accounts: created safely, refused clearly, preferences saved whole or not at all."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from db.models import Language, Role, SessionKind
 from db.passwords import verify_password
 from tests.factories import make_coach
 
-GOOD = {
+GOOD: dict[str, Any] = {
     "username": "Anna.deWit",
     "display_name": "Anna de Wit",
     "email": "anna@example.org",
@@ -100,7 +101,11 @@ def test_the_usual_session_length_is_kept_within_its_range(
     db: Session, minutes: int, kept: int
 ) -> None:
     coach = make_coach(db)
-    change = {"display_name": "Anna Coach", "language": Language.NL, "timezone": "Europe/Amsterdam"}
+    change: dict[str, Any] = {
+        "display_name": "Anna Coach",
+        "language": Language.NL,
+        "timezone": "Europe/Amsterdam",
+    }
     try:
         update_preferences(db, coach_id=coach.id, session_minutes=minutes, **change)
     except ValidationError as refused:

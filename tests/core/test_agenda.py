@@ -1,6 +1,7 @@
 """A planned session's life: change, move, cancel, not held; one room at a time."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -186,7 +187,7 @@ def test_a_form_from_before_another_tab_ended_the_trajectory_saves_nothing(db: S
     coach = make_coach(db)
     trajectory = make_trajectory(db, coach, held=8)
     today = NOW.date()
-    form = {
+    form: dict[str, Any] = {
         "coach_id": coach.id,
         "trajectory_id": trajectory.id,
         "goal": "Rust",

@@ -273,7 +273,7 @@ def test_the_timeline_tells_a_closed_trajectory_in_date_order(db: Session) -> No
         "timeline.closed_full",
     } <= kinds
     rows = timeline_rows(events, language="nl", timezone="Europe/Amsterdam")
-    assert rows[0]["Wat"].startswith("Traject gestart")
+    assert str(rows[0]["Wat"]).startswith("Traject gestart")
     assert not any("⟨" in str(v) for row in rows for v in row.values())
 
 

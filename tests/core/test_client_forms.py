@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from core.client_forms import (
     MAX_ATTEMPTS_KEPT,
     REQUIRED_ANSWERS,
+    Answers,
     EvaluationAnswers,
     HomeworkAnswers,
     LinkState,
@@ -172,11 +173,12 @@ def test_an_empty_form_is_refused_for_exactly_the_fields_marked_required(
     db: Session, kind: FormKind
 ) -> None:
     _, _, link = _link(db, kind)
-    empty = {
+    empties: dict[FormKind, Answers] = {
         FormKind.EVALUATION: EvaluationAnswers(goal_at_start="", goal_score=None, main_changes=""),
         FormKind.RETENTION_HOMEWORK: HomeworkAnswers("", "", "", "", ""),
         FormKind.SELF_CHECK: SelfCheckAnswers(goal_score=None, kept=""),
-    }[kind]
+    }
+    empty = empties[kind]
     with pytest.raises(ValidationError) as refused:
         submit_form(db, token=link.token, answers=empty, now=NOW)
     assert set(refused.value.errors) == REQUIRED_ANSWERS[kind]

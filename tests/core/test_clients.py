@@ -1,5 +1,6 @@
 """The client list and client records: filters, sorting, validation, scope, SQL count."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -29,8 +30,8 @@ def _list(db: Session, coach_id: int, **filters: object) -> list:  # type: ignor
     return list_clients(db, coach_id=coach_id, now=NOW, today=TODAY, **filters)  # type: ignore[arg-type]
 
 
-def _count_statements(db: Session, action) -> int:  # type: ignore[no-untyped-def]
-    engine: Engine = db.get_bind().engine  # type: ignore[union-attr]
+def _count_statements(db: Session, action: Callable[[], object]) -> int:
+    engine: Engine = db.get_bind().engine
     statements = []
 
     def count(*_args: object) -> None:

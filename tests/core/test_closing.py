@@ -1,6 +1,8 @@
 """The live closing session: clock in the database, captures, stale tabs, the ending."""
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -55,14 +57,14 @@ from tests.conftest import TODAY
 from tests.factories import make_coach, make_trajectory, plan_session
 
 START = datetime(2026, 11, 26, 13, 0, tzinfo=UTC)
-FULL_PLAN = {
+FULL_PLAN: dict[str, Any] = {
     "main_change": "Ik zeg eerlijk wat haalbaar is",
     "relapse_situations": "Deadlines",
     "relapse_strategy": "Signalenlijst erbij",
     "accountability_person": "Mijn partner",
     "self_check_method": "Over drie maanden dit plan teruglezen",
 }
-FULL_CHECKLIST = {
+FULL_CHECKLIST: dict[str, Any] = {
     "relationship_acknowledged": True,
     "successes_celebrated": True,
     "goodbye_explicit": True,
@@ -80,8 +82,8 @@ def save(
     coach_id: int,
     trajectory_id: int,
     part: ClosingPart,
-    values: dict[str, object],
-    seen: dict[str, object] | None = None,
+    values: Mapping[str, object],
+    seen: Mapping[str, object] | None = None,
 ) -> None:
     """Save fields as one tab does, each checked against what that tab showed."""
     for name, value in values.items():

@@ -3,6 +3,7 @@
 import ast
 import re
 import string
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def test_every_key_the_code_uses_exists() -> None:
         ("language", Language),
     ],
 )
-def test_every_enum_value_has_a_label(prefix: str, enum: type) -> None:
+def test_every_enum_value_has_a_label(prefix: str, enum: type[StrEnum]) -> None:
     for member in enum:
         assert f"{prefix}.{member.value}" in catalog("nl")
 

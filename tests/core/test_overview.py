@@ -97,7 +97,7 @@ def test_the_demo_practice_gives_the_coach_a_full_day(db: Session) -> None:
     assert overview.overdue and overview.due_today
     assert overview.nearing_end and overview.intermediate_due
     tables = overview_tables(overview, "nl")
-    assert tables["sessions"][0]["Wanneer"].startswith("vandaag, ")
+    assert str(tables["sessions"][0]["Wanneer"]).startswith("vandaag, ")
 
 
 def test_a_closing_within_two_days_without_the_form_back_is_named(db: Session) -> None:

@@ -7,7 +7,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import log_in, make_form_link, start_live_closing, wait_idle
+from tests.browser import wait_idle
+from tests.e2e.conftest import log_in, make_form_link, start_live_closing
 
 pytestmark = pytest.mark.e2e
 

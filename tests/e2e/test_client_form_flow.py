@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import fill_in_evaluation, log_in, make_form_link, screenshot, wait_idle
+from tests.browser import wait_idle
+from tests.e2e.conftest import fill_in_evaluation, log_in, make_form_link, screenshot
 
 pytestmark = pytest.mark.e2e
 

@@ -3,14 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import (
-    clock_seconds,
-    log_in,
-    screenshot,
-    start_live_closing,
-    unfold,
-    wait_idle,
-)
+from tests.browser import wait_idle
+from tests.e2e.conftest import clock_seconds, log_in, screenshot, start_live_closing, unfold
 
 pytestmark = pytest.mark.e2e
 TEXT = "Ik plan mijn week nu zelf en zeg eerder nee tegen extra werk."

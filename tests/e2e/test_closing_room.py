@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser import wait_idle
 from tests.conftest import fresh_postgres, require
 from tests.e2e.conftest import (
     fill_in_evaluation,
@@ -16,7 +17,6 @@ from tests.e2e.conftest import (
     start_live_closing,
     start_server,
     unfold,
-    wait_idle,
 )
 
 pytestmark = pytest.mark.e2e

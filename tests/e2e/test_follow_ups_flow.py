@@ -7,7 +7,8 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import log_in, screenshot, unfold, wait_idle
+from tests.browser import wait_idle
+from tests.e2e.conftest import log_in, screenshot, unfold
 
 pytestmark = pytest.mark.e2e
 

@@ -11,14 +11,8 @@ from sqlalchemy.orm import Session
 from core.accounts import create_coach
 from db.demo import DEMO_PASSWORD
 from db.engine import make_engine
-from tests.e2e.conftest import (
-    log_in,
-    screenshot,
-    start_live_closing,
-    start_server,
-    unfold,
-    wait_idle,
-)
+from tests.browser import wait_idle
+from tests.e2e.conftest import log_in, screenshot, start_live_closing, start_server, unfold
 
 pytestmark = pytest.mark.e2e
 

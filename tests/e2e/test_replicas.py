@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser import wait_idle
 from tests.conftest import fresh_postgres, require
 from tests.e2e.conftest import (
     clock_seconds,
@@ -15,7 +16,6 @@ from tests.e2e.conftest import (
     make_form_link,
     start_live_closing,
     start_server,
-    wait_idle,
 )
 
 pytestmark = pytest.mark.e2e

@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import log_in, screenshot, wait_idle
+from tests.browser import wait_idle
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.e2e
 

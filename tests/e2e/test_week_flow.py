@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import log_in, screenshot, unfold, wait_idle
+from tests.browser import wait_idle
+from tests.e2e.conftest import log_in, screenshot, unfold
 
 pytestmark = pytest.mark.e2e
 ACTIVE_CLIENT_ID = 24  # seeded demo data: Bram Postma, 3 of 8 sessions, no closing yet

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -46,13 +47,14 @@ def _make_link(
     factory = prepare_database(load_settings(), today=TODAY)
     with factory.begin() as session:
         coach = session.scalar(select(Coach).where(Coach.username == DEMO_USERNAME))
+        assert coach is not None
         trajectory = session.scalar(
             select(Trajectory)
             .join(Client, Client.id == Trajectory.client_id)
             .where(Client.coach_id == coach.id, Trajectory.status == TrajectoryStatus.ACTIVE)
             .order_by(Trajectory.id)
         )
-        assert coach is not None and trajectory is not None
+        assert trajectory is not None
         link = create_form_link(
             session,
             coach_id=coach.id,
@@ -81,7 +83,7 @@ def _type(token: str, name: str, text: str) -> None:
 
 
 def _fill(token: str, **answers: object) -> AppTest:
-    defaults: dict[str, object] = {"score": 8, "main": "Ik plan mijn week zelf", "recommend": 9}
+    defaults: dict[str, Any] = {"score": 8, "main": "Ik plan mijn week zelf", "recommend": 9}
     values = defaults | answers
     _type(token, "main_changes", str(values["main"]))
     app = _open(token)

@@ -59,7 +59,7 @@ def test_todays_closing_starts_from_vandaag_with_the_client_and_format_chosen(
     start.click().run()
     assert not app.exception
     chosen = app.selectbox(key="closing_choice").value
-    assert chosen.trajectory_id == trajectory_id
+    assert chosen is not None and chosen.trajectory_id == trajectory_id
     assert app.radio[0].value == "single_90"  # the planned closing's own form
 
 
