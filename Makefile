@@ -56,9 +56,11 @@ test: lint
 	$(PY) -m pytest --cov=core --cov=db --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_FLOOR)
 
-## Seed 5 and 50 coaches x 400 clients; time services, pages and the clock; JSON in bench/results/.
+## Seed 5 and 50 coaches x 400 clients; time services, pages and the clock (JSON in
+## bench/results/); then what the coach waits for in chromium, against an empty page.
 bench: $(VENV)/.dev
 	$(PY) -m bench.run
+	$(PY) -m bench.browser
 
 ## A bounded load run: 8 worker processes, one per coach; add ARGS=--writes for writes too.
 load: $(VENV)/.runtime

@@ -1,4 +1,4 @@
-"""Knowing when the app is idle in chromium: from Streamlit's own run state, not a pause.
+"""A real Streamlit server, and knowing when it is idle in chromium (from its run state).
 
 Every script run starts with a `rerun_script` message the page sends over its websocket
 (or, for the clock, on the server) and shows in `stApp`'s `data-test-script-state`. The
@@ -7,7 +7,17 @@ nothing runs; the app is idle when no asked-for run is still to start and nothin
 for a moment (a run may ask for the next one: the login cookie, `st.rerun`).
 """
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
 from playwright.sync_api import BrowserContext, Page
+
+ROOT = Path(__file__).parents[1]
 
 RUN_TRACKER = """
 (() => {
@@ -64,3 +74,62 @@ def track_runs(context: BrowserContext) -> BrowserContext:
 def wait_idle(page: Page, timeout_ms: float = 30_000) -> None:
     """Wait until no script run is asked for, running, or about to follow another."""
     page.wait_for_function(IS_IDLE, timeout=timeout_ms)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not answer within 60 s:\n{log.read_text()}")
+
+
+def start_server(
+    database_url: str,
+    log: Path,
+    extra_env: dict[str, str] | None = None,
+    script: str = "app.py",
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start `streamlit run <script>` (the app) in demo mode on a free port; returns its URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "AFRONDING_DEMO": "1",
+        "AFRONDING_COOKIE_KEY": "e2e-Vx8qLm3RtZp0WcY7nHbK2sJd5GfA9uEo",
+        **(extra_env or {}),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    handle = log.open("wb")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    _wait_healthy(url, process, log)
+    return url, process

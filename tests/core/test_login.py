@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from core import login
 from core.errors import NotFound
-from core.login import client_address, list_locked_logins, log_in, unlock_login
+from core.login import DUMMY_HASH, client_address, list_locked_logins, log_in, unlock_login
 from db.models import Coach, Practice, Role
 from db.passwords import hash_password
 from db.passwords import verify_password as hash_check
@@ -143,3 +143,9 @@ def test_a_password_longer_than_bcrypt_reads_is_a_failed_login_not_a_crash(db: S
     make_coach(db)
     assert _try(db, "anna", RIGHT + "x" * 70, NOW) == "login.failed"  # its first 72 bytes
     assert _try(db, "anna", "é" * 40, NOW + timedelta(minutes=1)) == "login.failed"
+
+
+def test_an_unknown_username_costs_the_same_bcrypt_work_as_a_real_account() -> None:
+    cost = hash_password("Sterk-wachtwoord-7").split("$")[2]
+    assert DUMMY_HASH.split("$")[2] == cost  # the same cost factor, so the same time
+    assert not hash_check("no account has this password, it only takes time!", DUMMY_HASH)

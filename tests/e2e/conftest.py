@@ -1,12 +1,6 @@
 """A real `streamlit run` server on a free loopback port, and Debian's chromium."""
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME
-from tests.browser import track_runs, wait_idle
+from tests.browser import start_server, track_runs, wait_idle
 from tests.conftest import require
 
 ROOT = Path(__file__).parents[2]
@@ -58,62 +52,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     """A laptop-sized window."""
     return {**browser_context_args, "viewport": {"width": 1366, "height": 900}}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
-
-
-def start_server(
-    database_url: str, log: Path, extra_env: dict[str, str] | None = None
-) -> tuple[str, subprocess.Popen[bytes]]:
-    """Start `streamlit run app.py` in demo mode on a free port; returns its URL."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "AFRONDING_DEMO": "1",
-        "AFRONDING_COOKIE_KEY": "e2e-Vx8qLm3RtZp0WcY7nHbK2sJd5GfA9uEo",
-        **(extra_env or {}),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    handle = log.open("wb")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    _wait_healthy(url, process, log)
-    return url, process
 
 
 @pytest.fixture(scope="session")

@@ -24,8 +24,8 @@ from core.outbox import schedule_mail
 from core.plan_pdf import plan_file_name
 from db.engine import make_engine, make_session_factory
 from db.models import Client, FollowUp, FollowUpKind, Trajectory
-from tests.browser import wait_idle
-from tests.e2e.conftest import ROOT, log_in, screenshot, start_live_closing, start_server, unfold
+from tests.browser import start_server, wait_idle
+from tests.e2e.conftest import ROOT, log_in, screenshot, start_live_closing, unfold
 from tests.smtp import Inbox, free_port
 
 pytestmark = pytest.mark.e2e

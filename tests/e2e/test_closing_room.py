@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import wait_idle
+from tests.browser import start_server, wait_idle
 from tests.conftest import fresh_postgres, require
 from tests.e2e.conftest import (
     fill_in_evaluation,
@@ -15,7 +15,6 @@ from tests.e2e.conftest import (
     make_form_link,
     screenshot,
     start_live_closing,
-    start_server,
     unfold,
 )
 

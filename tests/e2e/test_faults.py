@@ -9,9 +9,9 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import make_url
 
 from core.client_forms import token_hash
-from tests.browser import wait_idle
+from tests.browser import start_server, wait_idle
 from tests.conftest import fresh_postgres, require
-from tests.e2e.conftest import log_in, make_form_link, start_server
+from tests.e2e.conftest import log_in, make_form_link
 from tests.relay import Relay
 
 pytestmark = pytest.mark.e2e

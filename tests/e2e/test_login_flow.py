@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from core.accounts import create_coach
 from db.demo import DEMO_PASSWORD
 from db.engine import make_engine
-from tests.browser import wait_idle
-from tests.e2e.conftest import log_in, screenshot, start_live_closing, start_server, unfold
+from tests.browser import start_server, wait_idle
+from tests.e2e.conftest import log_in, screenshot, start_live_closing, unfold
 
 pytestmark = pytest.mark.e2e
 

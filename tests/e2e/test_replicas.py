@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import wait_idle
+from tests.browser import start_server, wait_idle
 from tests.conftest import fresh_postgres, require
 from tests.e2e.conftest import (
     clock_seconds,
@@ -15,7 +15,6 @@ from tests.e2e.conftest import (
     log_in,
     make_form_link,
     start_live_closing,
-    start_server,
 )
 
 pytestmark = pytest.mark.e2e
