@@ -133,12 +133,15 @@ if not st.session_state.get("authentication_status"):
         st.rerun()  # logged in from the cookie: draw again, now with the navigation
     if not status:
         login_ui.login_form(authenticator, middle, current)
+        ui.warm_up()
     if not st.session_state.get("authentication_status"):
         st.stop()
-    # Logged in by the form: let this run finish so the cookie component can store the
-    # login; it reruns the app once it has, and that run shows the navigation.
+    # Logged in by the form: this run ends here, so the cookie component can store the
+    # login; it reruns the app once it has, and that run draws the navigation and the page
+    # (drawing the page now as well would draw it twice, the first time without navigation).
     ui.claim_session_state(st.session_state["username"])
     ui.login_accounts(st.session_state["username"])
+    st.stop()
 
 if two_factor_ui.gate():  # recovery codes to keep, or a second step the practice requires
     st.stop()

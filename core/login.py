@@ -18,14 +18,16 @@ from core.accounts import CoachAccount, get_account
 from core.errors import NotFound
 from core.two_factor import check_second_step
 from db.models import Coach, LoginFailure, Role
-from db.passwords import hash_password, verify_password
+from db.passwords import verify_password
 
 WINDOW = timedelta(hours=1)  # failures older than this are forgotten
 SLOW_AFTER = 5  # failures before each next try has to wait
 LOCK_AFTER = 10  # failures that lock the username or address
 LOCK = timedelta(minutes=15)
 # Checked when the username is unknown, so that answer takes as long as a wrong password.
-_DUMMY_HASH = hash_password("no account has this password, it only takes time")
+# Made once, with the cost factor of every new hash (a test holds that): making it at import
+# cost every app start a quarter second before the login page could show.
+DUMMY_HASH = "$2b$12$SpOooHrFVzqMUlvH6Ddp6O2ZdFppB1uhAVBN2lKvtRZFZs2oGBOF."
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def check_password(
     if held := login_hold(session, name, address, now):
         return held
     account = get_account(session, username=name, demo_mode=demo_mode) if name else None
-    right = verify_password(password, account.password_hash if account else _DUMMY_HASH)
+    right = verify_password(password, account.password_hash if account else DUMMY_HASH)
     if account is not None and right:
         return LoginAnswer(None, second_step=name) if account.two_factor else LoginAnswer(account)
     return LoginAnswer(None, "login.failed")

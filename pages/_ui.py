@@ -1,6 +1,8 @@
 """Small UI helpers the pages share: the database session, the coach, the text catalog."""
 
+import importlib
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -27,6 +29,23 @@ from core.timefmt import DEFAULT_TIMEZONE, format_moment, local_date, utc_now
 
 STYLE = (Path(__file__).parent / "_style.css").read_text(encoding="utf-8")
 COACH_KEY = "app_coach"  # the logged-in CoachAccount, refreshed on every run by app.py
+
+
+# What the pages after the login need and the login page does not: imported in the
+# background while the coach types, so the first page after the login shows sooner.
+AFTER_LOGIN = ("pandas", "altair", "pyarrow", "icalendar", "fpdf")
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Import AFTER_LOGIN once per server process, in a thread of its own."""
+    thread = threading.Thread(
+        target=lambda: [importlib.import_module(name) for name in AFTER_LOGIN],
+        name="afronding-warm-up",
+        daemon=True,
+    )
+    thread.start()
+    return thread
 
 
 def apply_style() -> None:
