@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import ScalarSelect, Select, Subquery, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.aftercare import CONTACT_KINDS, FOLLOW_UP_DAYS, schedule_follow_ups
@@ -140,6 +140,74 @@ def coach_trajectory_ids(coach_id: int) -> Select[int]:
     )
 
 
+def _session_figures(mine: ScalarSelect[Any], now: datetime) -> Subquery:
+    """Per trajectory: sessions held, closings planned (the shortest, one of 90), next session."""
+    s = CoachingSession
+    planned_closing = and_(s.status == SessionStatus.PLANNED, s.kind.in_(CLOSING_KINDS))
+    return (
+        select(
+            s.trajectory_id,
+            func.count(s.id)
+            .filter(
+                and_(
+                    s.status == SessionStatus.HELD,
+                    s.kind.in_((SessionKind.REGULAR, SessionKind.INTERMEDIATE)),
+                )
+            )
+            .label("held"),
+            func.count(s.id).filter(planned_closing).label("closings"),
+            func.min(s.duration_minutes).filter(planned_closing).label("shortest"),
+            func.count(s.id)
+            .filter(and_(s.status == SessionStatus.PLANNED, s.kind == SessionKind.CLOSING_90))
+            .label("single"),
+            func.min(s.scheduled_at)
+            .filter(and_(s.status == SessionStatus.PLANNED, s.scheduled_at >= now))
+            .label("next"),
+        )
+        .where(s.trajectory_id.in_(mine))
+        .group_by(s.trajectory_id)
+        .subquery()
+    )
+
+
+def _first_and_latest_scores(mine: ScalarSelect[Any]) -> Subquery:
+    """Per trajectory: its first and its latest goal score."""
+    g = GoalScore
+    ranked = (
+        select(
+            g.trajectory_id,
+            g.score,
+            func.row_number()
+            .over(partition_by=g.trajectory_id, order_by=(g.measured_at, g.id))
+            .label("first"),
+            func.row_number()
+            .over(partition_by=g.trajectory_id, order_by=(g.measured_at.desc(), g.id.desc()))
+            .label("last"),
+        )
+        .where(g.trajectory_id.in_(mine))
+        .subquery()
+    )
+    return (
+        select(
+            ranked.c.trajectory_id,
+            func.max(case((ranked.c.first == 1, ranked.c.score))).label("start"),
+            func.max(case((ranked.c.last == 1, ranked.c.score))).label("latest"),
+        )
+        .group_by(ranked.c.trajectory_id)
+        .subquery()
+    )
+
+
+def _next_follow_ups(mine: ScalarSelect[Any]) -> Subquery:
+    """Per trajectory: the due date of its next open follow-up."""
+    return (
+        select(FollowUp.trajectory_id, func.min(FollowUp.due_on).label("next"))
+        .where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.trajectory_id.in_(mine))
+        .group_by(FollowUp.trajectory_id)
+        .subquery()
+    )
+
+
 def _client_list_query(
     *,
     coach_id: int,
@@ -165,62 +233,9 @@ def _client_list_query(
         .scalar_subquery()
     )
     latest = aliased(Trajectory, name="latest")
-    s = CoachingSession
-    planned_closing = and_(s.status == SessionStatus.PLANNED, s.kind.in_(CLOSING_KINDS))
-    sessions = (
-        select(
-            s.trajectory_id,
-            func.count(s.id)
-            .filter(
-                and_(
-                    s.status == SessionStatus.HELD,
-                    s.kind.in_((SessionKind.REGULAR, SessionKind.INTERMEDIATE)),
-                )
-            )
-            .label("held"),
-            func.count(s.id).filter(planned_closing).label("closings"),
-            func.min(s.duration_minutes).filter(planned_closing).label("shortest"),
-            func.count(s.id)
-            .filter(and_(s.status == SessionStatus.PLANNED, s.kind == SessionKind.CLOSING_90))
-            .label("single"),
-            func.min(s.scheduled_at)
-            .filter(and_(s.status == SessionStatus.PLANNED, s.scheduled_at >= now))
-            .label("next"),
-        )
-        .where(s.trajectory_id.in_(mine))
-        .group_by(s.trajectory_id)
-        .subquery()
-    )
-    g = GoalScore
-    ranked = (
-        select(
-            g.trajectory_id,
-            g.score,
-            func.row_number()
-            .over(partition_by=g.trajectory_id, order_by=(g.measured_at, g.id))
-            .label("first"),
-            func.row_number()
-            .over(partition_by=g.trajectory_id, order_by=(g.measured_at.desc(), g.id.desc()))
-            .label("last"),
-        )
-        .where(g.trajectory_id.in_(mine))
-        .subquery()
-    )
-    scores = (
-        select(
-            ranked.c.trajectory_id,
-            func.max(case((ranked.c.first == 1, ranked.c.score))).label("start"),
-            func.max(case((ranked.c.last == 1, ranked.c.score))).label("latest"),
-        )
-        .group_by(ranked.c.trajectory_id)
-        .subquery()
-    )
-    follow_ups = (
-        select(FollowUp.trajectory_id, func.min(FollowUp.due_on).label("next"))
-        .where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.trajectory_id.in_(mine))
-        .group_by(FollowUp.trajectory_id)
-        .subquery()
-    )
+    sessions = _session_figures(mine, now)
+    scores = _first_and_latest_scores(mine)
+    follow_ups = _next_follow_ups(mine)
     client_evaluation = exists().where(
         Evaluation.trajectory_id == latest.id, Evaluation.source == Source.CLIENT
     )
@@ -237,30 +252,30 @@ def _client_list_query(
     )
     stmt = (
         select(
-            Client.id,
-            Client.name,
-            Client.email,
-            Client.phone,
-            latest.id,
-            latest.goal,
-            latest.started_on,
-            latest.status,
-            latest.planned_sessions,
-            latest.intensive,
-            latest.ended_on,
-            func.coalesce(sessions.c.held, 0),
-            func.coalesce(sessions.c.closings, 0) > 0,
-            sessions.c.shortest,
-            func.coalesce(sessions.c.single, 0) > 0,
-            sessions.c.next,
-            scores.c.start,
-            scores.c.latest,
-            follow_ups.c.next,
-            client_evaluation,
-            form_sent,
-            func.coalesce(func.length(RetentionPlan.main_change), 0) > 0,
-            func.coalesce(ClosureChecklist.feedback_asked, False),
-            func.coalesce(door_open, False),
+            Client.id.label("client_id"),
+            Client.name.label("name"),
+            Client.email.label("email"),
+            Client.phone.label("phone"),
+            latest.id.label("trajectory_id"),
+            latest.goal.label("goal"),
+            latest.started_on.label("started_on"),
+            latest.status.label("status"),
+            latest.planned_sessions.label("planned"),
+            latest.intensive.label("intensive"),
+            latest.ended_on.label("ended_on"),
+            func.coalesce(sessions.c.held, 0).label("held"),
+            (func.coalesce(sessions.c.closings, 0) > 0).label("closing_planned"),
+            sessions.c.shortest.label("shortest"),
+            (func.coalesce(sessions.c.single, 0) > 0).label("single"),
+            sessions.c.next.label("next_session"),
+            scores.c.start.label("start"),
+            scores.c.latest.label("latest"),
+            follow_ups.c.next.label("next_follow_up"),
+            client_evaluation.label("client_evaluation"),
+            form_sent.label("form_sent"),
+            (func.coalesce(func.length(RetentionPlan.main_change), 0) > 0).label("plan"),
+            func.coalesce(ClosureChecklist.feedback_asked, False).label("feedback"),
+            func.coalesce(door_open, False).label("door"),
         )
         .select_from(Client)
         .outerjoin(latest, latest.id == latest_id)
@@ -297,67 +312,40 @@ def list_clients(
     )
     rows = []
     for row in session.execute(stmt):
-        values: tuple[Any, ...] = tuple(row)
-        (
-            client_id,
-            name,
-            email,
-            phone,
-            trajectory_id,
-            goal,
-            started_on,
-            status_,
-            planned,
-            intensive,
-            ended_on,
-            held,
-            closing_planned,
-            shortest,
-            single,
-            next_session,
-            start,
-            latest,
-            next_follow_up,
-            client_eval,
-            form_sent,
-            plan,
-            feedback,
-            door,
-        ) = values
         flags: tuple[Flag, ...] = ()
-        if trajectory_id is not None:
+        if row.trajectory_id is not None:
             facts = ReadinessFacts(
-                status=status_,
-                planned_sessions=planned,
-                held_sessions=held,
-                intensive=intensive,
-                ended_on=ended_on,
-                closing_planned=closing_planned,
-                shortest_closing_minutes=shortest,
-                single_closing_planned=single,
-                client_evaluation=client_eval,
-                evaluation_form_sent=form_sent,
-                retention_plan=plan,
-                feedback_asked=feedback,
-                door_kept_open=door,
+                status=row.status,
+                planned_sessions=row.planned,
+                held_sessions=row.held,
+                intensive=row.intensive,
+                ended_on=row.ended_on,
+                closing_planned=row.closing_planned,
+                shortest_closing_minutes=row.shortest,
+                single_closing_planned=row.single,
+                client_evaluation=row.client_evaluation,
+                evaluation_form_sent=row.form_sent,
+                retention_plan=row.plan,
+                feedback_asked=row.feedback,
+                door_kept_open=row.door,
             )
             flags = tuple(readiness_flags(facts, today=today))
         rows.append(
             ClientRow(
-                client_id=client_id,
-                name=name,
-                email=email,
-                phone=phone,
-                trajectory_id=trajectory_id,
-                goal=goal,
-                started_on=started_on,
-                status=status_,
-                held_sessions=held,
-                planned_sessions=planned,
-                start_score=start,
-                latest_score=latest,
-                next_session_at=next_session,
-                next_follow_up_on=next_follow_up,
+                client_id=row.client_id,
+                name=row.name,
+                email=row.email,
+                phone=row.phone,
+                trajectory_id=row.trajectory_id,
+                goal=row.goal,
+                started_on=row.started_on,
+                status=row.status,
+                held_sessions=row.held,
+                planned_sessions=row.planned,
+                start_score=row.start,
+                latest_score=row.latest,
+                next_session_at=row.next_session,
+                next_follow_up_on=row.next_follow_up,
                 flags=flags,
             )
         )
