@@ -36,7 +36,7 @@ from core.question_bank import (
 )
 from core.timefmt import format_date, format_moment, local_date, utc_now
 from core.timer import DEFAULT_MINUTES, Agenda, Phase, TimerReading, bar_segments, format_clock
-from pages import _client_forms as client_forms
+from pages import _form_links_ui as form_links_ui
 from pages import _trajectory_ui as trajectory_ui
 from pages import _ui as ui
 
@@ -392,9 +392,9 @@ def _offer_homework(view: ClosingView) -> None:
     if st.button(
         ui.t("closing.summary_homework_button"), type="primary", icon=":material/add_link:"
     ):
-        client_forms.make_form_link(view.trajectory_id, FormKind.RETENTION_HOMEWORK)
+        form_links_ui.make_form_link(view.trajectory_id, FormKind.RETENTION_HOMEWORK)
     if made := st.session_state.get(f"form_link_url_{view.trajectory_id}"):
-        client_forms.mail_form_link(view.trajectory_id, *made, client_name=view.client_name)
+        form_links_ui.mail_form_link(view.trajectory_id, *made, client_name=view.client_name)
 
 
 def summary(view: ClosingView, result: ClosingSummary) -> None:

@@ -9,8 +9,12 @@ from core.sessions import get_progress
 from core.timefmt import format_date, local_date, utc_now
 from core.timeline import get_client_detail, get_timeline, timeline_rows
 from pages import _agenda_ui as agenda
-from pages import _client_forms as forms
+from pages import _client_details_ui as details_ui
+from pages import _client_intake_ui as intake_ui
 from pages import _flags_ui as flags_ui
+from pages import _form_links_ui as form_links_ui
+from pages import _gas_ui as gas_ui
+from pages import _session_forms_ui as session_forms_ui
 from pages import _trajectory_ui as trajectory_ui
 from pages import _ui as ui
 
@@ -112,22 +116,22 @@ elif section == "log":
         progress = get_progress(
             session, coach_id=coach.id, trajectory_id=trajectory.trajectory_id, now=now
         )
-    forms.log_session_form(trajectory.trajectory_id, progress, coach.timezone)
+    session_forms_ui.log_session_form(trajectory.trajectory_id, progress, coach.timezone)
 elif section == "plan":
     agenda.planned_sessions(trajectory.trajectory_id, coach.timezone)
-    forms.plan_session_form(trajectory.trajectory_id, coach.timezone)
+    session_forms_ui.plan_session_form(trajectory.trajectory_id, coach.timezone)
 elif section == "forms":
-    forms.forms_panel(trajectory.trajectory_id, detail.name)
+    form_links_ui.forms_panel(trajectory.trajectory_id, detail.name)
 elif section == "gas":
-    forms.gas_panel(trajectory.trajectory_id)
+    gas_ui.gas_panel(trajectory.trajectory_id)
 elif section == "details":
-    forms.details_forms(detail, trajectory)
+    details_ui.details_forms(detail, trajectory)
 elif section == "new":
     with ui.db_session() as session:
         choices = [
             c for c in list_client_choices(session, coach_id=coach.id) if c.client_id != client_id
         ]
-    forms.new_trajectory_form(client_id, choices)
+    intake_ui.new_trajectory_form(client_id, choices)
 else:
     st.caption(ui.t("client.privacy_intro"))
     with ui.db_session() as session:
@@ -138,4 +142,4 @@ else:
         file_name=f"afronding-client-{client_id}.zip",
         mime="application/zip",
     )
-    forms.delete_form(detail)
+    details_ui.delete_form(detail)

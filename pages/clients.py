@@ -12,7 +12,7 @@ from core.clients import (
     sort_clients,
 )
 from core.timefmt import local_date, utc_now
-from pages import _client_forms as forms
+from pages import _client_intake_ui as intake_ui
 from pages import _flags_ui as flags_ui
 from pages import _ui as ui
 
@@ -48,7 +48,7 @@ with ui.db_session() as session:
 rows = sort_clients(rows, sort_key or next(iter(SortKey)))
 
 with st.expander(ui.t("clients.new_title"), icon=":material/person_add:"):
-    forms.new_client_form(choices)
+    intake_ui.new_client_form(choices)
 export, upload = st.columns(2)
 with export:
     ui.download(
@@ -59,7 +59,7 @@ with export:
         width="stretch",
     )
 with upload.popover(ui.t("clients.import"), icon=":material/upload:", width="stretch"):
-    forms.import_panel()
+    intake_ui.import_panel()
 
 if not rows:
     st.info(ui.t("clients.none_found" if choices else "clients.empty"), icon=":material/info:")
