@@ -8,7 +8,10 @@ from core.glance import read_glance
 from core.timefmt import utc_now
 from core.timer import Phase
 from pages import _closing_capture as capture
-from pages import _closing_ui as live
+from pages import _closing_clock_ui as clock_ui
+from pages import _closing_guidance_ui as guidance_ui
+from pages import _closing_start_ui as start_ui
+from pages import _closing_summary_ui as summary_ui
 from pages import _ui as ui
 
 coach = ui.coach()
@@ -17,7 +20,7 @@ ui.show_flash()
 session_id = ui.id_in_url("sessie")
 if session_id is None:
     st.title(ui.t("closing.title"))
-    live.start_form()
+    start_ui.start_form()
     st.stop()
 try:
     with ui.db_session() as session:
@@ -33,14 +36,14 @@ except (NotFound, ValidationError):
     # Said on every run (a login by cookie reruns the page), with the way on below it.
     st.warning(ui.t("closing.not_found"), icon=":material/person_off:")
     st.title(ui.t("closing.title"))
-    live.start_form()
+    start_ui.start_form()
     st.stop()
 
-live.header(view, unsaved=capture.unsaved_fields(view))
+clock_ui.header(view, unsaved=capture.unsaved_fields(view))
 if summary is not None:  # an ended closing shows what it recorded, also after a reload
-    live.summary(view, summary)
+    summary_ui.summary(view, summary)
     st.stop()
-live.clock_bar(view)
+clock_ui.clock_bar(view)
 
 # The part in focus follows the clock; the coach can look at another one at any time, and
 # that choice is in the URL, so a reload opens the part the coach was typing in.
@@ -79,9 +82,9 @@ if focus in (Phase.OPENING, Phase.GOODBYE):
 fields, questions = st.columns([3, 2], gap="medium")
 with fields.container(border=True, key="closing_capture"):
     if focus is Phase.OPENING and glance is not None:
-        live.opening(glance)
+        guidance_ui.opening(glance)
     else:
         st.markdown(f"**{ui.t('closing.capture')}**")
         capture.capture(view, focus)
 with questions.container(border=True):
-    live.guidance(view, focus, glance)
+    guidance_ui.guidance(view, focus, glance)
