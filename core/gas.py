@@ -2,6 +2,8 @@
 
 import math
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 import pandas as pd
 from sqlalchemy import select
@@ -9,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from core.clients import own_trajectory
 from core.errors import NotFound, ValidationError
-from core.frames import query_frame
 from core.scope import Selection
 from core.validation import text_problem
 from db.models import Client, GasGoal, Trajectory
@@ -119,14 +120,14 @@ def gas_scores(session: Session, *, selection: Selection) -> pd.DataFrame:
         .join(Client, Client.id == Trajectory.client_id)
         .order_by(GasGoal.trajectory_id, GasGoal.id)
     )
-    frame = query_frame(session, selection.apply(stmt))
     scored = []
-    for trajectory_id, goals in frame.groupby("trajectory_id"):
-        if goals["level"].isna().any():
+    # Plain rows, grouped as they come (ordered by trajectory): a pandas group per trajectory
+    # cost 170 ms for a practice of 2,000 clients.
+    rows = session.execute(selection.apply(stmt))
+    for trajectory_id, group in groupby(rows, key=itemgetter(0)):
+        goals = list(group)
+        pairs = [(level, float(weight)) for _, _, level, weight in goals if level is not None]
+        if len(pairs) < len(goals):
             continue  # not all goals scored yet: no T-score
-        pairs = [
-            (int(level), float(weight))
-            for level, weight in zip(goals["level"], goals["weight"], strict=True)
-        ]
-        scored.append((trajectory_id, goals["client"].iloc[0], len(goals), gas_t_score(pairs)))
+        scored.append((trajectory_id, goals[0][1], len(goals), gas_t_score(pairs)))
     return pd.DataFrame(scored, columns=["trajectory_id", "client", "goals", "t_score"])
