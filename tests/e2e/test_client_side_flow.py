@@ -103,7 +103,7 @@ def test_plan_pdf_scheduled_mail_and_a_self_check_on_a_phone(
 
     # The closing: the client's words, then the end, then the plan to take home.
     start_live_closing(page)
-    name = page.locator(".st-key-closing_title h4").inner_text().split(" · ")[0].strip()
+    name = page.locator(".st-key-closing_title h1").inner_text().split(" · ")[0].strip()
     page.get_by_role("button", name="Volgende stap").click()
     wait_idle(page)
     field = page.get_by_label("Belangrijkste veranderingen")
