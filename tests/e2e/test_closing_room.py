@@ -227,7 +227,7 @@ def test_two_sessions_evaluation_then_homework_then_borging_and_goodbye(
     page.get_by_role("button", name="Start de afronding").click()
     expect(page).to_have_url(re.compile(r"sessie=\d+"), timeout=15_000)
     wait_idle(page)
-    name = page.get_by_role("heading", level=1).first.inner_text().split("·")[0].strip()
+    name = page.locator(".st-key-closing_title h1").inner_text().split("·")[0].strip()
     unfold(page, page.get_by_role("button", name="Sessie afronden"))
     page.get_by_role("button", name="Ja, afronden").click()
     expect(page.get_by_text("Sessie −1 is klaar")).to_be_visible(timeout=15_000)

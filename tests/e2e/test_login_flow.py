@@ -130,7 +130,7 @@ def test_the_next_coach_on_a_shared_laptop_sees_nothing_of_the_previous_one(
     wait_idle(page)
     start_live_closing(page)
     wait_idle(page)
-    client = page.get_by_role("heading", level=1).first.inner_text().split("·")[0].strip()
+    client = page.locator(".st-key-closing_title h1").inner_text().split("·")[0].strip()
     unfold(page, page.get_by_role("button", name="Sessie afronden"))
     page.get_by_role("button", name="Ja, afronden").click()
     expect(page.get_by_text("Geplande follow-ups")).to_be_visible(timeout=15_000)
@@ -235,9 +235,15 @@ def test_a_new_password_keeps_this_browser_and_logs_out_the_other(
         here.get_by_label("Huidig wachtwoord").fill(DEMO_PASSWORD)
         here.get_by_label("Nieuw wachtwoord", exact=True).fill(new)
         here.get_by_label("Nieuw wachtwoord, nog een keer").fill(new)
+        before = _login_cookies(here)
         here.get_by_role("button", name="Wachtwoord wijzigen").click()
         expect(here.get_by_text("Je wachtwoord is gewijzigd.")).to_be_visible(timeout=15_000)
-        here.wait_for_timeout(1_500)  # the browser stores the new login cookie
+        for _ in range(100):  # the browser stores the new login cookie
+            if _login_cookies(here) != before:
+                break
+            here.wait_for_timeout(100)
+        assert _login_cookies(here) != before, "the new login cookie never arrived"
+        wait_idle(here)
         here.reload()  # the new cookie keeps this browser logged in
         expect(here.get_by_role("heading", level=1).first).to_have_text("Instellingen")
         there.get_by_test_id("stSidebarNav").get_by_role("link", name="Cliënten").click()
