@@ -130,4 +130,16 @@ def gas_scores(session: Session, *, selection: Selection) -> pd.DataFrame:
         if len(pairs) < len(goals):
             continue  # not all goals scored yet: no T-score
         scored.append((trajectory_id, goals[0][1], len(goals), gas_t_score(pairs)))
-    return pd.DataFrame(scored, columns=["trajectory_id", "client", "goals", "t_score"])
+    frame = pd.DataFrame(scored, columns=["trajectory_id", "client", "goals", "t_score"])
+    return frame.assign(label=distinct_labels(list(frame["client"])))
+
+
+def distinct_labels(names: list[str]) -> list[str]:
+    """The names as a chart's bar labels: a repeated name gets " (2)", " (3)", so two
+    clients called alike (or one client's second trajectory) never stack into one bar."""
+    seen: dict[str, int] = {}
+    labels = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return labels

@@ -163,7 +163,7 @@ def section(
         if chart is None:
             st.info(ui.t(empty), icon=":material/lightbulb:")
             return
-        left, right = st.columns([3, 1], gap="large")
+        left, right = st.columns([5, 2], gap="large")  # the reading and its button fit at 1024
         # The reading is also the chart's text alternative (Vega's ARIA description).
         left.altair_chart(chart.properties(description=reading), width="stretch")
         right.write(reading)

@@ -36,6 +36,7 @@ def details_forms(detail: ClientDetail, trajectory: TrajectorySummary) -> None:
             format_func=lambda code: (
                 ui.t(f"language.{code}") if code else ui.t("clients.language_coach")
             ),
+            placeholder=ui.t("clients.language_coach"),  # what None reads as (see _trends_ui)
             help=ui.t("clients.language_help"),
         )
         if st.form_submit_button(ui.t("clients.save"), type="primary"):

@@ -38,6 +38,7 @@ def gas_panel(trajectory_id: int) -> None:
                 format_func=lambda level: (
                     ui.t("gas.not_scored") if level is None else ui.t(f"gas.level_{level}")
                 ),
+                placeholder=ui.t("gas.not_scored"),  # what None reads as (see _trends_ui)
                 on_change=_set_level,
                 args=(goal.goal_id, key),
             )

@@ -36,6 +36,9 @@ def filters(in_view: list[CoachRef]) -> tuple[date | None, TrajectoryStatus | No
         ui.t("trends.status"),
         [None, *TRAJECTORY_STATUSES],
         format_func=lambda s: ui.t(f"trajectory_status.{s}") if s else ui.t("trends.all_statuses"),
+        # Streamlit reads the None option as "nothing chosen" (after a reload, or Escape):
+        # then it shows the placeholder, which must say the same, in Dutch.
+        placeholder=ui.t("trends.all_statuses"),
         key="trends_status",
     )
     chosen = list(names)

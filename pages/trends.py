@@ -56,6 +56,7 @@ highlight = st.selectbox(
     ui.t("trends.highlight"),
     [None, *client_names],
     format_func=lambda c: ui.t("trends.nobody") if c is None else client_names[c],
+    placeholder=ui.t("trends.nobody"),  # what None reads as (see _trends_ui)
     key="trends_highlight",
 )
 lines = recent_lines(scores, LINES_SHOWN, highlight)
@@ -119,9 +120,7 @@ attained = mean_t_score(gas)
 charts.section(
     "trends.gas_title",
     ui.t("trends.gas_reading", mean=format_number(attained.value, lang), n=attained.n),
-    charts.bars(t_scores.assign(label=t_scores["client"]), "label", "t_score", "", "T")
-    if attained.n
-    else None,
+    charts.bars(t_scores, "label", "t_score", "", "T") if attained.n else None,
     t_scores,
     "gas",
     empty("gas"),

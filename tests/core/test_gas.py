@@ -4,7 +4,13 @@ import pytest
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound, ValidationError
-from core.gas import add_gas_goal, goals_t_score, list_gas_goals, set_gas_level
+from core.gas import (
+    add_gas_goal,
+    distinct_labels,
+    goals_t_score,
+    list_gas_goals,
+    set_gas_level,
+)
 from core.trends import load_trends
 from tests.factories import make_coach, make_trajectory
 
@@ -73,3 +79,13 @@ def test_bad_goals_and_levels_are_refused_and_scope_holds(db: Session) -> None:
         set_gas_level(db, coach_id=other.id, goal_id=goal, level=1)
     with pytest.raises(NotFound):
         list_gas_goals(db, coach_id=other.id, trajectory_id=trajectory.id)
+
+
+def test_two_clients_with_one_name_get_a_bar_each() -> None:
+    names = ["Willem van der Meer", "Anna Jansen", "Willem van der Meer", "Willem van der Meer"]
+    assert distinct_labels(names) == [
+        "Willem van der Meer",
+        "Anna Jansen",
+        "Willem van der Meer (2)",
+        "Willem van der Meer (3)",
+    ]
