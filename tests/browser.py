@@ -53,7 +53,7 @@ RUN_TRACKER = """
 })();
 """
 
-QUIET_MS = 150  # a run that asks for the next one does so within this
+QUIET_MS = 250  # a run that asks for the next one (or reruns on the server) does so within this
 # A run asked for while the server was finishing one is taken into it: it never starts.
 ABSORBED_MS = 2_000
 

@@ -115,6 +115,9 @@ def start_live_closing(page: Page) -> None:
         wait_idle(page)
         page.get_by_role("button", name="Start de afronding").click()
     expect(page).to_have_url(re.compile(r"sessie=\d+"), timeout=15_000)
+    # The address changes before the live page is drawn (the server reruns by itself): wait
+    # for the live closing's own heading.
+    expect(page.locator(".st-key-closing_title h1")).to_be_visible(timeout=20_000)
 
 
 def make_form_link(page: Page, name: str | None = None) -> str:
