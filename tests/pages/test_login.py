@@ -139,8 +139,10 @@ def test_a_logout_on_another_device_ends_this_tab_too(app_env: Path) -> None:
 
 @pytest.mark.parametrize("username", ["demo", "niemand"], ids=["known", "unknown"])
 def test_guessing_is_slowed_down_with_the_same_answer_for_unknown_usernames(
-    app_env: Path, username: str
+    app_env: Path, username: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    stopped = utc_now()  # the clock stands still: a slow machine must not outwait the pause
+    monkeypatch.setattr("pages._login_ui.utc_now", lambda: stopped)
     app = new_app()
     answers = []
     for _ in range(6):
