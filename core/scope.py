@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVarTuple
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from db.models import Client, Coach, Role, Trajectory, TrajectoryStatus
 
@@ -34,9 +34,18 @@ def coaches_in_view(session: Session, *, coach_id: int) -> list[CoachRef]:
 
 
 def allowed_coaches(session: Session, coach_id: int, coach_ids: list[int]) -> list[int]:
-    """The requested coaches the viewer may see: a crafted request can widen nothing."""
-    visible = {c.coach_id for c in coaches_in_view(session, coach_id=coach_id)}
-    return [c for c in coach_ids if c in visible]
+    """The requested coaches the viewer may see: a crafted request can widen nothing (one
+    statement: the viewer themself, or as a practice owner the practice's coaches)."""
+    viewer = aliased(Coach)
+    visible = or_(
+        Coach.id == viewer.id,
+        (viewer.role == Role.OWNER) & (Coach.practice_id == viewer.practice_id),
+    )
+    rows = session.scalars(
+        select(Coach.id).join(viewer, viewer.id == coach_id).where(Coach.id.in_(coach_ids), visible)
+    )
+    allowed = set(rows)
+    return [c for c in coach_ids if c in allowed]
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,15 @@ over those frames, so each can be checked against hand-computed values.
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Executable, ScalarSelect, Select, func, select
+from sqlalchemy.orm import Session, aliased
 
 from core.frames import query_frame
 from core.gas import gas_scores
-from core.scope import CoachRef, Selection, allowed_coaches
+from core.scope import CoachRef, Columns, Selection, allowed_coaches
 from db.models import (
     Client,
     CoachingSession,
@@ -25,13 +26,16 @@ from db.models import (
     FormLink,
     GoalScore,
     Outcome,
+    ScoreKind,
     SessionStatus,
     Trajectory,
     TrajectoryStatus,
 )
+from db.periods import week_start
 
 MIN_N = 5  # below this many, a figure says "too few to say" instead of a number
 YEAR = pd.Timedelta(days=365)  # referrals count within a year after the closing
+LINES_SHOWN = 300  # trajectories in the goal-score line chart (the most recently measured)
 
 
 def _plain(column: pd.Series) -> pd.Series:
@@ -39,60 +43,93 @@ def _plain(column: pd.Series) -> pd.Series:
     return column.map(lambda v: getattr(v, "value", v), na_action="ignore")
 
 
-def _scores(session: Session, *, selection: Selection) -> pd.DataFrame:
-    """Every goal score in view, one row each (one statement)."""
-    stmt = (
-        select(
-            GoalScore.trajectory_id,
-            Client.id.label("client_id"),
-            Client.name.label("client"),
-            Client.coach_id,
-            Trajectory.status,
-            GoalScore.measured_at,
-            GoalScore.score,
-            GoalScore.kind,
-            GoalScore.source,
-        )
-        .join(Trajectory, Trajectory.id == GoalScore.trajectory_id)
-        .join(Client, Client.id == Trajectory.client_id)
-        .order_by(GoalScore.trajectory_id, GoalScore.measured_at, GoalScore.id)
+def _score_rows(stmt: Select[*Columns]) -> Select[*Columns]:
+    return stmt.join(Trajectory, Trajectory.id == GoalScore.trajectory_id).join(
+        Client, Client.id == Trajectory.client_id
     )
-    frame = query_frame(session, selection.apply(stmt))
-    for column in ("status", "kind", "source"):
+
+
+def _plain_frame(session: Session, stmt: Executable, *columns: str) -> pd.DataFrame:
+    frame = query_frame(session, stmt)
+    for column in columns:
         frame[column] = _plain(frame[column])
     return frame
 
 
-def recent_lines(scores: pd.DataFrame, limit: int, keep_client: int | None) -> pd.DataFrame:
+def _trajectory_scores(session: Session, *, selection: Selection) -> pd.DataFrame:
+    """Per trajectory with a goal score: its client and coach, the first and the last score,
+    how many, when last measured, and the latest closing score (one statement)."""
+    earliest = (GoalScore.measured_at, GoalScore.id)
+    latest = (GoalScore.measured_at.desc(), GoalScore.id.desc())
+    other = aliased(GoalScore)
+
+    def score_at(order: tuple[Any, ...], *where: ColumnElement[bool]) -> ScalarSelect[int]:
+        # Read along the (trajectory, moment) index: one row per trajectory, no sorting.
+        inner = (
+            select(GoalScore.score)
+            .where(GoalScore.trajectory_id == other.trajectory_id, *where)
+            .order_by(*order)
+            .limit(1)
+        )
+        return inner.correlate(other).scalar_subquery()
+
+    stmt = (
+        select(
+            other.trajectory_id,
+            Client.id.label("client_id"),
+            Client.name.label("client"),
+            Client.coach_id,
+            score_at(earliest).label("start"),
+            score_at(latest).label("end"),
+            func.count().label("scores"),
+            func.max(other.measured_at).label("last_measured"),
+            score_at(latest, GoalScore.kind == ScoreKind.CLOSING).label("closing"),
+        )
+        .join(Trajectory, Trajectory.id == other.trajectory_id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .group_by(other.trajectory_id, Client.id, Client.name, Client.coach_id)
+        .order_by(other.trajectory_id)
+    )
+    return query_frame(session, selection.apply(stmt))
+
+
+def _score_lines(
+    session: Session, *, selection: Selection, limit: int, keep_client: int | None
+) -> pd.DataFrame:
     """The scores of the `limit` trajectories measured most recently, plus the kept client's:
     a line chart of thousands of trajectories tells nothing and draws slowly."""
-    if scores.empty:
-        return scores
-    last = scores.groupby("trajectory_id")["measured_at"].max().sort_values(ascending=False)
-    keep = set(last.index[:limit])
+    recent = selection.apply(
+        _score_rows(select(GoalScore.trajectory_id))
+        .group_by(GoalScore.trajectory_id)
+        .order_by(func.max(GoalScore.measured_at).desc(), GoalScore.trajectory_id)
+        .limit(limit)
+    )
+    wanted: ColumnElement[bool] = GoalScore.trajectory_id.in_(recent.scalar_subquery())
     if keep_client is not None:
-        keep |= set(scores.loc[scores["client_id"] == keep_client, "trajectory_id"])
-    return scores[scores["trajectory_id"].isin(keep)]
+        wanted = wanted | (Client.id == keep_client)
+    stmt = _score_rows(
+        select(
+            GoalScore.trajectory_id,
+            Client.id.label("client_id"),
+            Client.name.label("client"),
+            GoalScore.measured_at,
+            GoalScore.score,
+            GoalScore.kind,
+        )
+    ).where(wanted)
+    stmt = stmt.order_by(GoalScore.trajectory_id, GoalScore.measured_at, GoalScore.id)
+    return _plain_frame(session, selection.apply(stmt), "kind")
 
 
-def start_and_end(scores: pd.DataFrame) -> pd.DataFrame:
-    """Per trajectory: the first score, the last score and the gain, largest gain first."""
-    if scores.empty:
-        return pd.DataFrame(columns=["trajectory_id", "coach_id", "client", "start", "end", "gain"])
-    ordered = scores.sort_values(["trajectory_id", "measured_at"])
-    grouped = ordered.groupby("trajectory_id", sort=False)
-    result = pd.DataFrame(
-        {
-            "coach_id": grouped["coach_id"].first(),
-            "client": grouped["client"].first(),
-            "start": grouped["score"].first(),
-            "end": grouped["score"].last(),
-            "count": grouped["score"].size(),
-        }
-    ).reset_index()
-    result = result[result["count"] >= 2].drop(columns="count")
-    result["gain"] = result["end"] - result["start"]
-    return result.sort_values(["gain", "client"], ascending=[False, True]).reset_index(drop=True)
+def start_and_end(trajectories: pd.DataFrame) -> pd.DataFrame:
+    """Per trajectory with two scores or more: the first, the last and the gain, largest
+    gain first."""
+    columns = ["trajectory_id", "coach_id", "client", "start", "end", "gain"]
+    table = trajectories[trajectories["scores"] >= 2] if len(trajectories) else trajectories
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    table = table.assign(gain=table["end"] - table["start"])[columns]
+    return table.sort_values(["gain", "client"], ascending=[False, True]).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -164,20 +201,21 @@ def gain_summary(start_end: pd.DataFrame) -> Gain:
     return Gain(float(start_end["gain"].mean()), float(start_end["gain"].median()), len(start_end))
 
 
-def closing_distribution(scores: pd.DataFrame) -> pd.DataFrame:
+def closing_distribution(trajectories: pd.DataFrame) -> pd.DataFrame:
     """How many trajectories closed at each score 1–10 (the latest closing score each)."""
-    closing = scores[scores["kind"] == "closing"].sort_values("measured_at")
-    last = closing.groupby("trajectory_id")["score"].last()
-    counts = last.value_counts().reindex(range(1, 11), fill_value=0)
+    closing = trajectories["closing"].dropna() if len(trajectories) else pd.Series(dtype=int)
+    counts = closing.astype(int).value_counts().reindex(range(1, 11), fill_value=0)
     return pd.DataFrame({"score": counts.index, "trajectories": counts.to_numpy()})
 
 
 def _session_ratings(session: Session, *, selection: Selection) -> pd.DataFrame:
-    """The after-session ratings (1–10) per week, with their count (one statement)."""
+    """The mean after-session rating (1–10) per week, with its count (one statement)."""
+    week = week_start(CoachingSession.scheduled_at)
     stmt = (
         select(
-            CoachingSession.scheduled_at.label("held_at"),
-            CoachingSession.session_rating.label("rating"),
+            week.label("week"),
+            func.avg(CoachingSession.session_rating).label("rating"),
+            func.count().label("sessions"),
         )
         .join(Trajectory, Trajectory.id == CoachingSession.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
@@ -185,18 +223,13 @@ def _session_ratings(session: Session, *, selection: Selection) -> pd.DataFrame:
             CoachingSession.status == SessionStatus.HELD,
             CoachingSession.session_rating.is_not(None),
         )
+        .group_by(week)
+        .order_by(week)
     )
     frame = query_frame(session, selection.apply(stmt))
     if frame.empty:
         return pd.DataFrame(columns=["week", "rating", "sessions"])
-    frame["week"] = (
-        pd.to_datetime(frame["held_at"], utc=True)
-        .dt.tz_localize(None)
-        .dt.to_period("W")
-        .dt.start_time
-    )
-    weekly = frame.groupby("week")["rating"].agg(["mean", "size"]).reset_index()
-    return weekly.rename(columns={"mean": "rating", "size": "sessions"})
+    return frame.assign(week=pd.to_datetime(frame["week"]), rating=frame["rating"].astype(float))
 
 
 @dataclass(frozen=True)
@@ -306,13 +339,11 @@ def _closed(session: Session, *, selection: Selection) -> pd.DataFrame:
         .outerjoin(Outcome, Outcome.trajectory_id == Trajectory.id)
         .where(Trajectory.status == TrajectoryStatus.CLOSED)
     )
-    frame = query_frame(session, selection.apply(stmt))
-    for column in ("kind", "retained", "source"):
-        frame[column] = _plain(frame[column])
-    return frame
+    return _plain_frame(session, selection.apply(stmt), "kind", "retained", "source")
 
 
 def _per_trajectory(closed: pd.DataFrame) -> pd.DataFrame:
+    """One row per closed trajectory: its protocol and what came of it."""
     within_year = pd.to_datetime(closed["recorded_on"]) <= pd.to_datetime(closed["ended_on"]) + YEAR
     flags = pd.DataFrame(
         {
@@ -322,6 +353,7 @@ def _per_trajectory(closed: pd.DataFrame) -> pd.DataFrame:
             "returning": closed["kind"] == "returning",
             "reviews_given": closed["kind"].isin(["review", "testimonial"]),
             "results": closed["kind"] == "result_retained",
+            "by_client": (closed["kind"] == "result_retained") & (closed["source"] == "client"),
             "retained": (closed["kind"] == "result_retained") & (closed["retained"] == "yes"),
             "review_score": closed["review_score"].where(closed["kind"] == "review"),
         }
@@ -332,16 +364,16 @@ def _per_trajectory(closed: pd.DataFrame) -> pd.DataFrame:
         returning=("returning", "any"),
         reviews_given=("reviews_given", "any"),
         results=("results", "any"),
+        by_client=("by_client", "any"),
         retained=("retained", "any"),
         review_sum=("review_score", "sum"),
         review_n=("review_score", "count"),
     )
 
 
-def protocol_figures(closed: pd.DataFrame) -> list[Figure]:
+def protocol_figures(per: pd.DataFrame) -> list[Figure]:
     """Retained after 6 months, referrals per client within a year, returning clients,
     reviews given and the average review score — with and without the full protocol."""
-    per = _per_trajectory(closed)
 
     def share(count: float, n: int) -> float | None:
         return count / n if n else None
@@ -372,19 +404,17 @@ def protocol_figures(closed: pd.DataFrame) -> list[Figure]:
     ]
 
 
-def retained_share(closed: pd.DataFrame) -> tuple[float | None, int]:
+def retained_share(per: pd.DataFrame) -> tuple[float | None, int]:
     """Of the closed trajectories with a month-6 result, the share whose result was retained."""
-    per = _per_trajectory(closed)
     with_result = per[per["results"]]
     if with_result.empty:
         return None, 0
     return float(with_result["retained"].mean()), len(with_result)
 
 
-def results_by_client(closed: pd.DataFrame) -> int:
+def results_by_client(per: pd.DataFrame) -> int:
     """How many of the month-6 results the clients gave themselves, by their self-check."""
-    results = closed[(closed["kind"] == "result_retained") & (closed["source"] == "client")]
-    return int(results["trajectory_id"].nunique())
+    return int(per["by_client"].sum())
 
 
 @dataclass(frozen=True)
@@ -440,10 +470,11 @@ def _responses(session: Session, *, selection: Selection) -> Responses:
 class TrendsData:
     """Everything the trends page draws, for the coaches the viewer may see."""
 
-    scores: pd.DataFrame
+    trajectories: pd.DataFrame  # per trajectory with a goal score (see _trajectory_scores)
+    lines: pd.DataFrame  # the scores of the trajectories the line chart shows
     ratings: pd.DataFrame
     recommendations: list[int]
-    closed: pd.DataFrame
+    closed: pd.DataFrame  # one row per closed trajectory (see _per_trajectory)
     gas: pd.DataFrame  # GAS T-score per trajectory whose goals are all scored
     responses: Responses
 
@@ -455,14 +486,42 @@ def load_trends(
     coach_ids: list[int],
     since: date | None = None,
     status: TrajectoryStatus | None = None,
+    lines: int = LINES_SHOWN,
+    keep_client: int | None = None,
 ) -> TrendsData:
-    """The page's data in a few statements; the viewer's scope is checked once, here."""
+    """The page's data in a few statements, each aggregated by the database; the viewer's
+    scope is checked once, here."""
     selection = Selection(allowed_coaches(session, coach_id, coach_ids), since, status)
     return TrendsData(
-        scores=_scores(session, selection=selection),
+        trajectories=_trajectory_scores(session, selection=selection),
+        lines=_score_lines(session, selection=selection, limit=lines, keep_client=keep_client),
         ratings=_session_ratings(session, selection=selection),
         recommendations=_recommendations(session, selection=selection),
-        closed=_closed(session, selection=selection),
+        closed=_per_trajectory(_closed(session, selection=selection)),
         gas=gas_scores(session, selection=selection),
         responses=_responses(session, selection=selection),
     )
+
+
+def load_score_table(
+    session: Session,
+    *,
+    coach_id: int,
+    coach_ids: list[int],
+    since: date | None = None,
+    status: TrajectoryStatus | None = None,
+) -> pd.DataFrame:
+    """Every goal score in view, one row each (the CSV beside the line chart)."""
+    selection = Selection(allowed_coaches(session, coach_id, coach_ids), since, status)
+    stmt = _score_rows(
+        select(
+            GoalScore.trajectory_id,
+            Client.name.label("client"),
+            Trajectory.status,
+            GoalScore.measured_at,
+            GoalScore.score,
+            GoalScore.kind,
+            GoalScore.source,
+        )
+    ).order_by(GoalScore.trajectory_id, GoalScore.measured_at, GoalScore.id)
+    return _plain_frame(session, selection.apply(stmt), "status", "kind", "source")

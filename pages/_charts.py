@@ -1,9 +1,16 @@
 """Altair charts for Evaluatietrends: calm colours, Dutch labels, data alongside as CSV."""
 
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from core.i18n import translate
 from core.numfmt import format_number, format_share
 from core.spreadsheet import frame_csv
 from core.timefmt import month_names
@@ -13,11 +20,28 @@ from pages import _ui as ui
 ACCENT = "#2E6B5E"
 FAINT = "#c9c4b8"
 WARM = "#c08a2d"
+DATA = "data"  # the named dataset every cached spec reads
 
 
-def month_axis() -> alt.Axis:
-    """A time axis with the coach's month names (Vega only knows English ones)."""
-    months = month_names(ui.language())
+@dataclass(frozen=True)
+class Chart:
+    """A Vega-Lite spec made once per language (Altair builds and checks it: slow, so it is
+    cached) and the frame it shows this time."""
+
+    spec: Mapping[str, Any]
+    data: pd.DataFrame
+    height: int | None = None
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    spec = chart.to_dict()
+    spec.pop("config", None)  # Altair's default theme: Streamlit's own applies instead
+    return spec
+
+
+def _month_axis(language: str) -> alt.Axis:
+    # A time axis with the coach's month names (Vega only knows English ones).
+    months = month_names(language)
     names = "[" + ",".join(f"'{m}'" for m in months) + "]"
     return alt.Axis(
         labelExpr=f"{names}[month(datum.value)] + ' ' + year(datum.value)",
@@ -26,103 +50,164 @@ def month_axis() -> alt.Axis:
     )
 
 
-def download(frame: pd.DataFrame, name: str) -> None:
-    """The chart's data as a CSV file (UTF-8 with BOM, semicolons, for Excel)."""
+def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
+    """The chart's data as a CSV file (UTF-8 with BOM, semicolons, for Excel); `frame` may be
+    read only when the coach clicks."""
     ui.download(
         ui.t("trends.download"),
         # Built only when clicked: a large practice's CSV would slow every render.
-        lambda: frame_csv(frame),
+        lambda: frame_csv(frame() if callable(frame) else frame),
         file_name=f"afronding-{name}.csv",
         mime="text/csv",
         key=f"trends_csv_{name}",
     )
 
 
-def score_lines(scores: pd.DataFrame, highlight: int | None) -> alt.Chart:
-    """One line per trajectory; the highlighted client's in colour, the others faint."""
-    data = scores.assign(
-        chosen=scores["client_id"] == highlight if highlight is not None else False,
-        when=pd.to_datetime(scores["measured_at"], utc=True).dt.tz_localize(None),
-    )
-    chart: alt.Chart = (
-        alt.Chart(data)
+@cache
+def _score_lines_spec(language: str) -> dict[str, Any]:
+    return _spec(
+        alt.Chart(alt.NamedData(DATA))
         .mark_line(point=alt.OverlayMarkDef(size=30))
         .encode(
-            x=alt.X("when:T", title=None, axis=month_axis()),
-            y=alt.Y("score:Q", title=ui.t("trends.col_score"), scale=alt.Scale(domain=[1, 10])),
-            detail="trajectory_id:N",
-            color=alt.condition("datum.chosen", alt.value(ACCENT), alt.value(FAINT)),
-            opacity=alt.condition("datum.chosen", alt.value(1.0), alt.value(0.55)),
-            strokeWidth=alt.condition("datum.chosen", alt.value(3.0), alt.value(1.2)),
-            order="measured_at:T",
+            x=alt.X("when:T", title=None, axis=_month_axis(language)),
+            y=alt.Y(
+                "score:Q",
+                title=translate("trends.col_score", language),
+                scale=alt.Scale(domain=[1, 10]),
+            ),
+            detail=alt.Detail("trajectory_id:N"),
+            # Colour, opacity and width come with the data: conditions cost Altair 25 ms.
+            color=alt.Color("colour:N", scale=None),
+            opacity=alt.Opacity("opacity:Q", scale=None),
+            strokeWidth=alt.StrokeWidth("width:Q", scale=None),
+            order=alt.Order("measured_at:T"),
             tooltip=[
-                alt.Tooltip("client:N", title=ui.t("trends.col_client")),
-                alt.Tooltip("when:T", title=ui.t("trends.col_when"), format="%d-%m-%Y"),
-                alt.Tooltip("score:Q", title=ui.t("trends.col_score")),
-                alt.Tooltip("kind:N", title=ui.t("trends.col_kind")),
+                alt.Tooltip("client:N", title=translate("trends.col_client", language)),
+                alt.Tooltip(
+                    "when:T", title=translate("trends.col_when", language), format="%d-%m-%Y"
+                ),
+                alt.Tooltip("score:Q", title=translate("trends.col_score", language)),
+                alt.Tooltip("kind:N", title=translate("trends.col_kind", language)),
             ],
         )
         .properties(height=320)
     )
-    return chart
 
 
-def dumbbell(table: pd.DataFrame) -> alt.LayerChart:
-    """Start → now per trajectory, sorted by gain; a returning client's second is marked (2)."""
-    repeat = table.groupby("client").cumcount()
-    table = table.assign(label=table["client"] + repeat.map(lambda i: f" ({i + 1})" if i else ""))
+def score_lines(scores: pd.DataFrame, highlight: int | None) -> Chart:
+    """One line per trajectory; the highlighted client's in colour, the others faint."""
+    chosen = scores["client_id"] == highlight
+    data = scores.assign(
+        when=pd.to_datetime(scores["measured_at"], utc=True).dt.tz_localize(None),
+        colour=chosen.map({True: ACCENT, False: FAINT}),
+        opacity=chosen.map({True: 1.0, False: 0.55}),
+        width=chosen.map({True: 3.0, False: 1.2}),
+    )
+    return Chart(_score_lines_spec(ui.language()), data)
+
+
+@cache
+def _dumbbell_spec(language: str) -> dict[str, Any]:
     axis = alt.Axis(labelOverlap=False, labelLimit=220)
-    base = alt.Chart(table).encode(
-        y=alt.Y("label:N", sort=list(table["label"]), title=None, axis=axis)
+    base = alt.Chart(alt.NamedData(DATA)).encode(
+        y=alt.Y("label:N", sort=alt.EncodingSortField("rank"), title=None, axis=axis)
     )
     rule = base.mark_rule(color=FAINT, strokeWidth=3).encode(
-        x=alt.X("start:Q", scale=alt.Scale(domain=[1, 10]), title=ui.t("trends.col_score")),
-        x2="end:Q",
+        x=alt.X(
+            "start:Q",
+            scale=alt.Scale(domain=[1, 10]),
+            title=translate("trends.col_score", language),
+        ),
+        x2=alt.X2("end:Q"),
     )
-    start = base.mark_circle(size=80, color=FAINT).encode(x="start:Q")
+    start = base.mark_circle(size=80, color=FAINT).encode(x=alt.X("start:Q"))
     end = base.mark_circle(size=100, color=ACCENT).encode(
-        x="end:Q",
+        x=alt.X("end:Q"),
         tooltip=[
-            alt.Tooltip("client:N", title=ui.t("trends.col_client")),
-            alt.Tooltip("start:Q", title=ui.t("trends.col_start")),
-            alt.Tooltip("end:Q", title=ui.t("trends.col_end")),
+            alt.Tooltip("client:N", title=translate("trends.col_client", language)),
+            alt.Tooltip("start:Q", title=translate("trends.col_start", language)),
+            alt.Tooltip("end:Q", title=translate("trends.col_end", language)),
         ],
     )
-    layered: alt.LayerChart = (rule + start + end).properties(height=max(120, 24 * len(table)))
-    return layered
+    return _spec(rule + start + end)
 
 
-def bars(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str) -> alt.Chart:
-    """A plain bar chart."""
-    chart: alt.Chart = (
-        alt.Chart(frame)
+def dumbbell(table: pd.DataFrame) -> Chart:
+    """Start → now per trajectory, sorted by gain; a returning client's second is marked (2)."""
+    repeat = table.groupby("client").cumcount()
+    table = table.assign(
+        label=table["client"] + repeat.map(lambda i: f" ({i + 1})" if i else ""),
+        rank=range(len(table)),
+    )
+    return Chart(_dumbbell_spec(ui.language()), table, height=max(120, 24 * len(table)))
+
+
+@cache
+def _bars_spec(x_title: str, y_title: str) -> dict[str, Any]:
+    return _spec(
+        alt.Chart(alt.NamedData(DATA))
         .mark_bar(color=ACCENT, cornerRadiusEnd=3)
-        .encode(x=alt.X(f"{x}:O", title=x_title), y=alt.Y(f"{y}:Q", title=y_title))
+        .encode(x=alt.X("x:O", title=x_title), y=alt.Y("y:Q", title=y_title))
         .properties(height=240)
     )
-    return chart
 
 
-def weekly_line(frame: pd.DataFrame) -> alt.Chart:
-    """The weekly average after-session rating."""
-    chart: alt.Chart = (
-        alt.Chart(frame)
+def bars(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str) -> Chart:
+    """A plain bar chart of `y` per `x`."""
+    return Chart(_bars_spec(x_title, y_title), pd.DataFrame({"x": frame[x], "y": frame[y]}))
+
+
+@cache
+def _weekly_line_spec(language: str) -> dict[str, Any]:
+    return _spec(
+        alt.Chart(alt.NamedData(DATA))
         .mark_line(color=ACCENT, point=alt.OverlayMarkDef(color=ACCENT))
         .encode(
-            x=alt.X("week:T", title=None, axis=month_axis()),
-            y=alt.Y("rating:Q", title=ui.t("trends.col_rating"), scale=alt.Scale(domain=[1, 10])),
+            x=alt.X("week:T", title=None, axis=_month_axis(language)),
+            y=alt.Y(
+                "rating:Q",
+                title=translate("trends.col_rating", language),
+                scale=alt.Scale(domain=[1, 10]),
+            ),
             tooltip=[
-                alt.Tooltip("week:T", title=ui.t("trends.col_week"), format="%d-%m-%Y"),
-                alt.Tooltip("rating:Q", title=ui.t("trends.col_rating"), format=".1f"),
-                alt.Tooltip("sessions:Q", title=ui.t("trends.col_count")),
+                alt.Tooltip(
+                    "week:T", title=translate("trends.col_week", language), format="%d-%m-%Y"
+                ),
+                alt.Tooltip(
+                    "rating:Q", title=translate("trends.col_rating", language), format=".1f"
+                ),
+                alt.Tooltip("sessions:Q", title=translate("trends.col_count", language)),
             ],
         )
         .properties(height=240)
     )
-    return chart
 
 
-def nps_bar(promoters: int, passives: int, detractors: int) -> alt.Chart:
+def weekly_line(frame: pd.DataFrame) -> Chart:
+    """The weekly average after-session rating."""
+    return Chart(_weekly_line_spec(ui.language()), frame)
+
+
+@cache
+def _nps_spec(language: str) -> dict[str, Any]:
+    groups = [translate(f"trends.{g}", language) for g in ("promoters", "passives", "detractors")]
+    return _spec(
+        alt.Chart(alt.NamedData(DATA))
+        .mark_bar(cornerRadiusEnd=3)
+        .encode(
+            y=alt.Y(
+                "group:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)
+            ),
+            x=alt.X("answers:Q", title=translate("trends.col_count", language)),
+            color=alt.Color(
+                "group:N", legend=None, scale=alt.Scale(domain=groups, range=[ACCENT, FAINT, WARM])
+            ),
+        )
+        .properties(height=150)
+    )
+
+
+def nps_bar(promoters: int, passives: int, detractors: int) -> Chart:
     """Promoters, passives and detractors side by side."""
     frame = pd.DataFrame(
         {
@@ -130,30 +215,24 @@ def nps_bar(promoters: int, passives: int, detractors: int) -> alt.Chart:
             "answers": [promoters, passives, detractors],
         }
     )
-    chart: alt.Chart = (
-        alt.Chart(frame)
-        .mark_bar(cornerRadiusEnd=3)
-        .encode(
-            y=alt.Y(
-                "group:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)
-            ),
-            x=alt.X("answers:Q", title=ui.t("trends.col_count")),
-            color=alt.Color(
-                "group:N",
-                legend=None,
-                scale=alt.Scale(domain=list(frame["group"]), range=[ACCENT, FAINT, WARM]),
-            ),
-        )
-        .properties(height=150)
-    )
-    return chart
+    return Chart(_nps_spec(ui.language()), frame)
+
+
+def draw(chart: Chart, reading: str) -> None:
+    """The chart, with its one-line reading as its text alternative (Vega's ARIA
+    description)."""
+    spec = copy.deepcopy(dict(chart.spec))  # Streamlit adjusts the spec it is given
+    spec |= {"description": reading, "datasets": {DATA: chart.data}}
+    if chart.height is not None:
+        spec["height"] = chart.height
+    st.vega_lite_chart(spec=spec, width="stretch")
 
 
 def section(
     title: str,
     reading: str,
-    chart: alt.Chart | alt.LayerChart | None,
-    data: pd.DataFrame,
+    chart: Chart | None,
+    data: pd.DataFrame | Callable[[], pd.DataFrame],
     name: str,
     empty: str,
 ) -> None:
@@ -164,8 +243,8 @@ def section(
             st.info(ui.t(empty), icon=":material/lightbulb:")
             return
         left, right = st.columns([5, 2], gap="large")  # the reading and its button fit at 1024
-        # The reading is also the chart's text alternative (Vega's ARIA description).
-        left.altair_chart(chart.properties(description=reading), width="stretch")
+        with left:
+            draw(chart, reading)
         right.write(reading)
         with right:
             download(data, name)

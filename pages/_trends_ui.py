@@ -95,7 +95,7 @@ def outcome_panels(
             detractors=result.detractors,
         )
         chart = charts.nps_bar(result.promoters, result.passives, result.detractors)
-        st.altair_chart(chart.properties(description=reading), width="stretch")  # its text alt
+        charts.draw(chart, reading)
         st.write(reading)
         _response("trends.response_evaluation", responses.evaluation)
 

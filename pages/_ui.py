@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
 from jwt import InvalidTokenError
@@ -28,6 +28,7 @@ from core.kinds import SessionKind
 from core.timefmt import DEFAULT_TIMEZONE, format_moment, local_date, utc_now
 
 STYLE = (Path(__file__).parent / "_style.css").read_text(encoding="utf-8")
+Read = TypeVar("Read")
 COACH_KEY = "app_coach"  # the logged-in CoachAccount, refreshed on every run by app.py
 
 
@@ -67,6 +68,18 @@ def _session_factory(current: Settings) -> SessionFactory:
 def session_factory() -> SessionFactory:
     """The session factory for the configured database; raises ConfigError when it can't open."""
     return _session_factory(settings())
+
+
+def read_later(read: Callable[[DbSession], Read]) -> Callable[[], Read]:
+    """`read` in a transaction of its own when called: a download's data, read on the click
+    (outside the page's run, so with the factory of this run)."""
+    factory = session_factory()
+
+    def later() -> Read:
+        with transaction(factory) as session:
+            return read(session)
+
+    return later
 
 
 def public_base() -> str:

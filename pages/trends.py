@@ -9,10 +9,10 @@ from core.trends import (
     closing_distribution,
     closing_mode,
     gain_summary,
+    load_score_table,
     load_trends,
     mean_rating,
     mean_t_score,
-    recent_lines,
     start_and_end,
 )
 from pages import _charts as charts
@@ -20,7 +20,6 @@ from pages import _trends_ui as trends_ui
 from pages import _ui as ui
 
 DUMBBELL_ROWS = 40
-LINES_SHOWN = 300
 coach = ui.coach()
 lang = coach.language
 st.title(ui.t("trends.title"))
@@ -29,17 +28,26 @@ st.caption(ui.t("trends.intro"))
 with ui.db_session() as session:
     in_view = coaches_in_view(session, coach_id=coach.id)
 since, status, chosen = trends_ui.filters(in_view)
+# The highlighted client's lines are fetched with the rest (its box is drawn further down).
+keep_client = st.session_state.get("trends_highlight")
 with ui.db_session() as session:
-    data = load_trends(session, coach_id=coach.id, coach_ids=chosen, since=since, status=status)
+    data = load_trends(
+        session,
+        coach_id=coach.id,
+        coach_ids=chosen,
+        since=since,
+        status=status,
+        keep_client=keep_client,
+    )
     feedback = list_feedback(session, coach_id=coach.id, coach_ids=chosen)
-scores, ratings, answers, closed, gas = (
-    data.scores,
+trajectories, ratings, answers, closed, gas = (
+    data.trajectories,
     data.ratings,
     data.recommendations,
     data.closed,
     data.gas,
 )
-table = start_and_end(scores)
+table = start_and_end(trajectories)
 
 
 def empty(chart: str) -> str:
@@ -50,7 +58,7 @@ def empty(chart: str) -> str:
 gain = gain_summary(table)
 
 
-clients = scores.drop_duplicates("client_id").sort_values("client")
+clients = trajectories.drop_duplicates("client_id").sort_values("client")
 client_names = dict(zip(clients["client_id"], clients["client"], strict=True))
 highlight = st.selectbox(
     ui.t("trends.highlight"),
@@ -59,16 +67,20 @@ highlight = st.selectbox(
     placeholder=ui.t("trends.nobody"),  # what None reads as (see _trends_ui)
     key="trends_highlight",
 )
-lines = recent_lines(scores, LINES_SHOWN, highlight)
-shown, total = lines["trajectory_id"].nunique(), scores["trajectory_id"].nunique()
+lines = data.lines
+shown, total = lines["trajectory_id"].nunique(), len(trajectories)
 lines_reading = ui.t("trends.lines_reading")
 if shown < total:
     lines_reading += " " + ui.t("trends.lines_more", shown=shown, n=total)
 charts.section(
     "trends.lines_title",
     lines_reading,
-    charts.score_lines(lines, highlight) if not scores.empty else None,
-    scores.drop(columns=["client_id"]),
+    charts.score_lines(lines, highlight) if total else None,
+    ui.read_later(
+        lambda session: load_score_table(
+            session, coach_id=coach.id, coach_ids=chosen, since=since, status=status
+        )
+    ),
     "doelscores",
     empty("lines"),
 )
@@ -90,7 +102,7 @@ charts.section(
     empty("gain"),
 )
 
-distribution = closing_distribution(scores)
+distribution = closing_distribution(trajectories)
 mode = closing_mode(distribution)
 charts.section(
     "trends.closing_title",

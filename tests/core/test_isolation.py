@@ -5,9 +5,10 @@ from sqlalchemy.orm import Session
 
 from core.accounts import get_account, update_preferences
 from core.overview import get_overview
-from db.models import Client, Coach, Language
+from core.scope import allowed_coaches
+from db.models import Client, Coach, Language, Role
 from tests.conftest import NOW
-from tests.factories import make_practice
+from tests.factories import make_coach, make_practice
 
 
 def _names(db: Session, coach: Coach) -> set[str]:
@@ -45,3 +46,19 @@ def test_saving_preferences_changes_only_that_coach(db: Session) -> None:
         Language.NL,
         "Europe/Amsterdam",
     )
+
+
+def test_figures_in_view_are_the_own_or_an_owners_practice_never_another_practice(
+    db: Session,
+) -> None:
+    owner, coach = make_practice(db, coaches=2, clients_each=1)
+    stranger = make_coach(db, "vreemd")  # a coach of no practice
+    other_owner = make_coach(db, "ander")
+    other_owner.role, other_owner.practice_id = Role.OWNER, None  # an owner without a practice
+    db.flush()
+    everyone = [stranger.id, coach.id, owner.id, other_owner.id]
+    assert allowed_coaches(db, owner.id, everyone) == [coach.id, owner.id]  # the asked order
+    assert allowed_coaches(db, coach.id, everyone) == [coach.id]
+    assert allowed_coaches(db, stranger.id, everyone) == [stranger.id]
+    assert allowed_coaches(db, other_owner.id, everyone) == [other_owner.id]
+    assert allowed_coaches(db, 10**9, everyone) == []  # no such viewer: nothing

@@ -19,12 +19,12 @@ from core.trends import (
     closing_mode,
     gain_per_coach,
     gain_summary,
+    load_score_table,
     load_trends,
     mean_rating,
     mean_t_score,
     nps,
     protocol_figures,
-    recent_lines,
     retained_share,
     start_and_end,
     wilson_interval,
@@ -36,6 +36,7 @@ from db.models import (
     OutcomeKind,
     Retained,
     ScoreKind,
+    SessionStatus,
     Source,
     TrajectoryStatus,
 )
@@ -65,22 +66,31 @@ def test_gain_per_trajectory_and_its_mean_and_median(db: Session) -> None:
     _scores(db, a.id, (3, "start"), (5, "session"), (8, "closing"))  # +5
     _scores(db, b.id, (4, "start"), (5, "closing"))  # +1
     _scores(db, c.id, (6, "start"))  # one score: no gain yet
-    scores = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).scores
-    table = start_and_end(scores)
-    assert list(zip(table["client"], table["gain"], strict=True)) == [("A", 5), ("B", 1)]
+    # Closed twice (the later closing counts), then a month-3 score: the end is the latest.
+    d = make_trajectory(db, coach, name="D")
+    _scores(db, d.id, (2, "start"), (6, "closing"), (7, "closing"), (9, "month_3"))
+    trajectories = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).trajectories
+    table = start_and_end(trajectories)
+    assert list(zip(table["client"], table["gain"], strict=True)) == [
+        ("D", 7),
+        ("A", 5),
+        ("B", 1),
+    ]
     summary = gain_summary(table)
-    assert (summary.mean, summary.median, summary.n) == (3.0, 3.0, 2)
-    distribution = closing_distribution(scores)
-    assert dict(zip(distribution["score"], distribution["trajectories"], strict=True))[8] == 1
-    assert distribution["trajectories"].sum() == 2
+    assert (summary.mean, summary.median, summary.n) == (13 / 3, 5.0, 3)
+    distribution = closing_distribution(trajectories)
+    counted = dict(zip(distribution["score"], distribution["trajectories"], strict=True))
+    assert (counted[8], counted[5], counted[7], counted[6]) == (1, 1, 1, 0)
+    assert distribution["trajectories"].sum() == 3
+    assert len(trajectories) == 4  # C has one score: no gain, but its client can be chosen
 
 
 def test_no_data_gives_empty_figures_not_errors(db: Session) -> None:
     coach = make_coach(db)
-    scores = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).scores
-    assert scores.empty and start_and_end(scores).empty
-    assert gain_summary(start_and_end(scores)).n == 0
-    assert closing_distribution(scores)["trajectories"].sum() == 0
+    trajectories = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).trajectories
+    assert trajectories.empty and start_and_end(trajectories).empty
+    assert gain_summary(start_and_end(trajectories)).n == 0
+    assert closing_distribution(trajectories)["trajectories"].sum() == 0
     closed = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).closed
     assert retained_share(closed) == (None, 0)
     assert all(f.with_n == f.without_n == 0 for f in protocol_figures(closed))
@@ -185,12 +195,21 @@ def test_an_owner_sees_the_practice_and_a_coach_only_themself(db: Session) -> No
         key=lambda i: {owner.id: owner.display_name, coach.id: coach.display_name}[i],
     )
     assert [c.coach_id for c in coaches_in_view(db, coach_id=coach.id)] == [coach.id]
-    everyone = load_trends(db, coach_id=owner.id, coach_ids=[owner.id, coach.id]).scores
-    assert set(everyone["coach_id"]) == {owner.id, coach.id}
+    everyone = load_trends(db, coach_id=owner.id, coach_ids=[owner.id, coach.id])
+    assert set(everyone.trajectories["coach_id"]) == {owner.id, coach.id}
     # A coach asking for the owner's data (a crafted request) gets only their own.
-    own = load_trends(db, coach_id=coach.id, coach_ids=[owner.id, coach.id]).scores
-    assert set(own["coach_id"]) == {coach.id}
-    assert isinstance(own, pd.DataFrame)
+    own = load_trends(db, coach_id=coach.id, coach_ids=[owner.id, coach.id])
+    assert set(own.trajectories["coach_id"]) == {coach.id}
+    own_clients = set(own.trajectories["client_id"])
+    assert set(own.lines["client_id"]) == own_clients
+    # Not even by asking for the owner's client to be highlighted.
+    theirs = set(everyone.trajectories["client_id"]) - own_clients
+    crafted = load_trends(
+        db, coach_id=coach.id, coach_ids=[owner.id], lines=1, keep_client=min(theirs)
+    )
+    assert crafted.lines.empty and crafted.trajectories.empty
+    table = load_score_table(db, coach_id=coach.id, coach_ids=[owner.id, coach.id])
+    assert set(table["trajectory_id"]) == set(own.trajectories["trajectory_id"])
 
 
 def test_the_lines_chart_keeps_the_most_recent_and_the_highlighted_client(db: Session) -> None:
@@ -204,9 +223,12 @@ def test_the_lines_chart_keeps_the_most_recent_and_the_highlighted_client(db: Se
         )
     )
     db.flush()
-    scores = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).scores
-    assert set(recent_lines(scores, 1, None)["client"]) == {"Nieuw"}
-    assert set(recent_lines(scores, 1, old.client_id)["client"]) == {"Nieuw", "Oud"}
+    shown = load_trends(db, coach_id=coach.id, coach_ids=[coach.id], lines=1).lines
+    assert set(shown["client"]) == {"Nieuw"}
+    kept = load_trends(
+        db, coach_id=coach.id, coach_ids=[coach.id], lines=1, keep_client=old.client_id
+    )
+    assert set(kept.lines["client"]) == {"Nieuw", "Oud"}
 
 
 @pytest.mark.parametrize(
@@ -251,7 +273,7 @@ def test_the_period_and_status_filters_narrow_every_figure(db: Session) -> None:
     ):
         assert narrowed.recommendations == []
         assert retained_share(narrowed.closed) == (None, 0)
-        assert narrowed.scores.empty and narrowed.ratings.empty
+        assert narrowed.trajectories.empty and narrowed.lines.empty and narrowed.ratings.empty
 
 
 def test_the_readings_beside_the_charts_come_from_core() -> None:
@@ -269,3 +291,21 @@ def test_gain_per_coach_lists_every_coach_in_view_also_without_a_gain() -> None:
     coaches = [CoachRef(1, "Anna"), CoachRef(2, "Bas")]
     assert gain_per_coach(gains, coaches) == [CoachGain("Anna", 3, 3.7), CoachGain("Bas", 0, None)]
     assert gain_per_coach(gains.iloc[0:0], coaches)[0] == CoachGain("Anna", 0, None)
+
+
+def test_session_ratings_are_averaged_per_week_from_monday(db: Session) -> None:
+    coach = make_coach(db)
+    trajectory = make_trajectory(db, coach, held=4)
+    monday = datetime(2026, 3, 2, 8, tzinfo=UTC)  # a Monday
+    moments = [monday, monday + timedelta(days=6, hours=15), monday + timedelta(days=7), None]
+    for held, rating, at in zip(trajectory.sessions, [6, 9, 4, 10], moments, strict=True):
+        held.session_rating = rating
+        if at is None:  # rated but not held: not a session the client had
+            held.status = SessionStatus.PLANNED
+        else:
+            held.scheduled_at = at
+    db.flush()
+    weeks = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).ratings
+    assert [w.date() for w in weeks["week"]] == [date(2026, 3, 2), date(2026, 3, 9)]
+    assert list(weeks["rating"]) == [7.5, 4.0] and list(weeks["sessions"]) == [2, 1]
+    assert mean_rating(weeks) == Reading(19 / 3, 3)

@@ -1,5 +1,8 @@
 """The trends page with demo data in a real browser, saved as a screenshot."""
 
+import csv
+import io
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -21,3 +24,14 @@ def test_the_trends_page_draws_its_charts(page: Page, app_url: str) -> None:
     assert page.get_by_test_id("stVegaLiteChart").count() >= 5
     expect(page.get_by_text("Gemiddeld ", exact=False).first).to_be_visible()
     screenshot(page, "60-evaluatietrends")
+
+    # The goal scores' CSV is read from the database only on the click: every score in view.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Gegevens (CSV)").first.click()
+    text = download.value.path().read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert list(rows[0]) == [
+        "trajectory_id", "client", "status", "measured_at", "score", "kind", "source"
+    ]  # fmt: skip
+    assert len(rows) > len({row["trajectory_id"] for row in rows}) > 20
+    assert {row["kind"] for row in rows} >= {"start", "closing"}
