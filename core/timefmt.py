@@ -5,6 +5,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import dates
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from core.i18n import locale, translate
 
@@ -78,3 +79,29 @@ def format_when(moment: datetime, timezone: str, language: str, *, today: date) 
     if local_date(moment, timezone) == today:
         return f"{translate('date.today', language)}, {format_time(moment, timezone)}"
     return format_moment(moment, timezone, language)
+
+
+@cache
+def chart_locale(language: str) -> dict[str, object]:
+    """Numbers and dates as a chart (d3, in Vega) writes them: `8,1` and `nov 2026` in Dutch."""
+    where = locale(language)
+    days = where.days["format"]
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # d3 starts the week on Sunday, CLDR on Monday
+    return {
+        "number": {
+            "decimal": get_decimal_symbol(where),
+            "thousands": get_group_symbol(where),
+            "grouping": [3],
+            "currency": ["€\u00a0", ""],
+        },
+        "time": {
+            "dateTime": "%a %e %B %Y %X",
+            "date": "%d-%m-%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": [str(days["wide"][d]) for d in sunday_first],
+            "shortDays": [str(days["abbreviated"][d]) for d in sunday_first],
+            "months": [str(where.months["format"]["wide"][m]) for m in range(1, 13)],
+            "shortMonths": month_names(language),
+        },
+    }

@@ -13,7 +13,7 @@ import streamlit as st
 from core.i18n import translate
 from core.numfmt import format_number, format_share
 from core.spreadsheet import frame_csv
-from core.timefmt import month_names
+from core.timefmt import chart_locale
 from core.trends import Figure, Responses
 from pages import _ui as ui
 
@@ -39,15 +39,12 @@ def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return spec
 
 
-def _month_axis(language: str) -> alt.Axis:
-    # A time axis with the coach's month names (Vega only knows English ones).
-    months = month_names(language)
-    names = "[" + ",".join(f"'{m}'" for m in months) + "]"
-    return alt.Axis(
-        labelExpr=f"{names}[month(datum.value)] + ' ' + year(datum.value)",
-        tickCount="month",
-        labelOverlap=True,
-    )
+def _month_axis() -> alt.Axis:
+    # Month names come from the chart's locale (see draw): "nov 2026" in Dutch.
+    return alt.Axis(format="%b %Y", tickCount="month", labelOverlap=True)
+
+
+SCORE_AXIS = alt.Axis(format="d")  # scores are whole numbers: 8, not 8.0
 
 
 def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
@@ -69,11 +66,12 @@ def _score_lines_spec(language: str) -> dict[str, Any]:
         alt.Chart(alt.NamedData(DATA))
         .mark_line(point=alt.OverlayMarkDef(size=30))
         .encode(
-            x=alt.X("when:T", title=None, axis=_month_axis(language)),
+            x=alt.X("when:T", title=None, axis=_month_axis()),
             y=alt.Y(
                 "score:Q",
                 title=translate("trends.col_score", language),
                 scale=alt.Scale(domain=[1, 10]),
+                axis=SCORE_AXIS,
             ),
             detail=alt.Detail("trajectory_id:N"),
             # Colour, opacity and width come with the data: conditions cost Altair 25 ms.
@@ -117,6 +115,7 @@ def _dumbbell_spec(language: str) -> dict[str, Any]:
             "start:Q",
             scale=alt.Scale(domain=[1, 10]),
             title=translate("trends.col_score", language),
+            axis=SCORE_AXIS,
         ),
         x2=alt.X2("end:Q"),
     )
@@ -143,18 +142,28 @@ def dumbbell(table: pd.DataFrame) -> Chart:
 
 
 @cache
-def _bars_spec(x_title: str, y_title: str) -> dict[str, Any]:
+def _bars_spec(x_title: str, y_title: str, x_tooltip: str) -> dict[str, Any]:
     return _spec(
         alt.Chart(alt.NamedData(DATA))
         .mark_bar(color=ACCENT, cornerRadiusEnd=3)
-        .encode(x=alt.X("x:O", title=x_title), y=alt.Y("y:Q", title=y_title))
+        .encode(
+            x=alt.X("x:O", title=x_title),
+            y=alt.Y("y:Q", title=y_title),
+            tooltip=[
+                alt.Tooltip("x:O", title=x_tooltip),
+                alt.Tooltip("y:Q", title=y_title, format=",.1~f"),
+            ],
+        )
         .properties(height=240)
     )
 
 
-def bars(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str) -> Chart:
-    """A plain bar chart of `y` per `x`."""
-    return Chart(_bars_spec(x_title, y_title), pd.DataFrame({"x": frame[x], "y": frame[y]}))
+def bars(
+    frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, x_tooltip: str = ""
+) -> Chart:
+    """A plain bar chart of `y` per `x` (`x_tooltip` names a bar when the axis has no title)."""
+    spec = _bars_spec(x_title, y_title, x_tooltip or x_title)
+    return Chart(spec, pd.DataFrame({"x": frame[x], "y": frame[y]}))
 
 
 @cache
@@ -163,11 +172,12 @@ def _weekly_line_spec(language: str) -> dict[str, Any]:
         alt.Chart(alt.NamedData(DATA))
         .mark_line(color=ACCENT, point=alt.OverlayMarkDef(color=ACCENT))
         .encode(
-            x=alt.X("week:T", title=None, axis=_month_axis(language)),
+            x=alt.X("week:T", title=None, axis=_month_axis()),
             y=alt.Y(
                 "rating:Q",
                 title=translate("trends.col_rating", language),
                 scale=alt.Scale(domain=[1, 10]),
+                axis=SCORE_AXIS,
             ),
             tooltip=[
                 alt.Tooltip(
@@ -202,6 +212,10 @@ def _nps_spec(language: str) -> dict[str, Any]:
             color=alt.Color(
                 "group:N", legend=None, scale=alt.Scale(domain=groups, range=[ACCENT, FAINT, WARM])
             ),
+            tooltip=[
+                alt.Tooltip("group:N", title=translate("trends.col_group", language)),
+                alt.Tooltip("answers:Q", title=translate("trends.col_count", language)),
+            ],
         )
         .properties(height=150)
     )
@@ -222,7 +236,11 @@ def draw(chart: Chart, reading: str) -> None:
     """The chart, with its one-line reading as its text alternative (Vega's ARIA
     description)."""
     spec = copy.deepcopy(dict(chart.spec))  # Streamlit adjusts the spec it is given
-    spec |= {"description": reading, "datasets": {DATA: chart.data}}
+    spec |= {
+        "description": reading,
+        "datasets": {DATA: chart.data},
+        "config": {"locale": chart_locale(ui.language())},
+    }
     if chart.height is not None:
         spec["height"] = chart.height
     st.vega_lite_chart(spec=spec, width="stretch")

@@ -132,7 +132,9 @@ attained = mean_t_score(gas)
 charts.section(
     "trends.gas_title",
     ui.t("trends.gas_reading", mean=format_number(attained.value, lang), n=attained.n),
-    charts.bars(t_scores, "label", "t_score", "", "T") if attained.n else None,
+    charts.bars(t_scores, "label", "t_score", "", "T", ui.t("trends.col_client"))
+    if attained.n
+    else None,
     t_scores,
     "gas",
     empty("gas"),

@@ -1,5 +1,6 @@
 """The trends page in AppTest: charts with readings, practice figures, owner versus coach."""
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,6 +56,31 @@ def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], 
     )
     [per_coach] = [d.value for d in app.dataframe if GAIN in d.value.columns]
     assert all("." not in str(gain) for gain in per_coach[GAIN])  # 3,5 in Dutch, not 3.5
+
+
+def test_charts_write_dutch_numbers_and_months_and_read_out_their_reading(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = open_page(PAGE)
+    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+    readings = [m.value for m in app.markdown]
+    for spec in specs:
+        locale = spec["config"]["locale"]
+        assert locale["number"]["decimal"] == ","  # a tooltip's 8,1, not 8.1
+        assert locale["time"]["shortMonths"][2] == "mrt"  # the axis's months in Dutch
+        assert spec["description"] in readings  # the chart's text alternative is its reading
+    lines = specs[0]
+    assert lines["encoding"]["x"]["axis"]["format"] == "%b %Y"
+    assert [t["title"] for t in lines["encoding"]["tooltip"]] == [
+        "Cliënt",
+        "Datum",
+        "Score",
+        "Moment",
+    ]
+    for spec in specs:  # no bare field names in a tooltip
+        for layer in [spec, *spec.get("layer", [])]:
+            for tip in layer.get("encoding", {}).get("tooltip", []):
+                assert tip["title"] and not tip["title"].startswith("_"), spec["description"]
 
 
 def test_a_coach_sees_only_their_own_and_no_coach_filter(app_env: Path) -> None:
