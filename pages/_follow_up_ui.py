@@ -11,6 +11,7 @@ from core.errors import ValidationError
 from core.follow_ups import (
     MAIL_KINDS,
     RETAINED_CHOICES,
+    Bucket,
     QueueItem,
     SelfCheckStatus,
     add_follow_up,
@@ -273,8 +274,13 @@ def outcome_form(choices: list[ClientChoice], today: date) -> None:
                 )
 
 
-def rest_table(items: list[QueueItem]) -> None:
-    """The rest of a long group as a compact list; they come up as cards when it shortens."""
+def all_key(bucket: Bucket) -> str:
+    """The session key that shows every card of `bucket`."""
+    return f"follow_ups_all_{bucket}"
+
+
+def rest_table(items: list[QueueItem], bucket: Bucket) -> None:
+    """The rest of a long group as a compact list, and a button to see them all as cards."""
     coach = ui.coach()
     st.caption(ui.t("follow_ups.more", count=len(items)))
     ui.table(
@@ -287,4 +293,10 @@ def rest_table(items: list[QueueItem]) -> None:
             for item in items
         ],
         "follow_ups.group_empty",
+    )
+    st.button(
+        ui.t("follow_ups.show_all", count=len(items)),
+        icon=":material/unfold_more:",
+        key=f"{all_key(bucket)}_button",
+        on_click=lambda: st.session_state.update({all_key(bucket): True}),
     )

@@ -11,6 +11,7 @@ from tests.browser import wait_idle
 from tests.e2e.conftest import log_in, screenshot, unfold
 
 pytestmark = pytest.mark.e2e
+CARDS_PER_GROUP = 5
 
 
 def _count(page: Page, group: str) -> int:
@@ -36,7 +37,8 @@ def test_complete_a_follow_up_and_record_an_outcome(page: Page, app_url: str) ->
     # The first overdue card: after the answers from clients, which come first.
     answers = page.get_by_role("heading", name=re.compile(r"^Antwoorden van cliënten \(\d+\)"))
     answered = _count(page, "Antwoorden van cliënten") if answers.count() else 0
-    unfold(page, page.get_by_role("button", name="Gedaan").nth(answered))
+    cards_before = min(answered, CARDS_PER_GROUP)  # a long group shows its first cards
+    unfold(page, page.get_by_role("button", name="Gedaan").nth(cards_before))
     page.get_by_label("Wat is er gebeurd? (optioneel)").first.fill("Gebeld; het gaat goed.")
     page.get_by_test_id("stPopoverBody").get_by_role("button", name="Gedaan").first.click()
     expect(page.get_by_text("Follow-up afgerond.")).to_be_visible(timeout=15_000)

@@ -162,3 +162,22 @@ def _first_client_id(app: AppTest, name: str) -> int:
     with prepare_database(load_settings(), today=TODAY)() as session:
         choices = list_client_choices(session, coach_id=app.session_state["app_coach"].id)
     return next(c.client_id for c in choices if c.name == name)
+
+
+def _cards(app: AppTest) -> int:
+    """How many follow-ups show as a card (each has its own done form)."""
+    return sum(1 for f in app.button if f.label == "Gedaan" and str(f.form_id).startswith("done_"))
+
+
+def test_a_long_group_shows_its_first_cards_and_the_rest_on_request(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = open_page(PAGE)
+    groups = [int(h.value.split("(")[1].rstrip(")")) for h in app.header if "(" in h.value]
+    assert _cards(app) == sum(min(5, n) for n in groups) < sum(groups)
+    show_all = next(b for b in app.button if str(b.key).startswith("follow_ups_all_"))
+    rest = int(show_all.label.split()[3])  # "Toon ze alle 12 als kaart"
+    assert show_all.label == f"Toon ze alle {rest} als kaart" and rest + 5 in groups
+    show_all.click().run()
+    assert _cards(app) == sum(min(5, n) for n in groups) + rest
+    assert not any(b.key == show_all.key for b in app.button)
