@@ -108,21 +108,25 @@ def _clock_html(reading: TimerReading) -> str:
 def clock_bar(view: ClosingView) -> None:
     """The compact clock with the next-step buttons; it stays in view while typing."""
     with st.container(key="closing_bar"):
-        _ticking_bar(view.session_id)
+        _ticking_bar(view.session_id, view.timer)
 
 
 @st.fragment(run_every=1)
-def _ticking_bar(session_id: int) -> None:
-    """Every second it reads the stored moments again (zero drift)."""
-    try:
-        with transaction(ui.session_factory()) as session:
-            reading = read_clock(
-                session, coach_id=ui.coach_id(), session_id=session_id, now=utc_now()
-            )
-    except DatabaseUnavailable:
-        st.caption(ui.t("db.unavailable"))
-        return
-    if reading.finished or not ui.still_logged_in():
+def _ticking_bar(session_id: int, page_reading: TimerReading) -> None:
+    """Every second it reads the stored moments again (zero drift). In the page's own run it
+    shows what the page just read, in the login app.py just checked."""
+    ticking = ui.fragment_rerun()
+    reading = page_reading
+    if ticking:
+        try:
+            with transaction(ui.session_factory()) as session:
+                reading = read_clock(
+                    session, coach_id=ui.coach_id(), session_id=session_id, now=utc_now()
+                )
+        except DatabaseUnavailable:
+            st.caption(ui.t("db.unavailable"))
+            return
+    if reading.finished or (ticking and not ui.still_logged_in()):
         # Ended, or logged out, in another tab or on another device: follow it here.
         st.rerun(scope="app")
     clock, buttons = st.columns([3, 2], vertical_alignment="center")

@@ -11,6 +11,7 @@ from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
 from jwt import InvalidTokenError
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core import sessions
 from core.accounts import (
@@ -240,6 +241,12 @@ def logged_out_since_login(account: CoachAccount | None) -> bool:
     return bool(
         account is not None and account.logged_out_at and began and account.logged_out_at > began
     )
+
+
+def fragment_rerun() -> bool:
+    """True when only a fragment runs (a tick of the clock), not the whole page."""
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
 
 
 def still_logged_in() -> bool:

@@ -3,6 +3,7 @@
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -271,3 +272,24 @@ def test_two_sessions_evaluation_then_homework_then_borging_and_goodbye(
     )
     expect(page.get_by_label("Wie spreekt de cliënt erop aan?")).to_have_value("Mijn partner")
     screenshot(page, "33-session-0-with-homework")
+
+
+def test_the_ticking_clock_follows_a_logout_on_another_device(
+    browser: Browser, tmp_path: Path
+) -> None:
+    # A server of its own: the closing it starts takes one of the demo's sessions of today.
+    app_url, server = start_server(f"sqlite:///{tmp_path / 'app.db'}", tmp_path / "server.log")
+    laptop, tablet = (browser.new_context().new_page() for _ in range(2))
+    _logged_in(laptop, app_url)
+    start_live_closing(laptop)
+    expect(laptop.get_by_test_id("closing-time")).to_be_visible()
+    _logged_in(tablet, app_url)
+    tablet.get_by_role("button", name="Uitloggen").click()
+    expect(tablet.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=15_000)
+    # Nobody touches the laptop: a next tick of its clock notices, and shows the login page.
+    expect(laptop.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=10_000)
+    expect(laptop.get_by_test_id("closing-time")).to_have_count(0)
+    for page in (laptop, tablet):
+        page.context.close()
+    server.terminate()
+    server.wait(timeout=15)
