@@ -44,7 +44,12 @@ def _month_axis() -> alt.Axis:
     return alt.Axis(format="%b %Y", tickCount="month", labelOverlap=True)
 
 
-SCORE_AXIS = alt.Axis(format="d")  # scores are whole numbers: 8, not 8.0
+_WHOLE = alt.Axis(format="d")  # scores are whole numbers: 8, not 8.0
+
+
+def _one_to_ten(field: str, title: str) -> alt.Y:
+    """A 1–10 axis (a goal score, a session rating)."""
+    return alt.Y(f"{field}:Q", title=title, scale=alt.Scale(domain=[1, 10]), axis=_WHOLE)
 
 
 def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
@@ -67,12 +72,7 @@ def _score_lines_spec(language: str) -> dict[str, Any]:
         .mark_line(point=alt.OverlayMarkDef(size=30))
         .encode(
             x=alt.X("when:T", title=None, axis=_month_axis()),
-            y=alt.Y(
-                "score:Q",
-                title=translate("trends.col_score", language),
-                scale=alt.Scale(domain=[1, 10]),
-                axis=SCORE_AXIS,
-            ),
+            y=_one_to_ten("score", translate("trends.col_score", language)),
             detail=alt.Detail("trajectory_id:N"),
             # Colour, opacity and width come with the data: conditions cost Altair 25 ms.
             color=alt.Color("colour:N", scale=None),
@@ -115,7 +115,7 @@ def _dumbbell_spec(language: str) -> dict[str, Any]:
             "start:Q",
             scale=alt.Scale(domain=[1, 10]),
             title=translate("trends.col_score", language),
-            axis=SCORE_AXIS,
+            axis=_WHOLE,
         ),
         x2=alt.X2("end:Q"),
     )
@@ -173,12 +173,7 @@ def _weekly_line_spec(language: str) -> dict[str, Any]:
         .mark_line(color=ACCENT, point=alt.OverlayMarkDef(color=ACCENT))
         .encode(
             x=alt.X("week:T", title=None, axis=_month_axis()),
-            y=alt.Y(
-                "rating:Q",
-                title=translate("trends.col_rating", language),
-                scale=alt.Scale(domain=[1, 10]),
-                axis=SCORE_AXIS,
-            ),
+            y=_one_to_ten("rating", translate("trends.col_rating", language)),
             tooltip=[
                 alt.Tooltip(
                     "week:T", title=translate("trends.col_week", language), format="%d-%m-%Y"
