@@ -21,7 +21,9 @@ ROOT = Path(__file__).parents[1]
 
 RUN_TRACKER = """
 (() => {
-  const track = { state: null, askedAt: -1, startedAt: -1, idleSince: performance.now() };
+  const track = {
+    state: null, asked: 0, askedAt: -1, startedAt: -1, idleSince: performance.now(),
+  };
   window.__afrondingRuns = track;
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
@@ -29,6 +31,7 @@ RUN_TRACKER = """
       : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, 1) : null;
     // 0x5a: field 11 of Streamlit's BackMsg, `rerun_script` — the page asks for a run.
     if (bytes && bytes.length && bytes[0] === 0x5a) {
+      track.asked += 1;
       track.askedAt = performance.now();
       // Asked while a run is going on: the server restarts that run.
       if (track.state === "running") track.startedAt = track.askedAt;
@@ -74,6 +77,14 @@ def track_runs(context: BrowserContext) -> BrowserContext:
 def wait_idle(page: Page, timeout_ms: float = 30_000) -> None:
     """Wait until no script run is asked for, running, or about to follow another."""
     page.wait_for_function(IS_IDLE, timeout=timeout_ms)
+
+
+def wait_login_ready(page: Page, timeout_ms: float = 30_000) -> None:
+    """Wait until the login page has heard from its cookie component: it reports the
+    browser's cookies once, in a run of its own up to a second after the page shows, and a
+    login submitted during that run's start can be lost in it (seen on a cold server)."""
+    page.wait_for_function("() => window.__afrondingRuns.asked >= 2", timeout=timeout_ms)
+    wait_idle(page, timeout_ms)
 
 
 def _free_port() -> int:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME
-from tests.browser import start_server, track_runs, wait_idle
+from tests.browser import start_server, track_runs, wait_idle, wait_login_ready
 from tests.conftest import require
 
 ROOT = Path(__file__).parents[2]
@@ -82,6 +82,7 @@ def unfold(page: Page, opener: Locator) -> None:
 
 def log_in(page: Page, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD) -> None:
     """Fill in and submit the login form; wait for the navigation to appear."""
+    wait_login_ready(page)
     page.get_by_role("textbox", name="Gebruikersnaam").fill(username)
     page.get_by_role("textbox", name="Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from core.accounts import create_coach
 from db.demo import DEMO_PASSWORD
 from db.engine import make_engine
-from tests.browser import start_server, wait_idle
+from tests.browser import start_server, wait_idle, wait_login_ready
 from tests.e2e.conftest import log_in, screenshot, start_live_closing, unfold
 
 pytestmark = pytest.mark.e2e
@@ -79,7 +79,7 @@ def test_a_deep_link_lands_on_its_page_after_logging_in(page: Page, app_url: str
 
 def test_a_wrong_password_is_refused_in_the_browser(page: Page, app_url: str) -> None:
     page.goto(app_url)
-    wait_idle(page)
+    wait_login_ready(page)
     page.get_by_role("textbox", name="Gebruikersnaam").fill("demo")
     page.get_by_role("textbox", name="Wachtwoord").fill("Verkeerd-1234")
     page.get_by_role("button", name="Inloggen").click()
@@ -179,6 +179,7 @@ def test_a_malformed_login_cookie_gives_the_login_page(
 
 def _guess(page: Page, username: str, password: str) -> str:
     """Submit the login form once; the message it answers with."""
+    wait_login_ready(page)
     page.get_by_role("textbox", name="Gebruikersnaam").fill(username)
     page.get_by_role("textbox", name="Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
