@@ -65,6 +65,12 @@ def card(item: QueueItem, *, today: date, smtp: SmtpSettings | None) -> None:
             _result(actions, item, today)
 
 
+def _popover_key(action: str, item: QueueItem) -> str:
+    # Keyed to its follow-up: unkeyed, a popover left open after "Gedaan" reopened on the
+    # card that moved into its place, ready to close another client's follow-up.
+    return f"{action}_popover_{item.follow_up_id}"
+
+
 def _needs_result(item: QueueItem) -> bool:
     """The month-6 result still to record by the coach (the client didn't answer it)."""
     return item.kind is FollowUpKind.MONTH6_RESULT and not answered(item)
@@ -89,7 +95,9 @@ def _answers(check: SelfCheckStatus, first_name: str) -> None:
 
 
 def _done(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
-    with column.popover(ui.t("follow_ups.done"), icon=":material/check:"):
+    with column.popover(
+        ui.t("follow_ups.done"), icon=":material/check:", key=_popover_key("done", item)
+    ):
         errors = ui.FieldErrors()
         with st.form(f"done_{item.follow_up_id}", border=False):
             note = st.text_area(ui.t("follow_ups.done_note"), height=80)
@@ -109,7 +117,9 @@ def _done(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
 
 
 def _reschedule(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: date) -> None:
-    with column.popover(ui.t("follow_ups.reschedule"), icon=":material/event:"):
+    with column.popover(
+        ui.t("follow_ups.reschedule"), icon=":material/event:", key=_popover_key("later", item)
+    ):
         errors = ui.FieldErrors()
         with st.form(f"later_{item.follow_up_id}", border=False):
             due = st.date_input(
@@ -133,7 +143,9 @@ def _reschedule(column: st.delta_generator.DeltaGenerator, item: QueueItem, toda
 
 
 def _skip(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
-    with column.popover(ui.t("follow_ups.skip"), icon=":material/redo:"):
+    with column.popover(
+        ui.t("follow_ups.skip"), icon=":material/redo:", key=_popover_key("skip", item)
+    ):
         errors = ui.FieldErrors()
         with st.form(f"skip_{item.follow_up_id}", border=False):
             reason = st.text_input(ui.t("follow_ups.skip_reason"), max_chars=500)
@@ -153,7 +165,9 @@ def _skip(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
 
 
 def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: date) -> None:
-    with column.popover(ui.t("follow_ups.outcome_result"), icon=":material/flag:"):
+    with column.popover(
+        ui.t("follow_ups.outcome_result"), icon=":material/flag:", key=_popover_key("result", item)
+    ):
         errors = ui.FieldErrors()
         with st.form(f"result_{item.follow_up_id}", border=False):
             retained = st.radio(

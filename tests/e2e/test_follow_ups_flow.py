@@ -44,6 +44,8 @@ def test_complete_a_follow_up_and_record_an_outcome(page: Page, app_url: str) ->
     expect(page.get_by_text("Follow-up afgerond.")).to_be_visible(timeout=15_000)
     wait_idle(page)
     assert _count(page, "Te laat") == overdue - 1
+    # The popover closed with its card: it does not open again on the card in its place.
+    expect(page.get_by_test_id("stPopoverBody")).to_have_count(0)
 
     unfold(page, page.get_by_text("Uitkomst vastleggen"))
     page.get_by_label("Platform (bijv. Google)").fill("Google")
