@@ -85,7 +85,7 @@ def _score_lines_spec(language: str) -> dict[str, Any]:
                     "when:T", title=translate("trends.col_when", language), format="%d-%m-%Y"
                 ),
                 alt.Tooltip("score:Q", title=translate("trends.col_score", language)),
-                alt.Tooltip("kind:N", title=translate("trends.col_kind", language)),
+                alt.Tooltip("moment:N", title=translate("trends.col_kind", language)),
             ],
         )
         .properties(height=320)
@@ -97,6 +97,7 @@ def score_lines(scores: pd.DataFrame, highlight: int | None) -> Chart:
     chosen = scores["client_id"] == highlight
     data = scores.assign(
         when=pd.to_datetime(scores["measured_at"], utc=True).dt.tz_localize(None),
+        moment=scores["kind"].map(lambda kind: ui.t(f"score_kind.{kind}")),
         colour=chosen.map({True: ACCENT, False: FAINT}),
         opacity=chosen.map({True: 1.0, False: 0.55}),
         width=chosen.map({True: 3.0, False: 1.2}),
@@ -107,8 +108,15 @@ def score_lines(scores: pd.DataFrame, highlight: int | None) -> Chart:
 @cache
 def _dumbbell_spec(language: str) -> dict[str, Any]:
     axis = alt.Axis(labelOverlap=False, labelLimit=220)
+    # Every layer says the same, in words: Streamlit gives a layer without its own tooltip
+    # one listing the raw field names.
     base = alt.Chart(alt.NamedData(DATA)).encode(
-        y=alt.Y("label:N", sort=alt.EncodingSortField("rank"), title=None, axis=axis)
+        y=alt.Y("label:N", sort=alt.EncodingSortField("rank"), title=None, axis=axis),
+        tooltip=[
+            alt.Tooltip("client:N", title=translate("trends.col_client", language)),
+            alt.Tooltip("start:Q", title=translate("trends.col_start", language)),
+            alt.Tooltip("end:Q", title=translate("trends.col_end", language)),
+        ],
     )
     rule = base.mark_rule(color=FAINT, strokeWidth=3).encode(
         x=alt.X(
@@ -120,14 +128,7 @@ def _dumbbell_spec(language: str) -> dict[str, Any]:
         x2=alt.X2("end:Q"),
     )
     start = base.mark_circle(size=80, color=FAINT).encode(x=alt.X("start:Q"))
-    end = base.mark_circle(size=100, color=ACCENT).encode(
-        x=alt.X("end:Q"),
-        tooltip=[
-            alt.Tooltip("client:N", title=translate("trends.col_client", language)),
-            alt.Tooltip("start:Q", title=translate("trends.col_start", language)),
-            alt.Tooltip("end:Q", title=translate("trends.col_end", language)),
-        ],
-    )
+    end = base.mark_circle(size=100, color=ACCENT).encode(x=alt.X("end:Q"))
     return _spec(rule + start + end)
 
 
@@ -147,7 +148,7 @@ def _bars_spec(x_title: str, y_title: str, x_tooltip: str) -> dict[str, Any]:
         alt.Chart(alt.NamedData(DATA))
         .mark_bar(color=ACCENT, cornerRadiusEnd=3)
         .encode(
-            x=alt.X("x:O", title=x_title),
+            x=alt.X("x:O", title=x_title, sort=None),  # in the order given, not by name
             y=alt.Y("y:Q", title=y_title),
             tooltip=[
                 alt.Tooltip("x:O", title=x_tooltip),

@@ -24,6 +24,14 @@ def test_the_trends_page_draws_its_charts(page: Page, app_url: str) -> None:
     assert page.get_by_test_id("stVegaLiteChart").count() >= 5
     expect(page.get_by_text("Gemiddeld ", exact=False).first).to_be_visible()
     screenshot(page, "60-evaluatietrends")
+    # No English chart toolbar ("Show data" lists raw field names); the CSV is beside it.
+    page.get_by_test_id("stVegaLiteChart").first.hover()
+    toolbar = (
+        page.get_by_test_id("stFullScreenFrame")
+        .filter(has=page.get_by_test_id("stVegaLiteChart"))
+        .first.get_by_test_id("stElementToolbar")
+    )
+    expect(toolbar).to_be_hidden()
 
     # The goal scores' CSV is read from the database only on the click: every score in view.
     with page.expect_download() as download:

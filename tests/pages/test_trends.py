@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
@@ -77,10 +78,15 @@ def test_charts_write_dutch_numbers_and_months_and_read_out_their_reading(
         "Score",
         "Moment",
     ]
-    for spec in specs:  # no bare field names in a tooltip
-        for layer in [spec, *spec.get("layer", [])]:
-            for tip in layer.get("encoding", {}).get("tooltip", []):
-                assert tip["title"] and not tip["title"].startswith("_"), spec["description"]
+    for spec in specs:  # no bare field names in a tooltip, and no layer without its own
+        for layer in spec.get("layer", [spec]):
+            tips = layer["encoding"]["tooltip"]
+            assert tips and all(tip["title"] for tip in tips), spec["description"]
+    bars = [s for s in specs if "layer" not in s and s["encoding"]["x"]["type"] == "ordinal"]
+    assert len(bars) == 2 and all(s["encoding"]["x"]["sort"] is None for s in bars)
+    dataset = app.get("vega_lite_chart")[0].proto.datasets[0].data.data
+    moments = set(pa.ipc.open_stream(dataset).read_all().column("moment").to_pylist())
+    assert "na sessie" in moments and "session" not in moments  # what the tooltip says
 
 
 def test_a_coach_sees_only_their_own_and_no_coach_filter(app_env: Path) -> None:
