@@ -95,9 +95,12 @@ def _answers(check: SelfCheckStatus, first_name: str) -> None:
 
 
 def _done(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
-    with column.popover(
-        ui.t("follow_ups.done"), icon=":material/check:", key=_popover_key("done", item)
-    ):
+    popover = ui.lazy_popover(
+        column, ui.t("follow_ups.done"), icon=":material/check:", key=_popover_key("done", item)
+    )
+    if popover is None:
+        return
+    with popover:
         errors = ui.FieldErrors()
         with st.form(f"done_{item.follow_up_id}", border=False):
             note = st.text_area(ui.t("follow_ups.done_note"), height=80)
@@ -117,9 +120,15 @@ def _done(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
 
 
 def _reschedule(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: date) -> None:
-    with column.popover(
-        ui.t("follow_ups.reschedule"), icon=":material/event:", key=_popover_key("later", item)
-    ):
+    popover = ui.lazy_popover(
+        column,
+        ui.t("follow_ups.reschedule"),
+        icon=":material/event:",
+        key=_popover_key("later", item),
+    )
+    if popover is None:
+        return
+    with popover:
         errors = ui.FieldErrors()
         with st.form(f"later_{item.follow_up_id}", border=False):
             due = st.date_input(
@@ -139,13 +148,18 @@ def _reschedule(column: st.delta_generator.DeltaGenerator, item: QueueItem, toda
                     ),
                     errors,
                     "follow_ups.rescheduled",
+                    # Closed after the move: left open, it would hang over the card's new place.
+                    clear=(_popover_key("later", item),),
                 )
 
 
 def _skip(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
-    with column.popover(
-        ui.t("follow_ups.skip"), icon=":material/redo:", key=_popover_key("skip", item)
-    ):
+    popover = ui.lazy_popover(
+        column, ui.t("follow_ups.skip"), icon=":material/redo:", key=_popover_key("skip", item)
+    )
+    if popover is None:
+        return
+    with popover:
         errors = ui.FieldErrors()
         with st.form(f"skip_{item.follow_up_id}", border=False):
             reason = st.text_input(ui.t("follow_ups.skip_reason"), max_chars=500)
@@ -165,9 +179,15 @@ def _skip(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
 
 
 def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: date) -> None:
-    with column.popover(
-        ui.t("follow_ups.outcome_result"), icon=":material/flag:", key=_popover_key("result", item)
-    ):
+    popover = ui.lazy_popover(
+        column,
+        ui.t("follow_ups.outcome_result"),
+        icon=":material/flag:",
+        key=_popover_key("result", item),
+    )
+    if popover is None:
+        return
+    with popover:
         errors = ui.FieldErrors()
         with st.form(f"result_{item.follow_up_id}", border=False):
             retained = st.radio(
@@ -295,15 +315,18 @@ def all_key(bucket: Bucket) -> str:
 
 def rest_table(items: list[QueueItem], bucket: Bucket) -> None:
     """The rest of a long group as a compact list, and a button to see them all as cards."""
-    coach = ui.coach()
+    language = ui.coach().language
     st.caption(ui.t("follow_ups.more", count=len(items)))
+    # Each label and each date formatted once: a long overdue list repeats them, and these
+    # rows were most of the page's time.
+    due, name, kind = (
+        ui.t(k) for k in ("follow_ups.col_due", "follow_ups.add_client", "overview.col_kind")
+    )
+    dates = {d: format_date(d, language, year=True) for d in {item.due_on for item in items}}
+    kinds = {k: ui.t(f"follow_up_kind.{k}") for k in {item.kind for item in items}}
     ui.table(
         [
-            {
-                ui.t("follow_ups.col_due"): format_date(item.due_on, coach.language, year=True),
-                ui.t("follow_ups.add_client"): item.client_name,
-                ui.t("overview.col_kind"): item.title or ui.t(f"follow_up_kind.{item.kind}"),
-            }
+            {due: dates[item.due_on], name: item.client_name, kind: item.title or kinds[item.kind]}
             for item in items
         ],
         "follow_ups.group_empty",

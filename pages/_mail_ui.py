@@ -34,24 +34,40 @@ from pages import _ui as ui
 
 def mail_popover(column: DeltaGenerator, item: QueueItem, smtp: SmtpSettings | None) -> None:
     """The mail, editable; sending or scheduling it, or the coach's own mail program."""
-    coach = ui.coach()
+    key = f"mail_{item.follow_up_id}"
+    popover = ui.lazy_popover(
+        column, ui.t("follow_ups.mail"), icon=":material/mail:", key=f"{key}_popover"
+    )
+    if popover is None:
+        return
     with_link = item.kind in LINK_KINDS
     draft = draft_message(
-        item, coach_name=coach.display_name, language=item.language, with_link=with_link
+        item, coach_name=ui.coach().display_name, language=item.language, with_link=with_link
     )
-    key = f"mail_{item.follow_up_id}"
-    with column.popover(ui.t("follow_ups.mail"), icon=":material/mail:", key=f"{key}_popover"):
+    with popover:
         errors = ui.FieldErrors()
+        # Kept while the popover is closed: the draft being edited is not lost by a click
+        # outside it.
         to = st.text_input(
-            ui.t("follow_ups.mail_to"), value=item.client_email or "", key=f"{key}_to"
+            ui.t("follow_ups.mail_to"),
+            value=item.client_email or "",
+            key=f"{key}_to",
+            persist_state="page",
         )
         errors.slot("to")
         subject = st.text_input(
-            ui.t("follow_ups.mail_subject"), value=draft.subject, key=f"{key}_subject"
+            ui.t("follow_ups.mail_subject"),
+            value=draft.subject,
+            key=f"{key}_subject",
+            persist_state="page",
         )
         errors.slot("subject")
         body = st.text_area(
-            ui.t("follow_ups.mail_body"), value=draft.body, height=260, key=f"{key}_body"
+            ui.t("follow_ups.mail_body"),
+            value=draft.body,
+            height=260,
+            key=f"{key}_body",
+            persist_state="page",
         )
         errors.slot("body")
         if with_link:
@@ -112,7 +128,7 @@ def _send_or_schedule(
         return
     card = f"card_{item.follow_up_id}"  # said on the card the coach is looking at
     if scheduled:
-        ui.forget(f"{key}_to", f"{key}_subject", f"{key}_body")
+        ui.forget(f"{key}_to", f"{key}_subject", f"{key}_body", f"{key}_popover")
         at_time = at.strftime("%H:%M")
         ui.flash("outbox.scheduled", place=card, name=item.client_name, date=day, time=at_time)
         st.rerun()
@@ -121,7 +137,7 @@ def _send_or_schedule(
     if delivery.reason:  # the card says it where the coach clicked; the text stays
         st.session_state[f"{key}_failed"] = delivery.reason
         st.rerun()
-    ui.forget(f"{key}_to", f"{key}_subject", f"{key}_body")
+    ui.forget(f"{key}_to", f"{key}_subject", f"{key}_body", f"{key}_popover")
     if item.kind in LINK_KINDS or item.kind is FollowUpKind.MONTH6_RESULT:
         ui.flash("outbox.sent_waiting", place=card, name=item.client_name.split()[0])
     else:

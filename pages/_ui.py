@@ -11,6 +11,7 @@ from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
 from jwt import InvalidTokenError
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core import sessions
@@ -375,6 +376,16 @@ def forget(*keys: str) -> None:
     """Drop widget values, so a form starts empty after a successful save."""
     for key in keys:
         st.session_state.pop(key, None)
+
+
+def lazy_popover(
+    column: DeltaGenerator, label: str, *, key: str, icon: str
+) -> DeltaGenerator | None:
+    """A popover whose content is drawn only while it is open; None while it is closed."""
+    # Closed popovers drew their forms on every run: on Follow-ups that was most of the
+    # page's time, as each widget walks the whole session state once (quadratic).
+    popover = column.popover(label, icon=icon, key=key, on_change="rerun")
+    return popover if popover.open else None
 
 
 def timeline(rows: list[dict[str, object]]) -> None:

@@ -1,5 +1,6 @@
 """A real `streamlit run` server on a free loopback port, and Debian's chromium."""
 
+import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,6 +8,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME
 from tests.browser import start_server, track_runs, wait_idle, wait_login_ready
@@ -73,7 +75,12 @@ def app_url(app_database: str) -> Iterator[str]:
 def unfold(page: Page, opener: Locator) -> None:
     """Open an expander or popover and wait until it has finished sliding open."""
     # While it slides open the form moves under the pointer, and a click there is lost.
+    asked = page.evaluate("() => window.__afrondingRuns.asked")
     opener.click()
+    # A lazy popover asks for a run that draws its content; an expander asks for none.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(f"() => window.__afrondingRuns.asked > {asked}", timeout=1_000)
+    wait_idle(page)
     page.wait_for_function(
         "document.getAnimations().every(a => a.playState !== 'running'"
         " || a.effect.getComputedTiming().endTime === Infinity)"

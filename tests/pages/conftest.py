@@ -80,6 +80,31 @@ def live_texts(app: AppTest) -> dict[str, str]:
     return found
 
 
+def popover_keys(app: AppTest, action: str) -> list[str]:
+    """The keys of the page's popovers for `action` ("done", "mail", …), in page order."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", "") == "popover":
+                key = child.proto.popover.id.split("-", 2)[-1]
+                if key.startswith(f"{action}_"):
+                    found.append(key)
+            walk(child)
+
+    walk(app._tree)
+    return found
+
+
+def open_popover(app: AppTest, action: str, index: int = 0) -> str:
+    """Open the page's `index`-th popover for `action`, as a click on it does; its key."""
+    # A closed popover draws nothing (ui.lazy_popover): its form exists once it is open.
+    key = popover_keys(app, action)[index]
+    app.session_state[key] = True
+    app.run()
+    return key
+
+
 def other_coachs_client() -> tuple[int, int, int]:
     """Another coach with one client named Geheim, in the app's database: (coach, client,
     trajectory) ids, for checking that nothing of theirs can be reached."""

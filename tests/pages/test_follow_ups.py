@@ -11,6 +11,7 @@ from core.clients import list_client_choices
 from core.config import load_settings
 from core.database import prepare_database
 from tests.conftest import TODAY
+from tests.pages.conftest import open_popover, popover_keys
 from tests.smtp import Inbox, free_port
 
 PAGE = "pages/follow_ups.py"
@@ -38,8 +39,11 @@ def test_skipping_needs_a_reason_and_done_leaves_the_queue(
 ) -> None:
     app = open_page(PAGE)
     before = int(app.header[0].value.split("(")[1].rstrip(")"))
+    assert not [b for b in app.button if str(b.form_id).startswith("skip_")]  # closed: drawn later
+    open_popover(app, "skip")
     _in_form(app, "skip_", "Overslaan").click().run()
     assert [e.value for e in app.error] == ["Vul dit in."]
+    open_popover(app, "done")
     _in_form(app, "done_", "Gedaan").click().run()
     assert not app.exception
     assert app.success[0].value == "Follow-up afgerond."
@@ -48,10 +52,16 @@ def test_skipping_needs_a_reason_and_done_leaves_the_queue(
 
 def test_rescheduling_into_the_past_is_refused(open_page: Callable[[str], AppTest]) -> None:
     app = open_page(PAGE)
+    open_popover(app, "later")
     picker = next(d for d in app.date_input if d.label == "Nieuwe datum")
     picker.set_value(date(2020, 1, 1))
     _in_form(app, "later_", "Verzetten").click().run()
     assert [e.value for e in app.error] == ["Kies vandaag of een dag in de toekomst."]
+    # A good date moves it, and the popover closes rather than hang over its new place.
+    next(d for d in app.date_input if d.label == "Nieuwe datum").set_value(date(2030, 1, 1))
+    _in_form(app, "later_", "Verzetten").click().run()
+    assert not app.exception and app.success[0].value == "Follow-up verzet."
+    assert not [b for b in app.button if str(b.form_id).startswith("later_")]
 
 
 @pytest.fixture
@@ -71,8 +81,16 @@ WEEK1_SUBJECT = "Even terugkijken op onze afronding"
 MONTH3_SUBJECT = "Drie maanden later: hoe gaat het?"
 
 
+def _open_mails(app: AppTest) -> None:
+    """Open every mail popover of the page, so each draft is drawn."""
+    for key in popover_keys(app, "mail"):
+        app.session_state[key] = True
+    app.run()
+
+
 def _week1_mail(app: AppTest) -> str:
-    """The key prefix of the first week-1 mail in the queue."""
+    """The key prefix of the first week-1 mail in the queue (its popover opened)."""
+    _open_mails(app)
     subject = next(i for i in app.text_input if i.value == WEEK1_SUBJECT)
     return str(subject.key).removesuffix("_subject")
 
@@ -95,6 +113,7 @@ def test_a_mail_is_scheduled_for_its_due_day(
     app = open_page(PAGE)
     # A check-in due later: its mail can wait for that day (a day that has come offers
     # "now" once the chosen time has passed).
+    _open_mails(app)
     keys = {str(b.key) for b in app.button}
     prefix = next(
         prefix
@@ -165,8 +184,8 @@ def _first_client_id(app: AppTest, name: str) -> int:
 
 
 def _cards(app: AppTest) -> int:
-    """How many follow-ups show as a card (each has its own done form)."""
-    return sum(1 for f in app.button if f.label == "Gedaan" and str(f.form_id).startswith("done_"))
+    """How many follow-ups show as a card (each has its own done popover)."""
+    return len(popover_keys(app, "done"))
 
 
 def test_a_long_group_shows_its_first_cards_and_the_rest_on_request(
