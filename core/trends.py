@@ -345,29 +345,36 @@ def _closed(session: Session, *, selection: Selection) -> pd.DataFrame:
 def _per_trajectory(closed: pd.DataFrame) -> pd.DataFrame:
     """One row per closed trajectory: its protocol and what came of it."""
     within_year = pd.to_datetime(closed["recorded_on"]) <= pd.to_datetime(closed["ended_on"]) + YEAR
-    flags = pd.DataFrame(
-        {
-            "trajectory_id": closed["trajectory_id"],
-            "full_protocol": closed["full_protocol"] == True,  # noqa: E712 (a pandas mask)
-            "referrals": (closed["kind"] == "referral") & within_year,
-            "returning": closed["kind"] == "returning",
-            "reviews_given": closed["kind"].isin(["review", "testimonial"]),
-            "results": closed["kind"] == "result_retained",
-            "by_client": (closed["kind"] == "result_retained") & (closed["source"] == "client"),
-            "retained": (closed["kind"] == "result_retained") & (closed["retained"] == "yes"),
-            "review_score": closed["review_score"].where(closed["kind"] == "review"),
-        }
+    result = closed["kind"] == "result_retained"
+    review = closed["kind"] == "review"
+    # One sum per column in a single pass (nine named aggregations took ten times as long).
+    sums = (
+        pd.DataFrame(
+            {
+                "trajectory_id": closed["trajectory_id"],
+                "full_protocol": closed["full_protocol"] == True,  # noqa: E712 (a pandas mask)
+                "referrals": (closed["kind"] == "referral") & within_year,
+                "returning": closed["kind"] == "returning",
+                "reviews_given": closed["kind"].isin(["review", "testimonial"]),
+                "results": result,
+                "by_client": result & (closed["source"] == "client"),
+                "retained": result & (closed["retained"] == "yes"),
+                "review_sum": closed["review_score"].where(review, 0).fillna(0),
+                "review_n": review & closed["review_score"].notna(),
+            }
+        )
+        .groupby("trajectory_id")
+        .sum()
     )
-    return flags.groupby("trajectory_id").agg(
-        full_protocol=("full_protocol", "first"),
-        referrals=("referrals", "sum"),
-        returning=("returning", "any"),
-        reviews_given=("reviews_given", "any"),
-        results=("results", "any"),
-        by_client=("by_client", "any"),
-        retained=("retained", "any"),
-        review_sum=("review_score", "sum"),
-        review_n=("review_score", "count"),
+    return sums.astype(
+        {
+            "full_protocol": bool,
+            "returning": bool,
+            "reviews_given": bool,
+            "results": bool,
+            "by_client": bool,
+            "retained": bool,
+        }
     )
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import translate
+from core.kinds import ScoreKind
 from core.numfmt import format_number, format_share
 from core.spreadsheet import frame_csv
 from core.timefmt import chart_locale
@@ -97,7 +98,7 @@ def score_lines(scores: pd.DataFrame, highlight: int | None) -> Chart:
     chosen = scores["client_id"] == highlight
     data = scores.assign(
         when=pd.to_datetime(scores["measured_at"], utc=True).dt.tz_localize(None),
-        moment=scores["kind"].map(lambda kind: ui.t(f"score_kind.{kind}")),
+        moment=scores["kind"].map({kind: ui.t(f"score_kind.{kind}") for kind in ScoreKind}),
         colour=chosen.map({True: ACCENT, False: FAINT}),
         opacity=chosen.map({True: 1.0, False: 0.55}),
         width=chosen.map({True: 3.0, False: 1.2}),

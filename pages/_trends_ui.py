@@ -137,17 +137,29 @@ def feedback_panel(rows: list[FeedbackRow], *, show_coach: bool) -> None:
     with st.container(border=True):
         st.header(ui.t("trends.feedback_title"))
         st.caption(ui.t("trends.feedback_intro"))
+        # Each heading looked up once: two hundred rows asked for each of them in turn.
+        client, coach, when, helped, better, score, reason = (
+            ui.t(key)
+            for key in (
+                "trends.col_client",
+                "trends.col_coach",
+                "trends.col_when",
+                "closing.most_valuable",
+                "closing.could_be_better",
+                "closing.recommend_score",
+                "closing.recommend_reason",
+            )
+        )
+        language = ui.language()
         table = [
             {
-                ui.t("trends.col_client"): row.client_name,
-                **({ui.t("trends.col_coach"): row.coach_name} if show_coach else {}),
-                ui.t("trends.col_when"): format_date(row.at.date(), ui.language(), year=True),
-                ui.t("closing.most_valuable"): row.helped_most,
-                ui.t("closing.could_be_better"): row.could_be_better,
-                ui.t("closing.recommend_score"): "–"
-                if row.recommend_score is None
-                else str(row.recommend_score),
-                ui.t("closing.recommend_reason"): row.recommend_reason,
+                client: row.client_name,
+                **({coach: row.coach_name} if show_coach else {}),
+                when: format_date(row.at.date(), language, year=True),
+                helped: row.helped_most,
+                better: row.could_be_better,
+                score: "–" if row.recommend_score is None else str(row.recommend_score),
+                reason: row.recommend_reason,
             }
             for row in rows
         ]

@@ -39,7 +39,9 @@ with ui.db_session() as session:
         status=status,
         keep_client=keep_client,
     )
-    feedback = list_feedback(session, coach_id=coach.id, coach_ids=chosen)
+    feedback = list_feedback(
+        session, coach_id=coach.id, coach_ids=chosen, since=since, status=status
+    )
 trajectories, ratings, answers, closed, gas = (
     data.trajectories,
     data.ratings,

@@ -1,11 +1,13 @@
 """The feedback overview: what clients said, newest first, scoped to who may see it."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.orm import Session
 
 from core.feedback import list_feedback
-from db.models import Evaluation, Role, Source
+from db.models import Evaluation, Role, Source, TrajectoryStatus
+from tests.conftest import TODAY
 from tests.factories import make_coach, make_trajectory
 
 EARLIER = datetime(2026, 10, 1, 9, tzinfo=UTC)
@@ -62,3 +64,36 @@ def test_the_coach_sees_what_clients_said_newest_first_and_only_their_own(db: Se
     assert {
         r.client_name for r in list_feedback(db, coach_id=coach.id, coach_ids=[other.id])
     } == set()
+
+
+def test_feedback_follows_the_pages_filters_and_shows_the_newest(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coach = make_coach(db)
+    old = make_trajectory(db, coach, name="Oud Traject", started=TODAY - timedelta(days=400))
+    recent = make_trajectory(db, coach, name="Nieuw Traject", started=TODAY - timedelta(days=30))
+    newest = make_trajectory(db, coach, name="Nieuwste", started=TODAY - timedelta(days=20))
+    recent.status = TrajectoryStatus.CLOSED
+    for number, trajectory in enumerate((old, recent, newest)):
+        db.add(
+            Evaluation(
+                trajectory_id=trajectory.id,
+                source=Source.CLIENT,
+                submitted_at=EARLIER + timedelta(days=number),
+                most_valuable="Iets",
+            )
+        )
+    db.flush()
+    since = TODAY - timedelta(days=60)
+    names = [
+        r.client_name
+        for r in list_feedback(db, coach_id=coach.id, coach_ids=[coach.id], since=since)
+    ]
+    assert names == ["Nieuwste", "Nieuw Traject"]
+    closed = list_feedback(
+        db, coach_id=coach.id, coach_ids=[coach.id], status=TrajectoryStatus.CLOSED
+    )
+    assert [r.client_name for r in closed] == ["Nieuw Traject"]
+    monkeypatch.setattr("core.feedback.FEEDBACK_SHOWN", 2)
+    shown = list_feedback(db, coach_id=coach.id, coach_ids=[coach.id])
+    assert [r.client_name for r in shown] == ["Nieuwste", "Nieuw Traject"]
