@@ -285,13 +285,17 @@ def _resume(timer: SessionTimer, now: datetime) -> None:
     timer.paused_at = None
 
 
-def next_phase(session: Session, *, coach_id: int, session_id: int, now: datetime) -> None:
-    """End the current phase and start the next (a pause in progress ends first)."""
+def next_phase(
+    session: Session, *, coach_id: int, session_id: int, now: datetime, seen: Phase | None = None
+) -> None:
+    """End the current phase and start the next (a pause in progress ends first); a step
+    asked for from a screen that showed another phase (`seen`) than the current does nothing."""
     timer = _timer(session, coach_id, session_id)
-    _resume(timer, now)
     current = _current(timer)
-    if current is None:
+    # Two tabs (or two devices) that both click "next" on the same phase take one step.
+    if current is None or (seen is not None and current.phase != seen):
         return
+    _resume(timer, now)
     current.ended_at = now
     following = next((p for p in timer.phases if p.position == current.position + 1), None)
     if following is not None:
@@ -299,11 +303,16 @@ def next_phase(session: Session, *, coach_id: int, session_id: int, now: datetim
     session.flush()
 
 
-def previous_phase(session: Session, *, coach_id: int, session_id: int, now: datetime) -> None:
-    """Undo "next": back to the previous phase, its time as it was when it was left."""
+def previous_phase(
+    session: Session, *, coach_id: int, session_id: int, now: datetime, seen: Phase | None = None
+) -> None:
+    """Undo "next": back to the previous phase, its time as it was when it was left (not when
+    the screen asking showed another phase than the current, `seen`)."""
     timer = _timer(session, coach_id, session_id)
     current = _current(timer)
     if timer.ended_at is not None or current is None or current.position == 0:
+        return
+    if seen is not None and current.phase != seen:
         return
     _resume(timer, now)
     previous = next(p for p in timer.phases if p.position == current.position - 1)

@@ -1,5 +1,8 @@
 """The live closing's heading and its clock bar: phase, time, the next step, ending."""
 
+from collections.abc import Callable
+from functools import partial
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -138,25 +141,30 @@ def _controls(column: DeltaGenerator, session_id: int, reading: TimerReading) ->
     """Back, next and pause: each changes the stored moments, then the whole page follows."""
     current = reading.current
     first = current is None or current is reading.phases[0]
-    action = None
+    # A step belongs to the phase its screen showed: the buttons are keyed by it, so a click
+    # in a tab behind the clock (another tab or device stepped first) is dropped in the rerun
+    # that shows the new phase, and the database takes no step from another phase than seen.
+    seen = current.phase if current else None
+    step: Callable[..., None] | None = None
+    toggle: Callable[..., None] | None = None
     if column.button(
         ui.t("closing.next"),
         icon=":material/skip_next:",
         type="primary",
-        key="closing_next",
+        key=f"closing_next_{seen}",
         disabled=current is None or current.phase is Phase.BUFFER,
         width="stretch",
     ):
-        action = next_phase
+        step = partial(next_phase, seen=seen)
     back, pause = column.columns([2, 3])
     if back.button(
         ui.t("closing.back_short"),
         icon=":material/undo:",
-        key="closing_back",
+        key=f"closing_back_{seen}",
         disabled=first,
         width="stretch",
     ):
-        action = previous_phase
+        step = partial(previous_phase, seen=seen)
     if reading.paused:
         if pause.button(
             ui.t("closing.resume"),
@@ -164,23 +172,24 @@ def _controls(column: DeltaGenerator, session_id: int, reading: TimerReading) ->
             key="closing_resume",
             width="stretch",
         ):
-            action = resume_closing
+            toggle = resume_closing
     elif pause.button(
         ui.t("closing.pause"), icon=":material/pause:", key="closing_pause", width="stretch"
     ):
-        action = pause_closing
+        toggle = pause_closing
     now = utc_now()
     steps = st.session_state.setdefault("closing_last_step", {})  # {session id: moment}
-    if action in (next_phase, previous_phase):
+    if step is not None:
         # A double click is one step: a second step within a moment of the first is ignored.
         last = steps.get(session_id)
         if last is not None and (now - last).total_seconds() < STEP_GUARD_SECONDS:
-            action = None
+            step = None
         else:
             steps[session_id] = now
+    action = step or toggle
     if action is not None:
         with ui.db_session(write=True) as session:
             action(session, coach_id=ui.coach_id(), session_id=session_id, now=now)
-        if action in (next_phase, previous_phase):
+        if step is not None:
             st.query_params.pop("deel", None)  # the part in focus follows the clock again
         st.rerun()

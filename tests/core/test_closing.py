@@ -409,6 +409,23 @@ def test_one_step_back_restores_the_previous_phase_and_its_time(db: Session) -> 
     assert first.current is not None and first.current.phase is Phase.OPENING
 
 
+def test_two_screens_stepping_from_the_same_phase_take_one_step(db: Session) -> None:
+    coach_id, session_id, _ = started(db)
+    ids = {"coach_id": coach_id, "session_id": session_id}
+    # Both tabs show the opening; both click "next" at about the same time.
+    next_phase(db, **ids, now=minutes(5), seen=Phase.OPENING)
+    next_phase(db, **ids, now=minutes(5.1), seen=Phase.OPENING)
+    clock = read_clock(db, **ids, now=minutes(6))
+    assert clock.current is not None and clock.current.phase is Phase.EVALUATION
+    # Likewise "back" from a screen still on the opening undoes nothing.
+    previous_phase(db, **ids, now=minutes(7), seen=Phase.OPENING)
+    clock = read_clock(db, **ids, now=minutes(7))
+    assert clock.current is not None and clock.current.phase is Phase.EVALUATION
+    previous_phase(db, **ids, now=minutes(8), seen=Phase.EVALUATION)
+    clock = read_clock(db, **ids, now=minutes(8))
+    assert clock.current is not None and clock.current.phase is Phase.OPENING
+
+
 def test_the_start_form_offers_todays_planned_closing_first(db: Session) -> None:
     coach = make_coach(db)
     make_trajectory(db, coach, name="Anna Eerst", held=7)

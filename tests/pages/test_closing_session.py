@@ -4,12 +4,19 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
-from core.closing import ClosingPart, read_closing, save_closing_field, start_closing
+from core.closing import (
+    ClosingPart,
+    next_phase,
+    read_clock,
+    read_closing,
+    save_closing_field,
+    start_closing,
+)
 from core.config import load_settings
 from core.database import prepare_database
 from core.glance import read_glance
 from core.timefmt import utc_now
-from core.timer import Agenda
+from core.timer import Agenda, Phase
 from db.models import Evaluation, Source
 from tests.conftest import TODAY
 from tests.pages.conftest import as_shown, other_coachs_client
@@ -203,6 +210,23 @@ def test_a_stale_tab_is_told_and_keeps_what_it_entered(open_page: Callable[[str]
     _button(app, "Laad de nieuwste versie").click().run()
     assert app.number_input[0].value == 9
     assert [c.value for c in app.code] == ["6"]  # kept beside the newest version
+
+
+def test_a_step_from_a_tab_behind_the_clock_is_not_taken_twice(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app, session_id = _started(open_page)
+    factory = prepare_database(load_settings(), today=TODAY)
+    coach_id = app.session_state["app_coach"].id
+    with factory.begin() as session:  # another tab steps on from the opening first
+        next_phase(
+            session, coach_id=coach_id, session_id=session_id, now=utc_now(), seen=Phase.OPENING
+        )
+    _button(app, "Volgende stap").click().run()  # this tab still showed the opening
+    assert not app.exception
+    with factory() as session:
+        clock = read_clock(session, coach_id=coach_id, session_id=session_id, now=utc_now())
+    assert clock.current is not None and clock.current.phase is Phase.EVALUATION
 
 
 def test_two_closings_in_one_tab_keep_their_own_fields(
