@@ -10,7 +10,7 @@ from core.feedback import FeedbackRow
 from core.kinds import TrajectoryStatus
 from core.numfmt import format_number, format_share
 from core.scope import CoachRef
-from core.timefmt import format_date
+from core.timefmt import format_date, local_date, utc_now
 from core.trends import (
     MIN_N,
     Response,
@@ -24,13 +24,22 @@ from core.trends import (
 from pages import _charts as charts
 from pages import _ui as ui
 
+EARLIEST_START = date(1990, 1, 1)
+
 
 def filters(in_view: list[CoachRef]) -> tuple[date | None, TrajectoryStatus | None, list[int]]:
     """Period, trajectory status and (for a practice owner) coaches to include."""
     names = {c.coach_id: c.name for c in in_view}
     columns = st.columns([2, 2, 3] if len(in_view) > 1 else [2, 2])
     since = columns[0].date_input(
-        ui.t("trends.period"), value=None, format="DD-MM-YYYY", key="trends_since"
+        ui.t("trends.period"),
+        value=None,
+        # Any start a practice may have had, up to today (Streamlit's own range is ten years
+        # either side, and a date outside it was refused in English).
+        min_value=EARLIEST_START,
+        max_value=local_date(utc_now(), ui.coach().timezone),
+        format="DD-MM-YYYY",
+        key="trends_since",
     )
     status = columns[1].selectbox(
         ui.t("trends.status"),
@@ -49,7 +58,10 @@ def filters(in_view: list[CoachRef]) -> tuple[date | None, TrajectoryStatus | No
             default=list(names),
             format_func=names.__getitem__,
             key="trends_coaches",
-        ) or list(names)
+        )
+        if not chosen:
+            columns[2].caption(ui.t("trends.coaches_none"))
+            chosen = list(names)
     return since if isinstance(since, date) else None, status, chosen
 
 

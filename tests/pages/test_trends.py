@@ -57,6 +57,15 @@ def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], 
     )
     [per_coach] = [d.value for d in app.dataframe if GAIN in d.value.columns]
     assert all("." not in str(gain) for gain in per_coach[GAIN])  # 3,5 in Dutch, not 3.5
+    # No coach chosen: the figures show them all, and the page says so.
+    coaches.set_value([]).run()
+    assert "Geen coach gekozen" in " ".join(c.value for c in app.caption)
+    assert len(app.get("vega_lite_chart")) >= 6
+    # A period from before the practice: the feedback follows it like every chart.
+    app.date_input(key="trends_since").set_value(TODAY).run()
+    assert not app.exception
+    filtered = [d.value for d in app.dataframe if "Datum" in d.value.columns]
+    assert all(len(frame) < len(said) for frame in filtered)
 
 
 def test_charts_write_dutch_numbers_and_months_and_read_out_their_reading(
