@@ -6,6 +6,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from core.i18n import translate
+from core.timefmt import zone
+
 # A cell starting with one of these is a formula to Excel and LibreOffice (OWASP's list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BYTE_ORDER_MARK = "\ufeff"
@@ -33,10 +36,35 @@ def csv_text(rows: Iterable[Iterable[object]]) -> str:
     return BYTE_ORDER_MARK + buffer.getvalue()
 
 
-def frame_csv(frame: pd.DataFrame) -> str:
+def frame_csv(frame: pd.DataFrame, decimal: str = ".") -> str:
     """A table of figures as CSV, its text cells made safe like every other export."""
     safe = frame.apply(lambda column: column.map(safe_cell) if _text(column) else column)
-    return BYTE_ORDER_MARK + str(safe.to_csv(index=False, sep=";", lineterminator="\r\n"))
+    csv_text = safe.to_csv(index=False, sep=";", lineterminator="\r\n", decimal=decimal)
+    return BYTE_ORDER_MARK + str(csv_text)
+
+
+# Columns holding a stored code, and the catalog section that says it in words.
+CODE_SECTIONS = {"kind": "score_kind", "status": "trajectory_status", "source": "source"}
+
+
+def figures_csv(frame: pd.DataFrame, *, language: str, timezone: str) -> str:
+    """A chart's data as CSV for a spreadsheet in the coach's language: headings and codes
+    in words, moments in the coach's zone, decimals rounded and written as the language
+    writes them (3,25 in Dutch)."""
+    shown = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        values = frame[column]
+        if column in CODE_SECTIONS:
+            words = {v: translate(f"{CODE_SECTIONS[column]}.{v}", language) for v in set(values)}
+            values = values.map(words)
+        elif isinstance(values.dtype, pd.DatetimeTZDtype):
+            values = values.dt.tz_convert(zone(timezone)).dt.strftime("%Y-%m-%d %H:%M")
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            values = values.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_float_dtype(values):
+            values = values.round(2)
+        shown[translate(f"csv.{column}", language)] = values
+    return frame_csv(shown, decimal="," if language == "nl" else ".")
 
 
 def _text(column: pd.Series) -> bool:

@@ -13,7 +13,7 @@ import streamlit as st
 from core.i18n import translate
 from core.kinds import ScoreKind
 from core.numfmt import format_number, format_share
-from core.spreadsheet import frame_csv
+from core.spreadsheet import figures_csv
 from core.timefmt import chart_locale
 from core.trends import Figure, Responses
 from pages import _ui as ui
@@ -54,12 +54,16 @@ def _one_to_ten(field: str, title: str) -> alt.Y:
 
 
 def download(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
-    """The chart's data as a CSV file (UTF-8 with BOM, semicolons, for Excel); `frame` may be
-    read only when the coach clicks."""
+    """The chart's data as a CSV file (UTF-8 with BOM, semicolons, for Excel) in the coach's
+    language; `frame` may be read only when the coach clicks."""
+    # Read here: the CSV is made when clicked, outside the page's run and its session state.
+    language, timezone = ui.language(), ui.coach().timezone
     ui.download(
         ui.t("trends.download"),
         # Built only when clicked: a large practice's CSV would slow every render.
-        lambda: frame_csv(frame() if callable(frame) else frame),
+        lambda: figures_csv(
+            frame() if callable(frame) else frame, language=language, timezone=timezone
+        ),
         file_name=f"afronding-{name}.csv",
         mime="text/csv",
         key=f"trends_csv_{name}",

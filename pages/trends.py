@@ -137,7 +137,7 @@ charts.section(
     charts.bars(t_scores, "label", "t_score", "", "T", ui.t("trends.col_client"))
     if attained.n
     else None,
-    t_scores,
+    t_scores.drop(columns=["label"]),
     "gas",
     empty("gas"),
 )

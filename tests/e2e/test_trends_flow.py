@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -38,8 +39,11 @@ def test_the_trends_page_draws_its_charts(page: Page, app_url: str) -> None:
         page.get_by_role("button", name="Gegevens (CSV)").first.click()
     text = download.value.path().read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    # In the coach's language: Dutch headings and words, times in the coach's zone.
     assert list(rows[0]) == [
-        "trajectory_id", "client", "status", "measured_at", "score", "kind", "source"
+        "Traject", "Cliënt", "Status", "Gemeten op", "Score", "Moment", "Door"
     ]  # fmt: skip
-    assert len(rows) > len({row["trajectory_id"] for row in rows}) > 20
-    assert {row["kind"] for row in rows} >= {"start", "closing"}
+    assert len(rows) > len({row["Traject"] for row in rows}) > 20
+    assert {row["Moment"] for row in rows} >= {"start", "afronding"}
+    assert {row["Door"] for row in rows} <= {"door coach", "door cliënt"}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row["Gemeten op"]) for row in rows)
