@@ -58,7 +58,7 @@ def _plain_frame(session: Session, stmt: Executable, *columns: str) -> pd.DataFr
 
 def _trajectory_scores(session: Session, *, selection: Selection) -> pd.DataFrame:
     """Per trajectory with a goal score: its client and coach, the first and the last score,
-    how many, when last measured, and the latest closing score (one statement)."""
+    how many, and the latest closing score (one statement)."""
     earliest = (GoalScore.measured_at, GoalScore.id)
     latest = (GoalScore.measured_at.desc(), GoalScore.id.desc())
     other = aliased(GoalScore)
@@ -82,7 +82,6 @@ def _trajectory_scores(session: Session, *, selection: Selection) -> pd.DataFram
             score_at(earliest).label("start"),
             score_at(latest).label("end"),
             func.count().label("scores"),
-            func.max(other.measured_at).label("last_measured"),
             score_at(latest, GoalScore.kind == ScoreKind.CLOSING).label("closing"),
         )
         .join(Trajectory, Trajectory.id == other.trajectory_id)
