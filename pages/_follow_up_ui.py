@@ -1,5 +1,6 @@
 """The follow-up page's parts: one card per item with its actions, and the side forms."""
 
+import re
 from datetime import date, timedelta
 
 import streamlit as st
@@ -71,6 +72,26 @@ def _popover_key(action: str, item: QueueItem) -> str:
     return f"{action}_popover_{item.follow_up_id}"
 
 
+_OPEN_POPOVER = re.compile(r"^(done|later|skip|result)_popover_(\d+)$")
+
+
+def left_meanwhile(items: list[QueueItem]) -> list[str]:
+    """For each card whose popover was open and whose follow-up has since left the queue
+    (done or skipped in another tab): what the coach typed there, maybe nothing."""
+    in_queue = {item.follow_up_id for item in items}
+    typed = []
+    for key, is_open in st.session_state.to_dict().items():
+        found = _OPEN_POPOVER.match(str(key))
+        if is_open is True and found and int(found[2]) not in in_queue:
+            follow_up_id = found[2]
+            text = st.session_state.get(f"done_note_{follow_up_id}") or st.session_state.get(
+                f"skip_reason_{follow_up_id}"
+            )
+            typed.append(str(text or "").strip())
+            ui.forget(str(key))  # said once
+    return typed
+
+
 def _needs_result(item: QueueItem) -> bool:
     """The month-6 result still to record by the coach (the client didn't answer it)."""
     return item.kind is FollowUpKind.MONTH6_RESULT and not answered(item)
@@ -103,7 +124,9 @@ def _done(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
     with popover:
         errors = ui.FieldErrors()
         with st.form(f"done_{item.follow_up_id}", border=False):
-            note = st.text_area(ui.t("follow_ups.done_note"), height=80)
+            note = st.text_area(
+                ui.t("follow_ups.done_note"), height=80, key=f"done_note_{item.follow_up_id}"
+            )
             errors.slot("note")
             if st.form_submit_button(ui.t("follow_ups.done"), type="primary"):
                 ui.save(
@@ -116,6 +139,7 @@ def _done(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
                     ),
                     errors,
                     "follow_ups.done_saved",
+                    clear=(_popover_key("done", item),),
                 )
 
 
@@ -162,7 +186,11 @@ def _skip(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
     with popover:
         errors = ui.FieldErrors()
         with st.form(f"skip_{item.follow_up_id}", border=False):
-            reason = st.text_input(ui.t("follow_ups.skip_reason"), max_chars=500)
+            reason = st.text_input(
+                ui.t("follow_ups.skip_reason"),
+                max_chars=500,
+                key=f"skip_reason_{item.follow_up_id}",
+            )
             errors.slot("reason")
             if st.form_submit_button(ui.t("follow_ups.skip"), type="primary"):
                 ui.save(
@@ -175,6 +203,7 @@ def _skip(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
                     ),
                     errors,
                     "follow_ups.skipped",
+                    clear=(_popover_key("skip", item),),
                 )
 
 
@@ -220,7 +249,12 @@ def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: d
                         now=utc_now(),
                     )
 
-                ui.save(record, errors, "follow_ups.outcome_saved")
+                ui.save(
+                    record,
+                    errors,
+                    "follow_ups.outcome_saved",
+                    clear=(_popover_key("result", item),),
+                )
 
 
 def add_form(choices: list[ClientChoice], today: date) -> None:

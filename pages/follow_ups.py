@@ -35,6 +35,12 @@ ui.download(
     icon=":material/calendar_add_on:",
     disabled=not (items or agenda),
 )
+for typed in fu.left_meanwhile(items):
+    # Not silently dropped: the follow-up was dealt with elsewhere, and what was typed here
+    # stays on screen to copy.
+    st.warning(ui.t("follow_ups.left_meanwhile"), icon=":material/sync_problem:")
+    if typed:
+        st.code(typed, language=None, wrap_lines=True)
 if not items:
     st.info(ui.t("follow_ups.empty"), icon=":material/info:")
 for bucket, group in group_queue(items, today).items():

@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 from core.clients import list_client_choices
 from core.config import load_settings
 from core.database import prepare_database
+from core.follow_ups import complete_follow_up
+from core.timefmt import utc_now
 from tests.conftest import TODAY
 from tests.pages.conftest import open_popover, popover_keys
 from tests.smtp import Inbox, free_port
@@ -200,3 +202,31 @@ def test_a_long_group_shows_its_first_cards_and_the_rest_on_request(
     show_all.click().run()
     assert _cards(app) == sum(min(5, n) for n in groups) + rest
     assert not any(b.key == show_all.key for b in app.button)
+
+
+def test_a_follow_up_done_in_another_tab_is_said_and_the_note_kept(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = open_page(PAGE)
+    key = open_popover(app, "done")
+    follow_up_id = int(key.rsplit("_", 1)[1])
+    app.text_area(key=f"done_note_{follow_up_id}").input("Gebeld, gaat goed")
+    with prepare_database(load_settings(), today=TODAY).begin() as session:  # the other tab
+        complete_follow_up(
+            session,
+            coach_id=app.session_state["app_coach"].id,
+            follow_up_id=follow_up_id,
+            note="",
+            now=utc_now(),
+        )
+    _in_form(app, "done_", "Gedaan").click().run()
+    assert not app.exception
+    assert "intussen elders afgerond" in app.warning[0].value
+    assert [c.value for c in app.code] == ["Gebeld, gaat goed"]
+    app.run()  # said once
+    assert not any("intussen elders" in w.value for w in app.warning)
+    # A follow-up done here says nothing of the kind.
+    open_popover(app, "done")
+    _in_form(app, "done_", "Gedaan").click().run()
+    assert app.success[0].value == "Follow-up afgerond."
+    assert not any("intussen elders" in w.value for w in app.warning)
