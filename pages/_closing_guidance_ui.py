@@ -155,4 +155,7 @@ def manage_questions(pillar: Phase, every: list[Question]) -> None:
             on_change=_hide,
             args=(hidden, widget),
             label_visibility="collapsed",
+            # Streamlit's own texts are English ("Choose options", "Select all").
+            placeholder=ui.t("app.choose"),
+            select_all=False,
         )

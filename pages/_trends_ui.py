@@ -58,6 +58,9 @@ def filters(in_view: list[CoachRef]) -> tuple[date | None, TrajectoryStatus | No
             default=list(names),
             format_func=names.__getitem__,
             key="trends_coaches",
+            # Streamlit's own texts are English ("Choose options", "Select all").
+            placeholder=ui.t("app.choose"),
+            select_all=False,
         )
         if not chosen:
             columns[2].caption(ui.t("trends.coaches_none"))
