@@ -34,10 +34,11 @@ def card(item: QueueItem, *, today: date, smtp: SmtpSettings | None) -> None:
     """One open follow-up: who, what, when, the client's own words, and what to do."""
     coach = ui.coach()
     label = item.title or ui.t(f"follow_up_kind.{item.kind}")
+    due = format_date(item.due_on, coach.language, year=item.due_on.year != today.year)
     with st.container(border=True):
         st.markdown(
             f"**{ui.plain(item.client_name)}** · {ui.plain(label)} · "
-            f"{ui.t('follow_ups.due', date=format_date(item.due_on, coach.language))}"
+            f"{ui.t('follow_ups.due', date=due)}"
         )
         context = [
             ui.t("follow_ups.context_change", text=item.main_change) if item.main_change else "",
@@ -73,22 +74,32 @@ def _popover_key(action: str, item: QueueItem) -> str:
 
 
 _OPEN_POPOVER = re.compile(r"^(done|later|skip|result)_popover_(\d+)$")
+_HANDLED_HERE = "follow_ups_handled_here"
+
+
+def _handled_here(follow_up_id: int) -> None:
+    """Remember that this tab closed the follow-up: a double click's second submit still
+    carries the open popover, and its card gone is then no news."""
+    st.session_state.setdefault(_HANDLED_HERE, set()).add(follow_up_id)
 
 
 def left_meanwhile(items: list[QueueItem]) -> list[str]:
     """For each card whose popover was open and whose follow-up has since left the queue
     (done or skipped in another tab): what the coach typed there, maybe nothing."""
     in_queue = {item.follow_up_id for item in items}
+    handled_here = st.session_state.get(_HANDLED_HERE, set())
     typed = []
     for key, is_open in st.session_state.to_dict().items():
         found = _OPEN_POPOVER.match(str(key))
-        if is_open is True and found and int(found[2]) not in in_queue:
+        if not (is_open is True and found and int(found[2]) not in in_queue):
+            continue
+        ui.forget(str(key))  # said once
+        if int(found[2]) not in handled_here:
             follow_up_id = found[2]
             text = st.session_state.get(f"done_note_{follow_up_id}") or st.session_state.get(
                 f"skip_reason_{follow_up_id}"
             )
             typed.append(str(text or "").strip())
-            ui.forget(str(key))  # said once
     return typed
 
 
@@ -129,14 +140,19 @@ def _done(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
             )
             errors.slot("note")
             if st.form_submit_button(ui.t("follow_ups.done"), type="primary"):
-                ui.save(
-                    lambda s: complete_follow_up(
-                        s,
+
+                def complete(session: DbSession) -> None:
+                    complete_follow_up(
+                        session,
                         coach_id=ui.coach_id(),
                         follow_up_id=item.follow_up_id,
                         note=note,
                         now=utc_now(),
-                    ),
+                    )
+                    _handled_here(item.follow_up_id)
+
+                ui.save(
+                    complete,
                     errors,
                     "follow_ups.done_saved",
                     clear=(_popover_key("done", item),),
@@ -159,6 +175,9 @@ def _reschedule(column: st.delta_generator.DeltaGenerator, item: QueueItem, toda
                 ui.t("follow_ups.reschedule_date"),
                 value=max(today, item.due_on) + timedelta(days=7),
                 format="DD-MM-YYYY",
+                # Keyed: its default moves with the follow-up, and unkeyed a double click's
+                # second submit read the new default and moved it another week.
+                key=f"later_due_{item.follow_up_id}",
             )
             errors.slot("due_on")
             if st.form_submit_button(ui.t("follow_ups.reschedule"), type="primary"):
@@ -193,14 +212,19 @@ def _skip(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
             )
             errors.slot("reason")
             if st.form_submit_button(ui.t("follow_ups.skip"), type="primary"):
-                ui.save(
-                    lambda s: skip_follow_up(
-                        s,
+
+                def skip(session: DbSession) -> None:
+                    skip_follow_up(
+                        session,
                         coach_id=ui.coach_id(),
                         follow_up_id=item.follow_up_id,
                         reason=reason,
                         now=utc_now(),
-                    ),
+                    )
+                    _handled_here(item.follow_up_id)
+
+                ui.save(
+                    skip,
                     errors,
                     "follow_ups.skipped",
                     clear=(_popover_key("skip", item),),
@@ -224,14 +248,19 @@ def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: d
                 RETAINED_CHOICES,
                 horizontal=True,
                 format_func=lambda r: ui.t(f"retained.{r}"),
+                index=None,  # the coach's answer, not a default "ja"
             )
+            errors.slot("retained")
             score = st.number_input(ui.t("follow_ups.retained_score"), 1, 10, None)
             errors.slot("score")
             if st.form_submit_button(ui.t("follow_ups.done"), type="primary"):
 
                 def record(session: DbSession) -> None:
-                    if score is None:
-                        raise ValidationError({"score": "validation.required"})
+                    if retained is None or score is None:
+                        chosen = {"retained": retained, "score": score}
+                        raise ValidationError(
+                            {name: "validation.required" for name, v in chosen.items() if v is None}
+                        )
                     record_result(
                         session,
                         coach_id=ui.coach_id(),
@@ -248,6 +277,7 @@ def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: d
                         note="",
                         now=utc_now(),
                     )
+                    _handled_here(item.follow_up_id)
 
                 ui.save(
                     record,

@@ -9,8 +9,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME
+from db.engine import make_engine
+from db.models import Coach
 from tests.browser import start_server, track_runs, wait_idle, wait_login_ready
 from tests.conftest import require
 
@@ -70,6 +74,28 @@ def app_url(app_database: str) -> Iterator[str]:
     yield url
     process.terminate()
     process.wait(timeout=15)
+
+
+@contextlib.contextmanager
+def as_demo_coach(database: str) -> Iterator[tuple[Session, int]]:
+    """The shared app's database, read beside the browser: a session and the demo coach's id."""
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            coach = select(Coach.id).where(Coach.username == DEMO_USERNAME)
+            yield session, session.scalars(coach).one()
+    finally:
+        engine.dispose()
+
+
+def double_click(page: Page, target: Locator) -> None:
+    """A coach's double click, by the mouse: the second click lands on whatever the first
+    left there (Playwright's own dblclick waits for the element and never shows that)."""
+    box = target.bounding_box()
+    assert box is not None
+    for pause in (10, 0):
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(pause)
 
 
 def unfold(page: Page, opener: Locator) -> None:

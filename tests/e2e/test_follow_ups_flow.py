@@ -1,14 +1,17 @@
 """A coach completes a follow-up and records an outcome in a real browser."""
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
+from core.follow_ups import list_queue
+from core.timefmt import DEFAULT_TIMEZONE, local_date, utc_now
 from tests.browser import wait_idle
-from tests.e2e.conftest import log_in, screenshot, unfold
+from tests.e2e.conftest import as_demo_coach, double_click, log_in, screenshot, unfold
 
 pytestmark = pytest.mark.e2e
 CARDS_PER_GROUP = 5
@@ -53,3 +56,40 @@ def test_complete_a_follow_up_and_record_an_outcome(page: Page, app_url: str) ->
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Uitkomst vastgelegd.")).to_be_visible(timeout=15_000)
     screenshot(page, "51-follow-ups-outcome")
+
+
+def _due_dates(database: str) -> dict[int, date]:
+    """The demo coach's open follow-ups and their days, read from the database."""
+    with as_demo_coach(database) as (session, coach_id):
+        return {
+            q.follow_up_id: q.due_on for q in list_queue(session, coach_id=coach_id, now=utc_now())
+        }
+
+
+def test_a_double_click_on_verzetten_moves_the_follow_up_once(
+    page: Page, app_url: str, app_database: str
+) -> None:
+    page.goto(app_url)
+    wait_idle(page)
+    log_in(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Follow-ups").click()
+    expect(page.get_by_role("heading", level=1).first).to_have_text("Follow-ups")
+    wait_idle(page)
+    before = _due_dates(app_database)
+    chosen = local_date(utc_now(), DEFAULT_TIMEZONE) + timedelta(days=20)
+
+    unfold(page, page.get_by_role("button", name="Verzetten").first)
+    # Typed as a coach does: into the day, then its digits.
+    popover = page.get_by_test_id("stPopoverBody")
+    popover.get_by_role("spinbutton", name="day, Nieuwe datum").click()
+    page.keyboard.type(chosen.strftime("%d%m%Y"), delay=60)
+    page.keyboard.press("Tab")
+    wait_idle(page)
+    # The second submit arrives after the move, from the form drawn before it.
+    double_click(page, page.get_by_test_id("stPopoverBody").get_by_role("button", name="Verzetten"))
+    expect(page.get_by_text("Follow-up verzet.")).to_be_visible(timeout=15_000)
+    wait_idle(page)
+
+    after = _due_dates(app_database)
+    moved = {key: day for key, day in after.items() if before.get(key) != day}
+    assert list(moved.values()) == [chosen], "one follow-up, moved to the chosen day"

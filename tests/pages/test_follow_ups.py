@@ -225,8 +225,26 @@ def test_a_follow_up_done_in_another_tab_is_said_and_the_note_kept(
     assert [c.value for c in app.code] == ["Gebeld, gaat goed"]
     app.run()  # said once
     assert not any("intussen elders" in w.value for w in app.warning)
-    # A follow-up done here says nothing of the kind.
-    open_popover(app, "done")
+    # A follow-up done here says nothing of the kind, also when a double click's second
+    # submit arrives with the popover still open in the browser.
+    key = open_popover(app, "done")
     _in_form(app, "done_", "Gedaan").click().run()
     assert app.success[0].value == "Follow-up afgerond."
+    app.session_state[key] = True
+    app.run()
     assert not any("intussen elders" in w.value for w in app.warning)
+
+
+def test_a_month6_result_needs_the_coachs_answer(open_page: Callable[[str], AppTest]) -> None:
+    app = open_page(PAGE)
+    open_popover(app, "result")
+    retained = next(r for r in app.radio if str(r.form_id).startswith("result_"))
+    assert retained.value is None  # no "ja" chosen for the coach
+    _in_form(app, "result_", "Gedaan").click().run()
+    assert [e.value for e in app.error] == ["Vul dit in.", "Vul dit in."]
+    retained = next(r for r in app.radio if str(r.form_id).startswith("result_"))
+    retained.set_value("partly")
+    next(n for n in app.number_input if str(n.form_id).startswith("result_")).set_value(7)
+    _in_form(app, "result_", "Gedaan").click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value == "Uitkomst vastgelegd."
