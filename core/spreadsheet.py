@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from core.i18n import translate
+from core.i18n import catalog, translate
 from core.timefmt import zone
 
 # A cell starting with one of these is a formula to Excel and LibreOffice (OWASP's list).
@@ -63,7 +63,9 @@ def figures_csv(frame: pd.DataFrame, *, language: str, timezone: str) -> str:
             values = values.dt.strftime("%Y-%m-%d")
         elif pd.api.types.is_float_dtype(values):
             values = values.round(2)
-        shown[translate(f"csv.{column}", language)] = values
+        # A table the page already wrote in the coach's words keeps its headings.
+        heading = f"csv.{column}"
+        shown[translate(heading, language) if heading in catalog(language) else column] = values
     return frame_csv(shown, decimal="," if language == "nl" else ".")
 
 

@@ -42,3 +42,9 @@ def test_weeks_are_dates_and_counts_stay_whole() -> None:
     )
     [row] = _read(figures_csv(frame, language="nl", timezone="Europe/Amsterdam"))
     assert row == {"Week van": "2026-11-23", "Gem. beoordeling": "7,67", "Sessies": "3"}
+
+
+def test_a_table_already_in_the_coachs_words_keeps_its_headings() -> None:
+    frame = pd.DataFrame({"Cijfer": ["Behouden na 6 maanden"], "Met protocol": ["86% (n=7)"]})
+    [row] = _read(figures_csv(frame, language="nl", timezone="Europe/Amsterdam"))
+    assert row == {"Cijfer": "Behouden na 6 maanden", "Met protocol": "86% (n=7)"}
