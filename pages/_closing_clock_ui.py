@@ -22,8 +22,6 @@ from core.timefmt import local_date, utc_now
 from core.timer import Agenda, Phase, TimerReading, bar_segments, format_clock
 from pages import _ui as ui
 
-STEP_GUARD_SECONDS = 1.5
-
 
 def header(view: ClosingView, *, unsaved: int = 0) -> None:
     """Client and goal in one line, with ending the session at the right."""
@@ -177,15 +175,10 @@ def _controls(column: DeltaGenerator, session_id: int, reading: TimerReading) ->
         ui.t("closing.pause"), icon=":material/pause:", key="closing_pause", width="stretch"
     ):
         toggle = pause_closing
+    # A double click is one step without a timer: the buttons are keyed to the phase they
+    # were drawn in (a click on the old one finds no button), and the database steps only
+    # from that phase. So "Volgende" then "Terug" at once is two steps, as meant.
     now = utc_now()
-    steps = st.session_state.setdefault("closing_last_step", {})  # {session id: moment}
-    if step is not None:
-        # A double click is one step: a second step within a moment of the first is ignored.
-        last = steps.get(session_id)
-        if last is not None and (now - last).total_seconds() < STEP_GUARD_SECONDS:
-            step = None
-        else:
-            steps[session_id] = now
     action = step or toggle
     if action is not None:
         with ui.db_session(write=True) as session:

@@ -229,6 +229,21 @@ def test_a_step_from_a_tab_behind_the_clock_is_not_taken_twice(
     assert clock.current is not None and clock.current.phase is Phase.EVALUATION
 
 
+def test_volgende_then_terug_at_once_are_two_steps(open_page: Callable[[str], AppTest]) -> None:
+    app, session_id = _started(open_page)
+    _button(app, "Volgende stap").click().run()
+    _button(app, "Terug").click().run()  # a coach who pressed on too soon, within a second
+    assert not app.exception
+    with prepare_database(load_settings(), today=TODAY)() as session:
+        clock = read_clock(
+            session,
+            coach_id=app.session_state["app_coach"].id,
+            session_id=session_id,
+            now=utc_now(),
+        )
+    assert clock.current is not None and clock.current.phase is Phase.OPENING
+
+
 def test_two_closings_in_one_tab_keep_their_own_fields(
     open_page: Callable[[str], AppTest],
 ) -> None:
