@@ -75,3 +75,33 @@ def test_a_closing_soon_without_the_form_back_leads_to_the_forms(
     assert not app.exception
     assert app.session_state["client_section"] == "forms"  # the client's Formulieren part
     assert any(h.value == "Bram Postma" for h in app.title)
+
+
+def test_a_long_list_to_log_shows_its_first_rows_and_the_rest_on_request(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    trajectory_id = _plan_closing_soon(client_name="Bram Postma")
+    factory = prepare_database(load_settings(), today=TODAY)
+    # A night three weeks ago: free in the demo agenda.
+    weeks_ago = (utc_now() - timedelta(days=20)).replace(hour=22, minute=0, second=0)
+    with factory.begin() as session:  # planned back then, never logged
+        coach = session.query(Coach).filter_by(username=DEMO_USERNAME).one()
+        for number in range(12):
+            plan_session(
+                session,
+                coach_id=coach.id,
+                trajectory_id=trajectory_id,
+                at=weeks_ago + timedelta(minutes=35 * number + 1),
+                kind=SessionKind.REGULAR,
+                duration_minutes=30,
+                now=weeks_ago,
+            )
+    app = open_page(PAGE)
+    to_log = [b for b in app.button if b.label == "Vastleggen"]
+    more = next(b for b in app.button if b.key == "overview_all_to_log_button")
+    total = int(more.label.split()[3])  # "Toon ze alle 14"
+    assert len(to_log) == 8 and total >= 12
+    more.click().run()
+    assert not app.exception
+    assert len([b for b in app.button if b.label == "Vastleggen"]) == total
+    assert not any(b.key == "overview_all_to_log_button" for b in app.button)
