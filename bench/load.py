@@ -25,7 +25,7 @@ from core.database import refresh_statistics, transaction
 from core.follow_ups import list_queue
 from core.overview import get_overview
 from core.sessions import SessionLog, log_session
-from core.trends import load_trends
+from core.trends import load_outcome_trends, load_score_trends, load_session_trends
 from db.demo import generate_practice
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade_database
@@ -59,7 +59,9 @@ def _worker(
                 read_clock(session, coach_id=coach_id, session_id=running, now=NOW)
             if number % 5 == 0:
                 with transaction(factory) as session:
-                    load_trends(session, coach_id=coach_id, coach_ids=[coach_id])
+                    # Evaluatietrends, each of its tabs.
+                    for load in (load_score_trends, load_session_trends, load_outcome_trends):
+                        load(session, coach_id=coach_id, coach_ids=[coach_id])
             if writes and trajectory_id is not None:
                 with transaction(factory, write=True) as session:
                     log_session(

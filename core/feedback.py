@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.closing import merge_evaluation
-from core.scope import Selection, allowed_coaches
+from core.scope import selection_in_view
 from db.models import Client, Coach, Evaluation, Source, Trajectory, TrajectoryStatus
 
 FEEDBACK_SHOWN = 200  # the newest; a practice's whole history is not one screen
@@ -38,7 +38,9 @@ def list_feedback(
 ) -> list[FeedbackRow]:
     """Feedback per trajectory of the coaches in view (a coach: their own), started on or
     after `since` and in `status` as the page's filters say, newest first."""
-    selection = Selection(allowed_coaches(session, coach_id, coach_ids), since, status)
+    selection = selection_in_view(
+        session, coach_id=coach_id, coach_ids=coach_ids, since=since, status=status
+    )
     # The newest trajectories with an evaluation first, in the database: a practice's
     # thousands of evaluations were loaded to show two hundred.
     newest = (

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVarTuple
+from typing import TypedDict, TypeVarTuple
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -10,6 +10,15 @@ from sqlalchemy.orm import Session, aliased
 from db.models import Client, Coach, Role, Trajectory, TrajectoryStatus
 
 Columns = TypeVarTuple("Columns")
+
+
+class ViewScope(TypedDict):
+    """What every figure loader is asked: by whom, about which coaches, filtered how."""
+
+    coach_id: int
+    coach_ids: list[int]
+    since: date | None
+    status: TrajectoryStatus | None
 
 
 @dataclass(frozen=True)
@@ -65,3 +74,15 @@ class Selection:
         if self.status is not None:
             stmt = stmt.where(Trajectory.status == self.status)
         return stmt
+
+
+def selection_in_view(
+    session: Session,
+    *,
+    coach_id: int,
+    coach_ids: list[int],
+    since: date | None = None,
+    status: TrajectoryStatus | None = None,
+) -> Selection:
+    """The trajectories a viewer asked for, narrowed to the coaches they may see."""
+    return Selection(allowed_coaches(session, coach_id, coach_ids), since, status)

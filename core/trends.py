@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.frames import query_frame
 from core.gas import gas_scores
-from core.scope import CoachRef, Columns, Selection, allowed_coaches
+from core.scope import CoachRef, Columns, Selection, selection_in_view
 from db.models import (
     Client,
     CoachingSession,
@@ -473,19 +473,14 @@ def _responses(session: Session, *, selection: Selection) -> Responses:
 
 
 @dataclass(frozen=True)
-class TrendsData:
-    """Everything the trends page draws, for the coaches the viewer may see."""
+class ScoreTrends:
+    """The goal scores tab: start, closing and latest score per trajectory, and the lines."""
 
     trajectories: pd.DataFrame  # per trajectory with a goal score (see _trajectory_scores)
     lines: pd.DataFrame  # the scores of the trajectories the line chart shows
-    ratings: pd.DataFrame
-    recommendations: list[int]
-    closed: pd.DataFrame  # one row per closed trajectory (see _per_trajectory)
-    gas: pd.DataFrame  # GAS T-score per trajectory whose goals are all scored
-    responses: Responses
 
 
-def load_trends(
+def load_score_trends(
     session: Session,
     *,
     coach_id: int,
@@ -494,17 +489,69 @@ def load_trends(
     status: TrajectoryStatus | None = None,
     lines: int = LINES_SHOWN,
     keep_client: int | None = None,
-) -> TrendsData:
-    """The page's data in a few statements, each aggregated by the database; the viewer's
-    scope is checked once, here."""
-    selection = Selection(allowed_coaches(session, coach_id, coach_ids), since, status)
-    return TrendsData(
+) -> ScoreTrends:
+    """Goal scores across clients, aggregated by the database."""
+    selection = selection_in_view(
+        session, coach_id=coach_id, coach_ids=coach_ids, since=since, status=status
+    )
+    return ScoreTrends(
         trajectories=_trajectory_scores(session, selection=selection),
         lines=_score_lines(session, selection=selection, limit=lines, keep_client=keep_client),
+    )
+
+
+@dataclass(frozen=True)
+class SessionTrends:
+    """The sessions tab: weekly session ratings and GAS attainment."""
+
+    ratings: pd.DataFrame
+    gas: pd.DataFrame  # GAS T-score per trajectory whose goals are all scored
+
+
+def load_session_trends(
+    session: Session,
+    *,
+    coach_id: int,
+    coach_ids: list[int],
+    since: date | None = None,
+    status: TrajectoryStatus | None = None,
+) -> SessionTrends:
+    """Session ratings per week and GAS T-scores."""
+    selection = selection_in_view(
+        session, coach_id=coach_id, coach_ids=coach_ids, since=since, status=status
+    )
+    return SessionTrends(
         ratings=_session_ratings(session, selection=selection),
+        gas=gas_scores(session, selection=selection),
+    )
+
+
+@dataclass(frozen=True)
+class OutcomeTrends:
+    """The outcomes tab: what lasted, what clients recommend, with and without the protocol."""
+
+    trajectories: pd.DataFrame  # for the gain per coach
+    recommendations: list[int]
+    closed: pd.DataFrame  # one row per closed trajectory (see _per_trajectory)
+    responses: Responses
+
+
+def load_outcome_trends(
+    session: Session,
+    *,
+    coach_id: int,
+    coach_ids: list[int],
+    since: date | None = None,
+    status: TrajectoryStatus | None = None,
+) -> OutcomeTrends:
+    """Retention, recommendations, the protocol's figures and the response to the links."""
+    selection = selection_in_view(
+        session, coach_id=coach_id, coach_ids=coach_ids, since=since, status=status
+    )
+    return OutcomeTrends(
+        trajectories=_trajectory_scores(session, selection=selection),
         recommendations=_recommendations(session, selection=selection),
         closed=_per_trajectory(_closed(session, selection=selection)),
-        gas=gas_scores(session, selection=selection),
         responses=_responses(session, selection=selection),
     )
 
@@ -518,7 +565,9 @@ def load_score_table(
     status: TrajectoryStatus | None = None,
 ) -> pd.DataFrame:
     """Every goal score in view, one row each (the CSV beside the line chart)."""
-    selection = Selection(allowed_coaches(session, coach_id, coach_ids), since, status)
+    selection = selection_in_view(
+        session, coach_id=coach_id, coach_ids=coach_ids, since=since, status=status
+    )
     stmt = _score_rows(
         select(
             GoalScore.trajectory_id,

@@ -5,7 +5,7 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.trends import load_trends, protocol_figures
+from core.trends import load_outcome_trends, protocol_figures
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME, has_demo_practice
 from db.models import Client, Outcome, OutcomeKind, Trajectory, TrajectoryStatus
 from db.passwords import verify_password
@@ -65,7 +65,7 @@ def test_the_demo_does_not_build_in_the_protocols_effect(db: Session) -> None:
     without differ modestly, and not all in the protocol's favour."""
     coaches = make_practice(db, coaches=2, clients_each=40)
     ids = [coach.id for coach in coaches]
-    figures = protocol_figures(load_trends(db, coach_id=ids[0], coach_ids=ids).closed)
+    figures = protocol_figures(load_outcome_trends(db, coach_id=ids[0], coach_ids=ids).closed)
     differences = {
         f.key: f.with_protocol - f.without_protocol
         for f in figures

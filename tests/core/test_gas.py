@@ -11,7 +11,7 @@ from core.gas import (
     list_gas_goals,
     set_gas_level,
 )
-from core.trends import load_trends
+from core.trends import load_session_trends
 from tests.factories import make_coach, make_trajectory
 
 
@@ -37,14 +37,14 @@ def test_the_t_score_comes_when_every_goal_is_scored(db: Session) -> None:
     set_gas_level(db, coach_id=coach.id, goal_id=first, level=1)
     goals = list_gas_goals(db, coach_id=coach.id, trajectory_id=trajectory.id)
     assert goals_t_score(goals) is None
-    assert load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).gas.empty
+    assert load_session_trends(db, coach_id=coach.id, coach_ids=[coach.id]).gas.empty
     set_gas_level(db, coach_id=coach.id, goal_id=second, level=1)
     # Two goals, both +1, weight 1: 50 + 10·2/√(0.7·2 + 0.3·4) = 50 + 20/√2.6
     expected = 50 + 20 / 2.6**0.5
     assert goals_t_score(list_gas_goals(db, coach_id=coach.id, trajectory_id=trajectory.id)) == (
         pytest.approx(expected)
     )
-    [row] = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).gas.to_dict("records")
+    [row] = load_session_trends(db, coach_id=coach.id, coach_ids=[coach.id]).gas.to_dict("records")
     assert (row["client"], row["goals"]) == ("Gas Klant", 2)
     assert row["t_score"] == pytest.approx(expected)
 

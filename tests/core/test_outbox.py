@@ -37,7 +37,7 @@ from core.outbox import (
     send_due,
 )
 from core.timeline import get_timeline, timeline_rows
-from core.trends import Response, load_trends, results_by_client, retained_share
+from core.trends import Response, load_outcome_trends, results_by_client, retained_share
 from db.engine import make_engine, make_session_factory
 from db.migrate import upgrade_database
 from db.models import (
@@ -276,7 +276,7 @@ def test_the_month_6_link_fills_the_retained_figure_by_the_client(
         assert (outcome.retained, outcome.retained_score, outcome.source) == ("yes", 8, "client")
         score = session.scalar(select(GoalScore).where(GoalScore.kind == "month_6"))
         assert score is not None and score.source is Source.CLIENT
-        data = load_trends(session, coach_id=coach_id, coach_ids=[coach_id])
+        data = load_outcome_trends(session, coach_id=coach_id, coach_ids=[coach_id])
         assert retained_share(data.closed) == (1.0, 1)
         assert results_by_client(data.closed) == 1
         assert data.responses.result == Response(answered=1, sent=1)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from core.gas import gas_t_score
-from core.scope import CoachRef, coaches_in_view
+from core.scope import CoachRef, ViewScope, coaches_in_view
 from core.trends import (
     MIN_N,
     CoachGain,
@@ -19,8 +19,10 @@ from core.trends import (
     closing_mode,
     gain_per_coach,
     gain_summary,
+    load_outcome_trends,
     load_score_table,
-    load_trends,
+    load_score_trends,
+    load_session_trends,
     mean_rating,
     mean_t_score,
     nps,
@@ -69,7 +71,7 @@ def test_gain_per_trajectory_and_its_mean_and_median(db: Session) -> None:
     # Closed twice (the later closing counts), then a month-3 score: the end is the latest.
     d = make_trajectory(db, coach, name="D")
     _scores(db, d.id, (2, "start"), (6, "closing"), (7, "closing"), (9, "month_3"))
-    trajectories = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).trajectories
+    trajectories = load_score_trends(db, coach_id=coach.id, coach_ids=[coach.id]).trajectories
     table = start_and_end(trajectories)
     assert list(zip(table["client"], table["gain"], strict=True)) == [
         ("D", 7),
@@ -87,11 +89,11 @@ def test_gain_per_trajectory_and_its_mean_and_median(db: Session) -> None:
 
 def test_no_data_gives_empty_figures_not_errors(db: Session) -> None:
     coach = make_coach(db)
-    trajectories = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).trajectories
+    trajectories = load_score_trends(db, coach_id=coach.id, coach_ids=[coach.id]).trajectories
     assert trajectories.empty and start_and_end(trajectories).empty
     assert gain_summary(start_and_end(trajectories)).n == 0
     assert closing_distribution(trajectories)["trajectories"].sum() == 0
-    closed = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).closed
+    closed = load_outcome_trends(db, coach_id=coach.id, coach_ids=[coach.id]).closed
     assert retained_share(closed) == (None, 0)
     assert all(f.with_n == f.without_n == 0 for f in protocol_figures(closed))
 
@@ -176,7 +178,9 @@ def test_the_protocol_split_by_hand(db: Session) -> None:
     )
     figures = {
         f.key: f
-        for f in protocol_figures(load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).closed)
+        for f in protocol_figures(
+            load_outcome_trends(db, coach_id=coach.id, coach_ids=[coach.id]).closed
+        )
     }
     assert (figures["retained"].with_protocol, figures["retained"].with_n) == (0.5, 2)
     assert figures["retained"].without_n == 0 and figures["retained"].without_protocol is None
@@ -195,19 +199,26 @@ def test_an_owner_sees_the_practice_and_a_coach_only_themself(db: Session) -> No
         key=lambda i: {owner.id: owner.display_name, coach.id: coach.display_name}[i],
     )
     assert [c.coach_id for c in coaches_in_view(db, coach_id=coach.id)] == [coach.id]
-    everyone = load_trends(db, coach_id=owner.id, coach_ids=[owner.id, coach.id])
+    everyone = load_score_trends(db, coach_id=owner.id, coach_ids=[owner.id, coach.id])
     assert set(everyone.trajectories["coach_id"]) == {owner.id, coach.id}
     # A coach asking for the owner's data (a crafted request) gets only their own.
-    own = load_trends(db, coach_id=coach.id, coach_ids=[owner.id, coach.id])
+    own = load_score_trends(db, coach_id=coach.id, coach_ids=[owner.id, coach.id])
     assert set(own.trajectories["coach_id"]) == {coach.id}
     own_clients = set(own.trajectories["client_id"])
     assert set(own.lines["client_id"]) == own_clients
     # Not even by asking for the owner's client to be highlighted.
     theirs = set(everyone.trajectories["client_id"]) - own_clients
-    crafted = load_trends(
+    crafted = load_score_trends(
         db, coach_id=coach.id, coach_ids=[owner.id], lines=1, keep_client=min(theirs)
     )
     assert crafted.lines.empty and crafted.trajectories.empty
+    # Each tab's loader checks the scope itself.
+    outcomes = load_outcome_trends(db, coach_id=coach.id, coach_ids=[owner.id])
+    assert outcomes.trajectories.empty and outcomes.closed.empty
+    assert outcomes.responses.evaluation.sent == 0
+    sessions = load_session_trends(db, coach_id=coach.id, coach_ids=[owner.id])
+    assert sessions.ratings.empty and sessions.gas.empty
+    assert not load_outcome_trends(db, coach_id=owner.id, coach_ids=[owner.id]).trajectories.empty
     table = load_score_table(db, coach_id=coach.id, coach_ids=[owner.id, coach.id])
     assert set(table["trajectory_id"]) == set(own.trajectories["trajectory_id"])
 
@@ -223,9 +234,9 @@ def test_the_lines_chart_keeps_the_most_recent_and_the_highlighted_client(db: Se
         )
     )
     db.flush()
-    shown = load_trends(db, coach_id=coach.id, coach_ids=[coach.id], lines=1).lines
+    shown = load_score_trends(db, coach_id=coach.id, coach_ids=[coach.id], lines=1).lines
     assert set(shown["client"]) == {"Nieuw"}
-    kept = load_trends(
+    kept = load_score_trends(
         db, coach_id=coach.id, coach_ids=[coach.id], lines=1, keep_client=old.client_id
     )
     assert set(kept.lines["client"]) == {"Nieuw", "Oud"}
@@ -265,15 +276,15 @@ def test_the_period_and_status_filters_narrow_every_figure(db: Session) -> None:
     trajectory = _closed(db, coach, "Vol 1", True, retained)
     db.add(Evaluation(trajectory_id=trajectory.id, source=Source.CLIENT, recommend_score=9))
     db.flush()
-    every = load_trends(db, coach_id=coach.id, coach_ids=[coach.id])
+    every = load_outcome_trends(db, coach_id=coach.id, coach_ids=[coach.id])
     assert every.recommendations == [9] and retained_share(every.closed) == (1.0, 1)
-    for narrowed in (
-        load_trends(db, coach_id=coach.id, coach_ids=[coach.id], since=date(2026, 2, 1)),
-        load_trends(db, coach_id=coach.id, coach_ids=[coach.id], status=TrajectoryStatus.ACTIVE),
-    ):
+    for since, status in ((date(2026, 2, 1), None), (None, TrajectoryStatus.ACTIVE)):
+        scope = ViewScope(coach_id=coach.id, coach_ids=[coach.id], since=since, status=status)
+        narrowed = load_outcome_trends(db, **scope)
         assert narrowed.recommendations == []
         assert retained_share(narrowed.closed) == (None, 0)
-        assert narrowed.trajectories.empty and narrowed.lines.empty and narrowed.ratings.empty
+        assert narrowed.trajectories.empty and load_score_trends(db, **scope).lines.empty
+        assert load_session_trends(db, **scope).ratings.empty
 
 
 def test_the_readings_beside_the_charts_come_from_core() -> None:
@@ -305,7 +316,7 @@ def test_session_ratings_are_averaged_per_week_from_monday(db: Session) -> None:
         else:
             held.scheduled_at = at
     db.flush()
-    weeks = load_trends(db, coach_id=coach.id, coach_ids=[coach.id]).ratings
+    weeks = load_session_trends(db, coach_id=coach.id, coach_ids=[coach.id]).ratings
     assert [w.date() for w in weeks["week"]] == [date(2026, 3, 2), date(2026, 3, 9)]
     assert list(weeks["rating"]) == [7.5, 4.0] and list(weeks["sessions"]) == [2, 1]
     assert mean_rating(weeks) == Reading(19 / 3, 3)

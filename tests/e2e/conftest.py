@@ -98,6 +98,17 @@ def double_click(page: Page, target: Locator) -> None:
         page.wait_for_timeout(pause)
 
 
+def open_tab(page: Page, name: str) -> None:
+    """Open a tab and wait for the run that draws it (only the open tab is drawn)."""
+    tab = page.get_by_role("tab", name=name)
+    if tab.get_attribute("aria-selected") == "true":
+        return  # open already: a click asks for no run
+    asked = page.evaluate("() => window.__afrondingRuns.asked")
+    tab.click()
+    page.wait_for_function(f"() => window.__afrondingRuns.asked > {asked}", timeout=10_000)
+    wait_idle(page)
+
+
 def unfold(page: Page, opener: Locator) -> None:
     """Open an expander or popover and wait until it has finished sliding open."""
     # While it slides open the form moves under the pointer, and a click there is lost.

@@ -25,7 +25,7 @@ from core.plan_pdf import plan_file_name
 from db.engine import make_engine, make_session_factory
 from db.models import Client, FollowUp, FollowUpKind, Trajectory
 from tests.browser import start_server, wait_idle
-from tests.e2e.conftest import ROOT, log_in, screenshot, start_live_closing, unfold
+from tests.e2e.conftest import ROOT, log_in, open_tab, screenshot, start_live_closing, unfold
 from tests.smtp import Inbox, free_port
 
 pytestmark = pytest.mark.e2e
@@ -84,6 +84,7 @@ def _mail(content: str) -> EmailMessage:
 def _retained(page: Page, url: str) -> tuple[int, int]:
     page.goto(f"{url}/evaluatietrends")
     wait_idle(page)
+    open_tab(page, "Uitkomsten en protocol")
     said = page.get_by_text(RETAINED)
     expect(said).to_be_visible(timeout=20_000)
     found = RETAINED.search(said.inner_text())

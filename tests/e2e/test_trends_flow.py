@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import wait_idle
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import log_in, open_tab, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -22,9 +22,16 @@ def test_the_trends_page_draws_its_charts(page: Page, app_url: str) -> None:
     expect(page.get_by_role("heading", name="Doelscore door de tijd")).to_be_visible()
     wait_idle(page)
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=15_000)
-    assert page.get_by_test_id("stVegaLiteChart").count() >= 5
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(3)  # the goal scores' tab
     expect(page.get_by_text("Gemiddeld ", exact=False).first).to_be_visible()
     screenshot(page, "60-evaluatietrends")
+    for number, tab in enumerate(
+        ("Sessies en GAS", "Uitkomsten en protocol", "Wat cliënten zeggen")
+    ):
+        open_tab(page, tab)
+        expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
+        screenshot(page, f"6{number + 3}-evaluatietrends-tab")
+    open_tab(page, "Doelscores")
     # No English chart toolbar ("Show data" lists raw field names); the CSV is beside it.
     page.get_by_test_id("stVegaLiteChart").first.hover()
     toolbar = (

@@ -18,12 +18,33 @@ from tests.pages.conftest import log_in, new_app
 
 GAIN = "Gem. vooruitgang"
 PAGE = "pages/trends.py"
+TABS = ("Doelscores", "Sessies en GAS", "Uitkomsten en protocol", "Wat cliënten zeggen")
+
+
+def _open_tab(app: AppTest, tab: str) -> AppTest:
+    """Click a tab of the page, as a coach does; only the open one is drawn."""
+    app.session_state["trends_tab"] = tab
+    return app.run()
+
+
+def _all_tabs(app: AppTest) -> tuple[list[str], int]:
+    """Every tab's headings, and how many charts they draw together."""
+    headings, charts = [], 0
+    for tab in TABS:
+        _open_tab(app, tab)
+        assert not app.exception
+        headings += [h.value for h in app.header]
+        charts += len(app.get("vega_lite_chart"))
+    return headings, charts
 
 
 def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], AppTest]) -> None:
     app = open_page(PAGE)
     assert not app.exception
-    headings = [h.value for h in app.header]
+    # The first tab alone is drawn (and read) until another is opened.
+    assert "Wat cliënten zeggen" not in [h.value for h in app.header]
+    assert any(m.value.startswith("Gemiddeld ") for m in app.markdown)  # a reading in words
+    headings, charts = _all_tabs(app)
     for title in (
         "Doelscore door de tijd",
         "Van start naar nu, per cliënt",
@@ -36,10 +57,13 @@ def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], 
         "Wat cliënten zeggen",
     ):
         assert title in headings, title
-    assert any(m.value.startswith("Gemiddeld ") for m in app.markdown)  # a reading in words
-    assert len(app.get("vega_lite_chart")) >= 6  # the GAS T-scores of the demo too
+    assert charts >= 6  # the GAS T-scores of the demo too
     coaches = app.multiselect(key="trends_coaches")
     assert len(coaches.value) == 2
+    said = app.dataframe[-1].value  # what clients said, newest first, with the coach's name
+    assert list(said.columns)[:3] == ["Cliënt", "Coach", "Datum"]
+    assert len(said) > 0 and said["Zou de cliënt je aanbevelen? (0–10)"].iloc[0] != ""
+    _open_tab(app, "Uitkomsten en protocol")
     figures = app.dataframe[0].value
     assert list(figures.columns) == [
         "Cijfer",
@@ -48,9 +72,6 @@ def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], 
         "Verschil te zien?",
         "Respons",
     ]
-    said = app.dataframe[-1].value  # what clients said, newest first, with the coach's name
-    assert list(said.columns)[:3] == ["Cliënt", "Coach", "Datum"]
-    assert len(said) > 0 and said["Zou de cliënt je aanbevelen? (0–10)"].iloc[0] != ""
     assert len(figures) == 5
     assert (
         "%; " in figures["Met protocol"].iloc[0] or "te weinig" in figures["Met protocol"].iloc[0]
@@ -60,20 +81,24 @@ def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], 
     # No coach chosen: the figures show them all, and the page says so.
     coaches.set_value([]).run()
     assert "Geen coach gekozen" in " ".join(c.value for c in app.caption)
-    assert len(app.get("vega_lite_chart")) >= 6
+    assert _all_tabs(app)[1] >= 6
     # A period from before the practice: the feedback follows it like every chart.
     app.date_input(key="trends_since").set_value(TODAY).run()
+    _open_tab(app, "Wat cliënten zeggen")
     assert not app.exception
     filtered = [d.value for d in app.dataframe if "Datum" in d.value.columns]
-    assert all(len(frame) < len(said) for frame in filtered)
+    assert sum(len(frame) for frame in filtered) < len(said)
 
 
 def test_charts_write_dutch_numbers_and_months_and_read_out_their_reading(
     open_page: Callable[[str], AppTest],
 ) -> None:
     app = open_page(PAGE)
-    specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
-    readings = [m.value for m in app.markdown]
+    specs, readings = [], []
+    for tab in TABS:
+        _open_tab(app, tab)
+        specs += [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+        readings += [m.value for m in app.markdown]
     for spec in specs:
         locale = spec["config"]["locale"]
         assert locale["number"]["decimal"] == ","  # a tooltip's 8,1, not 8.1
@@ -93,6 +118,7 @@ def test_charts_write_dutch_numbers_and_months_and_read_out_their_reading(
             assert tips and all(tip["title"] for tip in tips), spec["description"]
     bars = [s for s in specs if "layer" not in s and s["encoding"]["x"]["type"] == "ordinal"]
     assert len(bars) == 2 and all(s["encoding"]["x"]["sort"] is None for s in bars)
+    _open_tab(app, "Doelscores")
     dataset = app.get("vega_lite_chart")[0].proto.datasets[0].data.data
     moments = set(pa.ipc.open_stream(dataset).read_all().column("moment").to_pylist())
     assert "na sessie" in moments and "session" not in moments  # what the tooltip says
@@ -107,7 +133,7 @@ def test_a_coach_sees_only_their_own_and_no_coach_filter(app_env: Path) -> None:
     app = log_in(new_app(), username, "Tweede-coach-1")
     app.switch_page(PAGE).run()
     assert not app.exception
-    assert "Per coach" not in [h.value for h in app.header]
+    assert "Per coach" not in _all_tabs(app)[0]
     assert not [m for m in app.multiselect if m.key == "trends_coaches"]
 
 
@@ -124,7 +150,11 @@ def test_without_data_every_section_says_what_to_do(app_env: Path) -> None:
     app = log_in(new_app(), "nieuw", "Lege-praktijk-1")
     app.switch_page(PAGE).run()
     assert not app.exception
-    guidance = [i.value for i in app.info]
+    guidance, charts = [], 0
+    for tab in TABS:
+        _open_tab(app, tab)
+        guidance += [i.value for i in app.info]
+        charts += len(app.get("vega_lite_chart"))
     for start in (
         "Nog geen scores.",
         "Nog geen trajecten met twee scores",
@@ -135,4 +165,4 @@ def test_without_data_every_section_says_what_to_do(app_env: Path) -> None:
         "Nog geen antwoorden",
     ):
         assert any(g.startswith(start) for g in guidance), start
-    assert not app.get("vega_lite_chart")  # no empty frames drawn
+    assert charts == 0  # no empty frames drawn
