@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Executable, ScalarSelect, Select, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from core.frames import query_frame
 from core.gas import gas_scores
@@ -61,33 +61,30 @@ def _trajectory_scores(session: Session, *, selection: Selection) -> pd.DataFram
     how many, and the latest closing score (one statement)."""
     earliest = (GoalScore.measured_at, GoalScore.id)
     latest = (GoalScore.measured_at.desc(), GoalScore.id.desc())
-    other = aliased(GoalScore)
+    own = GoalScore.trajectory_id == Trajectory.id
 
     def score_at(order: tuple[Any, ...], *where: ColumnElement[bool]) -> ScalarSelect[int]:
         # Read along the (trajectory, moment) index: one row per trajectory, no sorting.
-        inner = (
-            select(GoalScore.score)
-            .where(GoalScore.trajectory_id == other.trajectory_id, *where)
-            .order_by(*order)
-            .limit(1)
-        )
-        return inner.correlate(other).scalar_subquery()
+        inner = select(GoalScore.score).where(own, *where).order_by(*order).limit(1)
+        return inner.correlate(Trajectory).scalar_subquery()
 
+    # Per trajectory rather than grouped over every score: a group by sorted all the
+    # practice's scores first (16 ms → 10 ms for 2,000 clients on SQLite).
+    count = select(func.count()).where(own).correlate(Trajectory).scalar_subquery()
     stmt = (
         select(
-            other.trajectory_id,
+            Trajectory.id.label("trajectory_id"),
             Client.id.label("client_id"),
             Client.name.label("client"),
             Client.coach_id,
             score_at(earliest).label("start"),
             score_at(latest).label("end"),
-            func.count().label("scores"),
+            count.label("scores"),
             score_at(latest, GoalScore.kind == ScoreKind.CLOSING).label("closing"),
         )
-        .join(Trajectory, Trajectory.id == other.trajectory_id)
         .join(Client, Client.id == Trajectory.client_id)
-        .group_by(other.trajectory_id, Client.id, Client.name, Client.coach_id)
-        .order_by(other.trajectory_id)
+        .where(select(GoalScore.id).where(own).correlate(Trajectory).exists())
+        .order_by(Trajectory.id)
     )
     return query_frame(session, selection.apply(stmt))
 
