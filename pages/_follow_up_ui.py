@@ -1,6 +1,8 @@
 """The follow-up page's parts: one card per item with its actions, and the side forms."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import streamlit as st
@@ -58,9 +60,9 @@ def card(item: QueueItem, *, today: date, smtp: SmtpSettings | None) -> None:
         ui.show_flash(f"card_{item.follow_up_id}")
         # Buttons as wide as their words, side by side, wrapping when the screen is narrow.
         actions = st.container(horizontal=True, gap="small")
-        _done(actions, item)
+        _close(actions, item, skip=False)
         _reschedule(actions, item, today)
-        _skip(actions, item)
+        _close(actions, item, skip=True)
         if item.kind in MAIL_KINDS and not answered(item):
             mail_ui.mail_popover(actions, item, smtp)
         if _needs_result(item):
@@ -71,6 +73,20 @@ def _popover_key(action: str, item: QueueItem) -> str:
     # Keyed to its follow-up: unkeyed, a popover left open after "Gedaan" reopened on the
     # card that moved into its place, ready to close another client's follow-up.
     return f"{action}_popover_{item.follow_up_id}"
+
+
+@contextmanager
+def _popover_form(
+    column: st.delta_generator.DeltaGenerator, item: QueueItem, action: str, label: str, icon: str
+) -> Iterator[ui.FieldErrors | None]:
+    """A card's action: its popover, drawn only while open, holding one form; None while
+    closed (ui.lazy_popover)."""
+    popover = ui.lazy_popover(column, ui.t(label), icon=icon, key=_popover_key(action, item))
+    if popover is None:
+        yield None
+        return
+    with popover, st.form(f"{action}_{item.follow_up_id}", border=False):
+        yield ui.FieldErrors()
 
 
 _OPEN_POPOVER = re.compile(r"^(done|later|skip|result)_popover_(\d+)$")
@@ -126,165 +142,123 @@ def _answers(check: SelfCheckStatus, first_name: str) -> None:
     st.markdown("  \n".join(lines))
 
 
-def _done(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
-    popover = ui.lazy_popover(
-        column, ui.t("follow_ups.done"), icon=":material/check:", key=_popover_key("done", item)
-    )
-    if popover is None:
-        return
-    with popover:
-        errors = ui.FieldErrors()
-        with st.form(f"done_{item.follow_up_id}", border=False):
-            note = st.text_area(
-                ui.t("follow_ups.done_note"), height=80, key=f"done_note_{item.follow_up_id}"
-            )
-            errors.slot("note")
-            if st.form_submit_button(ui.t("follow_ups.done"), type="primary"):
-
-                def complete(session: DbSession) -> None:
-                    complete_follow_up(
-                        session,
-                        coach_id=ui.coach_id(),
-                        follow_up_id=item.follow_up_id,
-                        note=note,
-                        now=utc_now(),
-                    )
-                    _handled_here(item.follow_up_id)
-
-                ui.save(
-                    complete,
-                    errors,
-                    "follow_ups.done_saved",
-                    clear=(_popover_key("done", item),),
-                )
-
-
-def _reschedule(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: date) -> None:
-    popover = ui.lazy_popover(
-        column,
-        ui.t("follow_ups.reschedule"),
-        icon=":material/event:",
-        key=_popover_key("later", item),
-    )
-    if popover is None:
-        return
-    with popover:
-        errors = ui.FieldErrors()
-        with st.form(f"later_{item.follow_up_id}", border=False):
-            due = st.date_input(
-                ui.t("follow_ups.reschedule_date"),
-                value=max(today, item.due_on) + timedelta(days=7),
-                format="DD-MM-YYYY",
-                # Keyed: its default moves with the follow-up, and unkeyed a double click's
-                # second submit read the new default and moved it another week.
-                key=f"later_due_{item.follow_up_id}",
-            )
-            errors.slot("due_on")
-            if st.form_submit_button(ui.t("follow_ups.reschedule"), type="primary"):
-                ui.save(
-                    lambda s: reschedule_follow_up(
-                        s,
-                        coach_id=ui.coach_id(),
-                        follow_up_id=item.follow_up_id,
-                        due_on=due,
-                        today=today,
-                    ),
-                    errors,
-                    "follow_ups.rescheduled",
-                    # Closed after the move: left open, it would hang over the card's new place.
-                    clear=(_popover_key("later", item),),
-                )
-
-
-def _skip(column: st.delta_generator.DeltaGenerator, item: QueueItem) -> None:
-    popover = ui.lazy_popover(
-        column, ui.t("follow_ups.skip"), icon=":material/redo:", key=_popover_key("skip", item)
-    )
-    if popover is None:
-        return
-    with popover:
-        errors = ui.FieldErrors()
-        with st.form(f"skip_{item.follow_up_id}", border=False):
-            reason = st.text_input(
+def _close(column: st.delta_generator.DeltaGenerator, item: QueueItem, *, skip: bool) -> None:
+    """'Gedaan' with an optional note, or 'Overslaan' with its reason: either way the
+    follow-up leaves the queue."""
+    action, label = ("skip", "follow_ups.skip") if skip else ("done", "follow_ups.done")
+    icon = ":material/redo:" if skip else ":material/check:"
+    with _popover_form(column, item, action, label, icon) as errors:
+        if errors is None:
+            return
+        text = (
+            st.text_input(
                 ui.t("follow_ups.skip_reason"),
                 max_chars=500,
                 key=f"skip_reason_{item.follow_up_id}",
             )
-            errors.slot("reason")
-            if st.form_submit_button(ui.t("follow_ups.skip"), type="primary"):
+            if skip
+            else st.text_area(
+                ui.t("follow_ups.done_note"), height=80, key=f"done_note_{item.follow_up_id}"
+            )
+        )
+        errors.slot("reason" if skip else "note")
+        if st.form_submit_button(ui.t(label), type="primary"):
 
-                def skip(session: DbSession) -> None:
-                    skip_follow_up(
-                        session,
-                        coach_id=ui.coach_id(),
-                        follow_up_id=item.follow_up_id,
-                        reason=reason,
-                        now=utc_now(),
-                    )
-                    _handled_here(item.follow_up_id)
+            def close(session: DbSession) -> None:
+                scope = {"coach_id": ui.coach_id(), "follow_up_id": item.follow_up_id}
+                if skip:
+                    skip_follow_up(session, **scope, reason=text, now=utc_now())
+                else:
+                    complete_follow_up(session, **scope, note=text, now=utc_now())
+                _handled_here(item.follow_up_id)
 
-                ui.save(
-                    skip,
-                    errors,
-                    "follow_ups.skipped",
-                    clear=(_popover_key("skip", item),),
-                )
+            ui.save(
+                close,
+                errors,
+                "follow_ups.skipped" if skip else "follow_ups.done_saved",
+                clear=(_popover_key(action, item),),
+            )
+
+
+def _reschedule(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: date) -> None:
+    with _popover_form(
+        column, item, "later", "follow_ups.reschedule", ":material/event:"
+    ) as errors:
+        if errors is None:
+            return
+        due = st.date_input(
+            ui.t("follow_ups.reschedule_date"),
+            value=max(today, item.due_on) + timedelta(days=7),
+            format="DD-MM-YYYY",
+            # Keyed: its default moves with the follow-up, and unkeyed a double click's
+            # second submit read the new default and moved it another week.
+            key=f"later_due_{item.follow_up_id}",
+        )
+        errors.slot("due_on")
+        if st.form_submit_button(ui.t("follow_ups.reschedule"), type="primary"):
+            ui.save(
+                lambda s: reschedule_follow_up(
+                    s,
+                    coach_id=ui.coach_id(),
+                    follow_up_id=item.follow_up_id,
+                    due_on=due,
+                    today=today,
+                ),
+                errors,
+                "follow_ups.rescheduled",
+                # Closed after the move: left open, it would hang over the card's new place.
+                clear=(_popover_key("later", item),),
+            )
 
 
 def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: date) -> None:
-    popover = ui.lazy_popover(
-        column,
-        ui.t("follow_ups.outcome_result"),
-        icon=":material/flag:",
-        key=_popover_key("result", item),
-    )
-    if popover is None:
-        return
-    with popover:
-        errors = ui.FieldErrors()
-        with st.form(f"result_{item.follow_up_id}", border=False):
-            retained = st.radio(
-                ui.t("follow_ups.retained"),
-                RETAINED_CHOICES,
-                horizontal=True,
-                format_func=lambda r: ui.t(f"retained.{r}"),
-                index=None,  # the coach's answer, not a default "ja"
-            )
-            errors.slot("retained")
-            score = st.number_input(ui.t("follow_ups.retained_score"), 1, 10, None)
-            errors.slot("score")
-            if st.form_submit_button(ui.t("follow_ups.done"), type="primary"):
+    with _popover_form(
+        column, item, "result", "follow_ups.outcome_result", ":material/flag:"
+    ) as errors:
+        if errors is None:
+            return
+        retained = st.radio(
+            ui.t("follow_ups.retained"),
+            RETAINED_CHOICES,
+            horizontal=True,
+            format_func=lambda r: ui.t(f"retained.{r}"),
+            index=None,  # the coach's answer, not a default "ja"
+        )
+        errors.slot("retained")
+        score = st.number_input(ui.t("follow_ups.retained_score"), 1, 10, None)
+        errors.slot("score")
+        if st.form_submit_button(ui.t("follow_ups.done"), type="primary"):
 
-                def record(session: DbSession) -> None:
-                    if retained is None or score is None:
-                        chosen = {"retained": retained, "score": score}
-                        raise ValidationError(
-                            {name: "validation.required" for name, v in chosen.items() if v is None}
-                        )
-                    record_result(
-                        session,
-                        coach_id=ui.coach_id(),
-                        trajectory_id=item.trajectory_id,
-                        retained=retained,
-                        score=int(score),
-                        today=today,
-                        now=utc_now(),
+            def record(session: DbSession) -> None:
+                if retained is None or score is None:
+                    chosen = {"retained": retained, "score": score}
+                    raise ValidationError(
+                        {name: "validation.required" for name, v in chosen.items() if v is None}
                     )
-                    complete_follow_up(
-                        session,
-                        coach_id=ui.coach_id(),
-                        follow_up_id=item.follow_up_id,
-                        note="",
-                        now=utc_now(),
-                    )
-                    _handled_here(item.follow_up_id)
-
-                ui.save(
-                    record,
-                    errors,
-                    "follow_ups.outcome_saved",
-                    clear=(_popover_key("result", item),),
+                record_result(
+                    session,
+                    coach_id=ui.coach_id(),
+                    trajectory_id=item.trajectory_id,
+                    retained=retained,
+                    score=int(score),
+                    today=today,
+                    now=utc_now(),
                 )
+                complete_follow_up(
+                    session,
+                    coach_id=ui.coach_id(),
+                    follow_up_id=item.follow_up_id,
+                    note="",
+                    now=utc_now(),
+                )
+                _handled_here(item.follow_up_id)
+
+            ui.save(
+                record,
+                errors,
+                "follow_ups.outcome_saved",
+                clear=(_popover_key("result", item),),
+            )
 
 
 def add_form(choices: list[ClientChoice], today: date) -> None:

@@ -22,13 +22,18 @@ def _count(page: Page, group: str) -> int:
     return int(heading.inner_text().split("(")[1].rstrip(")"))
 
 
-def test_complete_a_follow_up_and_record_an_outcome(page: Page, app_url: str) -> None:
+def _open_follow_ups(page: Page, app_url: str) -> None:
+    """Log in and open Follow-ups."""
     page.goto(app_url)
     wait_idle(page)
     log_in(page)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Follow-ups").click()
     expect(page.get_by_role("heading", level=1).first).to_have_text("Follow-ups")
     wait_idle(page)
+
+
+def test_complete_a_follow_up_and_record_an_outcome(page: Page, app_url: str) -> None:
+    _open_follow_ups(page, app_url)
     screenshot(page, "50-follow-ups")
     overdue = _count(page, "Te laat")
 
@@ -69,12 +74,7 @@ def _due_dates(database: str) -> dict[int, date]:
 def test_a_double_click_on_verzetten_moves_the_follow_up_once(
     page: Page, app_url: str, app_database: str
 ) -> None:
-    page.goto(app_url)
-    wait_idle(page)
-    log_in(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Follow-ups").click()
-    expect(page.get_by_role("heading", level=1).first).to_have_text("Follow-ups")
-    wait_idle(page)
+    _open_follow_ups(page, app_url)
     before = _due_dates(app_database)
     chosen = local_date(utc_now(), DEFAULT_TIMEZONE) + timedelta(days=20)
 
