@@ -124,6 +124,7 @@ if not st.session_state.get("authentication_status"):
     if current.demo_mode:
         middle.info(ui.t("login.demo_hint"), icon=":material/info:")
     ui.ignore_revoked_cookie(authenticator, accounts, current.cookie_expiry_days)
+    ui.drop_login_cookie(current.cookie_name)
     try:  # a login cookie of this browser logs in without the form
         authenticator.login(location="unrendered", key="app_cookie_login")
     except LoginError:

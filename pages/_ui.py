@@ -1,6 +1,7 @@
 """Small UI helpers the pages share: the database session, the coach, the text catalog."""
 
 import importlib
+import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -293,6 +294,18 @@ def ignore_revoked_cookie(
         # the browser to drop it.
         st.session_state["logout"] = True
         authenticator.cookie_controller.delete_cookie()
+
+
+def drop_login_cookie(cookie_name: str) -> None:
+    """After a logout in this tab, the browser drops the login cookie at once."""
+    # The library deletes it from a component frame that a quick rerun can remove before
+    # its script ran (seen in the browser suite: the cookie stayed); this runs in the page.
+    if st.session_state.get("logout"):
+        expired = f"{cookie_name}=; path=/; max-age=0; samesite=strict"
+        st.html(
+            f"<script>document.cookie = {json.dumps(expired)};</script>",
+            unsafe_allow_javascript=True,
+        )
 
 
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")

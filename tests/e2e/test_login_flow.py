@@ -45,9 +45,13 @@ def test_a_coach_logs_in_visits_every_page_and_stays_logged_out(page: Page, app_
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
     wait_idle(page)
 
+    # The login library deletes the cookie from a component frame, which a quick rerun can
+    # remove before it ran: the page itself must drop the cookie, even without that frame.
+    page.route("**/component/extra_streamlit_components.CookieManager*/**", lambda r: r.abort())
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=15_000)
     _wait_for_login_cookie_gone(page)
+    page.unroute("**/component/extra_streamlit_components.CookieManager*/**")
     page.reload()
     wait_idle(page)
     expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible()
