@@ -401,6 +401,12 @@ def lazy_popover(
     return popover if popover.open else None
 
 
+def lazy_expander(label: str, *, key: str, icon: str) -> DeltaGenerator | None:
+    """An expander whose content is drawn only while it is open; None while it is closed."""
+    expander = st.expander(label, icon=icon, key=key, on_change="rerun")
+    return expander if expander.open else None
+
+
 def timeline(rows: list[dict[str, object]]) -> None:
     """A trajectory's events as a calm vertical list: date, what happened, details."""
     for row in rows:

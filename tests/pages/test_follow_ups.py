@@ -248,3 +248,20 @@ def test_a_month6_result_needs_the_coachs_answer(open_page: Callable[[str], AppT
     _in_form(app, "result_", "Gedaan").click().run()
     assert not app.exception and not app.error
     assert app.success[0].value == "Uitkomst vastgelegd."
+
+
+def test_a_follow_up_of_the_coachs_own_needs_a_title_and_joins_the_queue(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = open_page(PAGE)
+    assert not [b for b in app.button if b.label == "Toevoegen"]  # closed: drawn once opened
+    app.session_state["follow_ups_add_open"] = True
+    app.run()
+    add = next(b for b in app.button if b.label == "Toevoegen")
+    add.click().run()
+    assert "Vul dit in." in [e.value for e in app.error]
+    app.text_input(key="follow_up_title").input("Boek over gewoontes opsturen")
+    next(b for b in app.button if b.label == "Toevoegen").click().run()
+    assert not app.exception
+    assert "Follow-up toegevoegd." in [s.value for s in app.success]
+    assert any("Boek over gewoontes opsturen" in m.value for m in app.markdown)
