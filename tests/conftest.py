@@ -1,11 +1,13 @@
 """Shared fixtures: a migrated database per backend, a rolled-back session per test."""
 
+import functools
 import os
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import bcrypt
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, create_engine, text
@@ -22,6 +24,16 @@ TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)  # 09:00 in Amsterdam
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+REAL_GENSALT = bcrypt.gensalt
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashes() -> Iterator[None]:
+    """Passwords hashed by the tests take bcrypt's lowest cost: a check takes 3 ms instead of
+    300, and the suite logs in hundreds of times. The real cost has its own test."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bcrypt, "gensalt", functools.partial(REAL_GENSALT, rounds=4))
+        yield
 
 
 def require(condition: bool, reason: str) -> None:

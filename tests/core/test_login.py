@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import bcrypt
 import pytest
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,7 @@ from core.login import DUMMY_HASH, client_address, list_locked_logins, log_in, u
 from db.models import Coach, Practice, Role
 from db.passwords import hash_password
 from db.passwords import verify_password as hash_check
-from tests.conftest import NOW
+from tests.conftest import NOW, REAL_GENSALT
 from tests.factories import make_coach
 
 RIGHT = "Geheim-wachtwoord-1"  # the factories' password
@@ -86,6 +87,7 @@ def test_ten_failures_from_one_address_lock_that_address_for_every_username(
 def test_an_unknown_username_costs_a_password_check_like_a_known_one(
     db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(bcrypt, "gensalt", REAL_GENSALT)  # as outside the tests
     make_coach(db)
     checked: list[str] = []
     real: Callable[[str, str], bool] = hash_check
@@ -145,7 +147,10 @@ def test_a_password_longer_than_bcrypt_reads_is_a_failed_login_not_a_crash(db: S
     assert _try(db, "anna", "é" * 40, NOW + timedelta(minutes=1)) == "login.failed"
 
 
-def test_an_unknown_username_costs_the_same_bcrypt_work_as_a_real_account() -> None:
+def test_an_unknown_username_costs_the_same_bcrypt_work_as_a_real_account(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bcrypt, "gensalt", REAL_GENSALT)  # as outside the tests
     cost = hash_password("Sterk-wachtwoord-7").split("$")[2]
     assert DUMMY_HASH.split("$")[2] == cost  # the same cost factor, so the same time
     assert not hash_check("no account has this password, it only takes time!", DUMMY_HASH)
