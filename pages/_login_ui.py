@@ -102,7 +102,7 @@ def _finish(authenticator: Any, box: Any, answer: LoginAnswer) -> None:
         roles=[account.role.value],
         logout=None,
     )
-    authenticator.cookie_controller.set_cookie()
+    ui.store_login_cookie(authenticator)
 
 
 def visitor_address(settings: Settings) -> str:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -262,7 +263,23 @@ def still_logged_in() -> bool:
 def keep_this_login() -> None:
     """After a password change ended every session: this tab goes on, with a new cookie."""
     st.session_state[LOGIN_AT_KEY] = utc_now()
-    st.session_state["app_authenticator"].cookie_controller.set_cookie()
+    store_login_cookie(st.session_state["app_authenticator"])
+
+
+def store_login_cookie(authenticator: Any) -> None:
+    """The browser keeps this login: a reload, or the next visit, logs in without the form."""
+    cookies = authenticator.cookie_controller.cookie_model
+    cookies.set_cookie()
+    # The library stores it from a component frame, which a quick rerun can remove before
+    # its script ran (a logout and a new login in one tab lost it one time in two): the page
+    # stores the same signed token itself. The cookie is readable by scripts either way.
+    expires = formatdate(cookies.exp_date, usegmt=True)
+    stored = f"{cookies.cookie_name}={cookies._token_encode()}; path=/; expires={expires}"
+    _run_in_page(f"document.cookie = {json.dumps(stored + '; samesite=strict')};")
+
+
+def _run_in_page(script: str) -> None:
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
 
 
 def remember_logout(coach_id: int) -> None:
@@ -302,10 +319,7 @@ def drop_login_cookie(cookie_name: str) -> None:
     # its script ran (seen in the browser suite: the cookie stayed); this runs in the page.
     if st.session_state.get("logout"):
         expired = f"{cookie_name}=; path=/; max-age=0; samesite=strict"
-        st.html(
-            f"<script>document.cookie = {json.dumps(expired)};</script>",
-            unsafe_allow_javascript=True,
-        )
+        _run_in_page(f"document.cookie = {json.dumps(expired)};")
 
 
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")

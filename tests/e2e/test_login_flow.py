@@ -50,8 +50,27 @@ def test_a_coach_logs_in_visits_every_page_and_stays_logged_out(page: Page, app_
     page.route("**/component/extra_streamlit_components.CookieManager*/**", lambda r: r.abort())
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=15_000)
-    _wait_for_login_cookie_gone(page)
+    _wait_for_login_cookie(page, present=False)
     page.unroute("**/component/extra_streamlit_components.CookieManager*/**")
+
+    # Logging in again in the same tab keeps the login across a reload: the cookie was lost
+    # two times in three, right after a logout.
+    for _ in range(3):
+        log_in(page)
+        _wait_for_login_cookie(page, present=True)
+        page.get_by_role("button", name="Uitloggen").click()
+        expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=15_000)
+        _wait_for_login_cookie(page, present=False)
+        page.wait_for_timeout(1_500)  # a coach takes a moment before logging in again
+    log_in(page)
+    _wait_for_login_cookie(page, present=True)
+    page.reload()
+    expect(page.get_by_role("heading", level=1).first).to_have_text("Instellingen")
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=15_000)
+    _wait_for_login_cookie(page, present=False)
     page.reload()
     wait_idle(page)
     expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible()
@@ -63,14 +82,14 @@ def _login_cookies(page: Page) -> list[object]:
     return [c for c in page.context.cookies() if c["name"] == "afronding_login"]
 
 
-def _wait_for_login_cookie_gone(page: Page) -> None:
-    """The browser removes the cookie a moment after the logout has been drawn."""
-    # A reload within that moment cancels the removal; a coach never reloads that fast.
+def _wait_for_login_cookie(page: Page, *, present: bool) -> None:
+    """The browser stores or removes the cookie a moment after the page has been drawn."""
+    # A reload within that moment cancels it; a coach never reloads that fast.
     for _ in range(50):
-        if not _login_cookies(page):
+        if bool(_login_cookies(page)) is present:
             return
         page.wait_for_timeout(200)
-    raise AssertionError("the login cookie is still there 10 s after logging out")
+    raise AssertionError(f"10 s on, the login cookie is still {'missing' if present else 'there'}")
 
 
 def test_a_deep_link_lands_on_its_page_after_logging_in(page: Page, app_url: str) -> None:
