@@ -42,11 +42,19 @@ def planned_sessions_problem(planned: int) -> str | None:
     return None if 1 <= planned <= PLANNED_SESSIONS_MAX else "validation.planned_sessions"
 
 
+# Each scale's own message: a review of 9 on 1–5 was told "between 1 and 10".
+SCORE_RANGE_MESSAGES = {
+    (1, 10): "validation.score_range",
+    (0, 10): "validation.score_range_0_10",
+    (1, 5): "validation.score_range_1_5",
+}
+
+
 def score_problem(score: int | None, *, low: int = 1, high: int = 10) -> str | None:
     """A score outside its scale (1–10 unless said otherwise)."""
     if score is None or low <= score <= high:
         return None
-    return "validation.score_range"
+    return SCORE_RANGE_MESSAGES[low, high]
 
 
 def period_problem(started: date, ended: date | None) -> str | None:

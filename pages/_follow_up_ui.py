@@ -225,7 +225,7 @@ def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: d
             index=None,  # the coach's answer, not a default "ja"
         )
         errors.slot("retained")
-        score = st.number_input(ui.t("follow_ups.retained_score"), 1, 10, None)
+        score = ui.score_input(ui.t("follow_ups.retained_score"))
         errors.slot("score")
         if st.form_submit_button(ui.t("follow_ups.done"), type="primary"):
 
@@ -240,7 +240,7 @@ def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: d
                     coach_id=ui.coach_id(),
                     trajectory_id=item.trajectory_id,
                     retained=retained,
-                    score=int(score),
+                    score=score,
                     today=today,
                     now=utc_now(),
                 )
@@ -259,6 +259,12 @@ def _result(column: st.delta_generator.DeltaGenerator, item: QueueItem, today: d
                 "follow_ups.outcome_saved",
                 clear=(_popover_key("result", item),),
             )
+
+
+# The side forms' expanders: a save closes its expander (a second click can't save the same
+# thing twice, and reopened the form is empty) and says so just above them.
+ADD_OPEN, OUTCOME_OPEN = "follow_ups_add_open", "follow_ups_outcome_open"
+SIDE_FORMS = "follow_ups_side"
 
 
 def add_form(choices: list[ClientChoice], today: date) -> None:
@@ -285,7 +291,8 @@ def add_form(choices: list[ClientChoice], today: date) -> None:
                 ),
                 errors,
                 "follow_ups.added",
-                clear=("follow_up_title",),
+                clear=("follow_up_title", ADD_OPEN),
+                place=SIDE_FORMS,
             )
 
 
@@ -311,7 +318,7 @@ def outcome_form(choices: list[ClientChoice], today: date) -> None:
         else:
             platform = st.text_input(ui.t("follow_ups.platform"), max_chars=80)
             errors.slot("platform")
-            score = st.number_input(ui.t("follow_ups.review_score"), 1, 5, None)
+            score = ui.score_input(ui.t("follow_ups.review_score"))
             errors.slot("score")
             text = st.text_area(ui.t("follow_ups.review_text"), height=80)
             errors.slot("text")
@@ -328,6 +335,8 @@ def outcome_form(choices: list[ClientChoice], today: date) -> None:
                     ),
                     errors,
                     "follow_ups.outcome_saved",
+                    clear=(OUTCOME_OPEN,),
+                    place=SIDE_FORMS,
                 )
             else:
                 ui.save(
@@ -336,13 +345,15 @@ def outcome_form(choices: list[ClientChoice], today: date) -> None:
                         coach_id=ui.coach_id(),
                         client_id=client_id,
                         platform=platform,
-                        score=int(score) if score is not None else None,
+                        score=score,
                         text=text,
                         consent=consent,
                         today=today,
                     ),
                     errors,
                     "follow_ups.outcome_saved",
+                    clear=(OUTCOME_OPEN,),
+                    place=SIDE_FORMS,
                 )
 
 

@@ -48,7 +48,7 @@ def log_session_form(
             format_func=lambda k: ui.t(f"session_kind.{k}"),
             key="log_kind",
         )
-        score = st.number_input(ui.t("client.log_score"), 1, 10, None, key="log_score")
+        score = ui.score_input(ui.t("client.log_score"), key="log_score")
         errors.slot("goal_score")
         notes = st.text_area(ui.t("client.log_notes"), key="log_notes", height=100)
         errors.slot("notes")

@@ -57,16 +57,15 @@ for bucket, group in group_queue(items, today).items():
         fu.rest_table(group[shown:], bucket)
 
 if choices:
+    ui.show_flash(fu.SIDE_FORMS)
     # Drawn only while open: closed, their forms cost every run of the page (~10 ms).
     if add := ui.lazy_expander(
-        ui.t("follow_ups.add_title"), key="follow_ups_add_open", icon=":material/add_task:"
+        ui.t("follow_ups.add_title"), key=fu.ADD_OPEN, icon=":material/add_task:"
     ):
         with add:
             fu.add_form(choices, today)
     if outcome := ui.lazy_expander(
-        ui.t("follow_ups.outcome_title"),
-        key="follow_ups_outcome_open",
-        icon=":material/emoji_events:",
+        ui.t("follow_ups.outcome_title"), key=fu.OUTCOME_OPEN, icon=":material/emoji_events:"
     ):
         with outcome:
             fu.outcome_form(choices, today)

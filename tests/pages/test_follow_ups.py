@@ -265,3 +265,22 @@ def test_a_follow_up_of_the_coachs_own_needs_a_title_and_joins_the_queue(
     assert not app.exception
     assert "Follow-up toegevoegd." in [s.value for s in app.success]
     assert any("Boek over gewoontes opsturen" in m.value for m in app.markdown)
+    # Saved, the form closes: a second click can't add the same follow-up again.
+    assert not [b for b in app.button if b.label == "Toevoegen"]
+
+
+def test_a_review_score_out_of_range_is_refused_in_dutch_and_nothing_is_saved(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = open_page(PAGE)
+    app.session_state["follow_ups_outcome_open"] = True
+    app.run()
+    app.number_input[0].set_value(9)
+    next(b for b in app.button if b.label == "Opslaan").click().run()
+    assert not app.exception
+    assert "Uitkomst vastgelegd." not in [s.value for s in app.success]
+    assert "Een score ligt tussen 1 en 5." in [e.value for e in app.error]
+    app.number_input[0].set_value(5)
+    next(b for b in app.button if b.label == "Opslaan").click().run()
+    assert "Uitkomst vastgelegd." in [s.value for s in app.success]
+    assert not [b for b in app.button if b.label == "Opslaan"]  # closed once saved
