@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.clients import own_trajectory
 from core.errors import NotFound, ValidationError
-from core.validation import score_problem, text_problem
+from core.validation import SCORE_SCALES, score_problem, text_problem
 from db.models import (
     Client,
     Coach,
@@ -327,7 +327,6 @@ REQUIRED_ANSWERS: dict[FormKind, frozenset[str]] = {
     FormKind.SELF_CHECK: frozenset({"goal_score", "kept"}),
 }
 CHOICES = {"kept": tuple(Retained)}  # answers picked from a few options
-SCORE_SCALES = {"goal_score": (1, 10), "recommend_score": (0, 10)}
 
 
 def _problems(answers: Answers) -> dict[str, str]:

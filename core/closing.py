@@ -13,7 +13,7 @@ from core.clients import cancel_remaining_sessions, own_session, own_trajectory
 from core.errors import ValidationError
 from core.progress import LONG_TRAJECTORY_SESSIONS
 from core.timer import DEFAULT_MINUTES, Agenda, Phase, PhaseTimes, TimerReading, read_timer
-from core.validation import score_problem, text_problem
+from core.validation import SCORE_SCALES, score_problem, text_problem
 from db.models import (
     CLOSING_KINDS,
     Client,
@@ -50,7 +50,6 @@ EVALUATION_FIELDS = ("main_changes", "key_insight", "most_valuable", "could_be_b
 # The client's feedback for the coach: would they recommend the coach, and why (not).
 FEEDBACK_FIELDS = ("recommend_score", "recommend_reason")
 EVALUATION_CAPTURE = ("goal_score", "goal_score_note", *EVALUATION_FIELDS, *FEEDBACK_FIELDS)
-SCORE_FIELDS = {"goal_score": (1, 10), "recommend_score": (0, 10)}
 PLAN_FIELDS = (
     "main_change",
     "relapse_situations",
@@ -375,7 +374,7 @@ def merge_evaluation(client: Evaluation | None, coach: Evaluation | None) -> Eva
             merged[name] = ours
             if theirs not in (None, "") and theirs != ours:
                 client_wrote[name] = theirs
-    goal, recommend = (merged.pop(name) for name in SCORE_FIELDS)
+    goal, recommend = (merged.pop(name) for name in SCORE_SCALES)
     return EvaluationDraft(
         goal_score=goal if isinstance(goal, int) else None,
         recommend_score=recommend if isinstance(recommend, int) else None,
@@ -529,14 +528,14 @@ def _shown(name: str, value: object) -> object:
     """A field's value as the page shows it: text stripped and never None."""
     if name in CHECKLIST_ITEMS:
         return bool(value)
-    if name in SCORE_FIELDS or name == "self_check_on":
+    if name in SCORE_SCALES or name == "self_check_on":
         return value
     return str(value or "").strip()
 
 
 def _problem(name: str, value: object) -> str | None:
-    if name in SCORE_FIELDS:
-        low, high = SCORE_FIELDS[name]
+    if name in SCORE_SCALES:
+        low, high = SCORE_SCALES[name]
         return score_problem(value, low=low, high=high) if isinstance(value, int) else None
     if isinstance(value, str):
         return text_problem(value)

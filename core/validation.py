@@ -42,6 +42,8 @@ def planned_sessions_problem(planned: int) -> str | None:
     return None if 1 <= planned <= PLANNED_SESSIONS_MAX else "validation.planned_sessions"
 
 
+# The evaluation's scores and their scales, asked by the client's form and the closing.
+SCORE_SCALES = {"goal_score": (1, 10), "recommend_score": (0, 10)}
 # Each scale's own message: a review of 9 on 1–5 was told "between 1 and 10".
 SCORE_RANGE_MESSAGES = {
     (1, 10): "validation.score_range",
