@@ -415,13 +415,11 @@ def lazy_popover(
     return popover if popover.open else None
 
 
-def score_input(
-    label: str, *, key: str | None = None, box: DeltaGenerator | None = None
-) -> int | None:
+def score_input(label: str, *, key: str | None = None) -> int | None:
     """A whole-number score field, empty until the coach fills it in."""
     # No bounds in the field: the browser would refuse a score out of range in English and
     # the form would send nothing; core checks the range and says it in the coach's language.
-    value = (box or st).number_input(label, value=None, step=1, key=key)
+    value = st.number_input(label, value=None, step=1, key=key)
     return None if value is None else int(value)
 
 
