@@ -10,6 +10,7 @@ from pages import _two_factor_ui as two_factor_ui
 from pages import _ui as ui
 
 st.set_page_config(page_title="Afronding", page_icon=":material/explore:", layout="wide")
+ui.components_without_pandas()
 
 PAGES = {
     "nav.section_work": [

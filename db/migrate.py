@@ -10,6 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from db.engine import PROJECT_ROOT, transaction_options
+from db.setup import hold_setup_lock
 
 MIGRATIONS = PROJECT_ROOT / "db" / "migrations"
 
@@ -19,17 +20,6 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
-
-
-# The PostgreSQL advisory lock every replica takes before it migrates or seeds the demo.
-SETUP_LOCK = 20_261_127
-
-
-def hold_setup_lock(connection: Connection) -> None:
-    """Wait until no other replica is migrating or seeding; held until this transaction
-    ends. (SQLite's write transactions, BEGIN IMMEDIATE, already take turns.)"""
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SETUP_LOCK})")
 
 
 @contextmanager

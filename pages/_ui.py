@@ -1,5 +1,6 @@
 """Small UI helpers the pages share: the database session, the coach, the text catalog."""
 
+import functools
 import importlib
 import json
 import re
@@ -13,6 +14,8 @@ from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
 from jwt import InvalidTokenError
+from streamlit import dataframe_util
+from streamlit.components.v1 import custom_component
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
@@ -51,6 +54,20 @@ def warm_up() -> threading.Thread:
     )
     thread.start()
     return thread
+
+
+@functools.cache  # once per process
+def components_without_pandas() -> None:
+    """Streamlit asks of each argument of a component whether it is a dataframe, and asking
+    imports pandas (half a second of a cold start). The login cookie's component passes an
+    empty dict, never a dataframe: for that answer the login page no longer waits on pandas."""
+
+    def is_dataframe_like(obj: object) -> bool:
+        if isinstance(obj, dict) and not obj:
+            return False
+        return dataframe_util.is_dataframe_like(obj)
+
+    custom_component.is_dataframe_like = is_dataframe_like  # type: ignore[attr-defined]
 
 
 def apply_style() -> None:

@@ -15,7 +15,7 @@ from core.database import prepare_database, transaction
 from core.errors import DatabaseUnavailable, ValidationError
 from db.demo import DEMO_USERNAME
 from db.engine import make_engine, make_session_factory
-from db.migrate import is_up_to_date, upgrade_database
+from db.migrate import downgrade_database, is_up_to_date, upgrade_database
 from db.models import Client, Coach, Practice
 from tests.conftest import TODAY
 from tests.factories import add_plain_client, make_coach
@@ -86,6 +86,19 @@ def test_demo_mode_never_fills_a_database_with_real_accounts(scratch_url: str) -
     with factory() as session:
         assert list(session.scalars(select(Coach.username))) == ["echt"]  # nothing added
     factory.kw["bind"].dispose()
+
+
+def test_a_start_on_an_older_schema_migrates_it_and_keeps_the_accounts(scratch_url: str) -> None:
+    factory = prepare_database(_settings(scratch_url, demo=False), today=TODAY)
+    with factory.begin() as session:
+        make_coach(session, "blijft")
+    engine = factory.kw["bind"]
+    downgrade_database(engine, "0014")
+    prepare_database(_settings(scratch_url, demo=False), today=TODAY).kw["bind"].dispose()
+    assert is_up_to_date(engine)
+    with factory() as session:
+        assert list(session.scalars(select(Coach.username))) == ["blijft"]
+    engine.dispose()
 
 
 def test_the_demo_account_opens_nothing_outside_demo_mode(scratch_url: str) -> None:

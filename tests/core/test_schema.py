@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.migrate import downgrade_database, is_up_to_date, upgrade_database
+from db.migrate import alembic_config, downgrade_database, is_up_to_date, upgrade_database
 from db.models import (
     Agenda,
     Base,
@@ -29,6 +30,7 @@ from db.models import (
     Trajectory,
     TrajectoryStatus,
 )
+from db.setup import HEAD_REVISION, schema_revision
 from tests.conftest import NOW, TODAY
 from tests.factories import make_coach, make_practice, make_trajectory
 
@@ -38,6 +40,19 @@ def test_migrations_match_the_models(engine: Engine) -> None:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
     assert is_up_to_date(engine)
+
+
+def test_the_start_knows_the_newest_migration_without_alembic(engine: Engine) -> None:
+    # The app's start compares the database with HEAD_REVISION and loads Alembic only when
+    # they differ: a new migration must move HEAD_REVISION along.
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+    assert schema_revision(engine) == HEAD_REVISION
+    downgrade_database(engine, "0014")
+    assert schema_revision(engine) == "0014"
+    downgrade_database(engine, "base")
+    assert schema_revision(engine) is None
+    upgrade_database(engine)  # the other tests share this database
+    assert schema_revision(engine) == HEAD_REVISION
 
 
 def test_upgrading_keeps_the_coaches_and_clients_already_there(engine: Engine) -> None:

@@ -1,5 +1,7 @@
 """The login gate: nothing but the login form until a coach has logged in."""
 
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from core.login import log_in as check_login
 from core.timefmt import utc_now
 from db.models import Coach
 from tests.conftest import TODAY
-from tests.pages.conftest import log_in, new_app, other_coachs_client
+from tests.pages.conftest import APP, log_in, new_app, other_coachs_client
 
 PAGES = [
     "pages/overview.py",
@@ -38,6 +40,34 @@ def test_logged_out_shows_only_the_login_form(app_env: Path) -> None:
     assert [i.label for i in app.text_input] == ["Gebruikersnaam", "Wachtwoord"]
     assert "demo" in app.info[0].value  # demo mode shows its login
     assert not app.metric and not app.dataframe
+
+
+LOGIN_PAGE_IMPORTS = f"""
+import sys
+from streamlit.testing.v1 import AppTest
+from pages import _ui
+_ui.AFTER_LOGIN = ()  # the background import of pandas and Altair, left out here
+app = AppTest.from_file({APP!r}, default_timeout=60)
+app.run()
+assert [i.label for i in app.text_input] == ["Gebruikersnaam", "Wachtwoord"], app.exception
+print(sorted(m for m in ("pandas", "altair", "alembic") if m in sys.modules))
+"""
+
+
+def test_the_login_page_shows_without_waiting_for_pandas_or_alembic(app_env: Path) -> None:
+    # A fresh process, as a server started anew: pandas (through Streamlit's components) and
+    # Alembic (on a database already migrated) cost a second before the login page showed.
+    prepare_database(load_settings(), today=TODAY).kw["bind"].dispose()
+    run = subprocess.run(
+        [sys.executable, "-c", LOGIN_PAGE_IMPORTS],
+        capture_output=True,
+        text=True,
+        cwd=Path(APP).parent,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[-1] == "[]"
 
 
 @pytest.mark.parametrize("page", PAGES)
