@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from core.clients import list_clients
 from core.config import load_settings
 from core.database import prepare_database
+from core.errors import ValidationError
 from core.sessions import plan_session
 from core.timefmt import DEFAULT_TIMEZONE, local_date, utc_now
 from db.demo import DEMO_USERNAME
@@ -17,17 +18,18 @@ from tests.conftest import TODAY
 PAGE = "pages/overview.py"
 
 
-def later_today(now: datetime) -> datetime:
-    """In an hour, or in a minute when an hour crosses midnight in Amsterdam (Vandaag starts
-    only today's closings)."""
-    soon = now + timedelta(minutes=70)
-    if local_date(soon, DEFAULT_TIMEZONE) != local_date(now, DEFAULT_TIMEZONE):
-        return now + timedelta(minutes=1)
-    return soon
+def starts_later_today(now: datetime) -> list[datetime]:
+    """In an hour, then every quarter until midnight in Amsterdam (Vandaag starts only today's
+    closings), or in a minute when an hour already crosses midnight."""
+    today = local_date(now, DEFAULT_TIMEZONE)
+    starts = [now + timedelta(minutes=m) for m in range(70, 24 * 60, 15)]
+    return [at for at in starts if local_date(at, DEFAULT_TIMEZONE) == today] or [
+        now + timedelta(minutes=1)
+    ]
 
 
 def _plan_closing_soon(*, client_name: str) -> int:
-    """A 90-minute closing an hour from now for a demo client; returns its trajectory id."""
+    """A 90-minute closing later today for a demo client; returns its trajectory id."""
     factory = prepare_database(load_settings(), today=TODAY)
     now = utc_now()
     with factory.begin() as session:
@@ -38,16 +40,22 @@ def _plan_closing_soon(*, client_name: str) -> int:
             if r.name == client_name
         )
         assert row.trajectory_id is not None and row.status is TrajectoryStatus.ACTIVE
-        plan_session(
-            session,
-            coach_id=coach.id,
-            trajectory_id=row.trajectory_id,
-            at=later_today(now),
-            kind=SessionKind.CLOSING_90,
-            duration_minutes=90,
-            now=now,
-        )
-        return row.trajectory_id
+        for at in starts_later_today(now):
+            try:  # the first time the demo's own sessions of today leave free
+                with session.begin_nested():
+                    plan_session(
+                        session,
+                        coach_id=coach.id,
+                        trajectory_id=row.trajectory_id,
+                        at=at,
+                        kind=SessionKind.CLOSING_90,
+                        duration_minutes=90,
+                        now=now,
+                    )
+            except ValidationError:
+                continue
+            return row.trajectory_id
+    raise AssertionError("no free 90 minutes left today for the closing")
 
 
 def test_todays_closing_starts_from_vandaag_with_the_client_and_format_chosen(
