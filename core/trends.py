@@ -94,10 +94,21 @@ def _score_lines(
 ) -> pd.DataFrame:
     """The scores of the `limit` trajectories measured most recently, plus the kept client's:
     a line chart of thousands of trajectories tells nothing and draws slowly."""
+    # Each trajectory's last moment read along the (trajectory, moment) index: grouping every
+    # score of the practice to find it took twice as long.
+    last_measured = (
+        select(GoalScore.measured_at)
+        .where(GoalScore.trajectory_id == Trajectory.id)
+        .order_by(GoalScore.measured_at.desc())
+        .limit(1)
+        .correlate(Trajectory)
+        .scalar_subquery()
+    )
     recent = selection.apply(
-        _score_rows(select(GoalScore.trajectory_id))
-        .group_by(GoalScore.trajectory_id)
-        .order_by(func.max(GoalScore.measured_at).desc(), GoalScore.trajectory_id)
+        select(Trajectory.id)
+        .join(Client, Client.id == Trajectory.client_id)
+        .where(last_measured.is_not(None))
+        .order_by(last_measured.desc(), Trajectory.id)
         .limit(limit)
     )
     wanted: ColumnElement[bool] = GoalScore.trajectory_id.in_(recent.scalar_subquery())

@@ -80,15 +80,22 @@ def settings() -> Settings:
     return load_settings()
 
 
-@st.cache_resource(show_spinner=False)
-def _session_factory(current: Settings) -> SessionFactory:
-    # Cached per process: connecting and migrating happen once, not on every rerun.
-    return prepare_database(current, today=local_date(utc_now(), DEFAULT_TIMEZONE))
+# Per process, per settings: connecting and migrating happen once, not on every rerun. A
+# dict rather than st.cache_resource, whose hashing of the settings took about 1 ms of
+# every call, and a page calls this several times a run.
+_FACTORIES: dict[Settings, SessionFactory] = {}
+_FACTORIES_LOCK = threading.Lock()
 
 
 def session_factory() -> SessionFactory:
     """The session factory for the configured database; raises ConfigError when it can't open."""
-    return _session_factory(settings())
+    current = settings()
+    if (factory := _FACTORIES.get(current)) is None:
+        with _FACTORIES_LOCK:  # two sessions starting at once prepare the database once
+            if (factory := _FACTORIES.get(current)) is None:
+                today = local_date(utc_now(), DEFAULT_TIMEZONE)
+                factory = _FACTORIES[current] = prepare_database(current, today=today)
+    return factory
 
 
 def read_later(read: Callable[[DbSession], Read]) -> Callable[[], Read]:

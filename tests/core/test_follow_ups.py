@@ -33,10 +33,12 @@ from db.models import (
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    GoalScore,
     Outcome,
     OutcomeKind,
     Retained,
     RetentionPlan,
+    ScoreKind,
     SessionKind,
 )
 from tests.conftest import NOW, TODAY
@@ -72,12 +74,30 @@ def test_the_buckets_follow_the_coachs_calendar_around_midnight_and_dst() -> Non
 
 
 def test_the_queue_brings_the_borgingsplan_and_the_last_score(db: Session) -> None:
-    coach, _, item = _one(db)
+    coach, trajectory, item = _one(db)
+    other = make_trajectory(db, coach, name="Bas Bakker")
+    # Entered out of order: the latest moment counts, not the latest entry.
+    for on, score, kind in (
+        (3, 7, ScoreKind.CLOSING),
+        (1, 4, ScoreKind.START),
+        (2, 6, ScoreKind.INTERMEDIATE),
+    ):
+        db.add(
+            GoalScore(
+                trajectory=trajectory,
+                score=score,
+                kind=kind,
+                measured_at=NOW - timedelta(days=10 - on),
+            )
+        )
+    db.add(GoalScore(trajectory=other, score=2, kind=ScoreKind.START, measured_at=NOW))
+    db.flush()
     [row] = list_queue(db, coach_id=coach.id, now=NOW)
-    assert (row.follow_up_id, row.main_change, row.relapse_strategy) == (
+    assert (row.follow_up_id, row.main_change, row.relapse_strategy, row.last_score) == (
         item.id,
         "Ik zeg eerder nee.",
         "Mijn signalenlijst erbij pakken.",
+        7,
     )
     groups = group_queue([row], TODAY)
     assert list(groups) == list(Bucket) and groups[Bucket.TODAY] == [row]
