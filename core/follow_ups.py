@@ -14,6 +14,7 @@ from core.agenda import AgendaItem
 from core.client_forms import LinkState, link_state, revoke_open_self_checks
 from core.clients import own_client, own_follow_up, own_trajectory
 from core.errors import NotFound, ValidationError
+from core.goal_scores import LATEST, first_score
 from core.i18n import translate
 from core.timefmt import zone
 from core.validation import score_problem, text_problem
@@ -124,16 +125,6 @@ class QueueItem:
 def list_queue(session: Session, *, coach_id: int, now: datetime) -> list[QueueItem]:
     """Every open follow-up of the coach's clients, soonest first, with its mail and its
     self-check link (three statements)."""
-    # The latest score along the (trajectory, moment) index, per follow-up's trajectory: a
-    # window over every score of the coach's clients took most of this statement's time.
-    last_score = (
-        select(GoalScore.score)
-        .where(GoalScore.trajectory_id == Trajectory.id)
-        .order_by(GoalScore.measured_at.desc(), GoalScore.id.desc())
-        .limit(1)
-        .correlate(Trajectory)
-        .scalar_subquery()
-    )
     rows = session.execute(
         select(
             FollowUp.id,
@@ -147,7 +138,7 @@ def list_queue(session: Session, *, coach_id: int, now: datetime) -> list[QueueI
             RetentionPlan.main_change,
             RetentionPlan.relapse_strategy,
             RetentionPlan.accountability_person,
-            last_score,
+            first_score(GoalScore.score, LATEST),
             func.coalesce(Client.language, Coach.language),
         )
         .join(Trajectory, Trajectory.id == FollowUp.trajectory_id)

@@ -7,14 +7,14 @@ over those frames, so each can be checked against hand-computed values.
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Executable, ScalarSelect, Select, func, select
+from sqlalchemy import ColumnElement, Executable, Select, func, select
 from sqlalchemy.orm import Session
 
 from core.frames import query_frame
 from core.gas import gas_scores
+from core.goal_scores import EARLIEST, LATEST, first_score
 from core.scope import CoachRef, Columns, Selection, selection_in_view
 from db.models import (
     Client,
@@ -59,15 +59,7 @@ def _plain_frame(session: Session, stmt: Executable, *columns: str) -> pd.DataFr
 def _trajectory_scores(session: Session, *, selection: Selection) -> pd.DataFrame:
     """Per trajectory with a goal score: its client and coach, the first and the last score,
     how many, and the latest closing score (one statement)."""
-    earliest = (GoalScore.measured_at, GoalScore.id)
-    latest = (GoalScore.measured_at.desc(), GoalScore.id.desc())
     own = GoalScore.trajectory_id == Trajectory.id
-
-    def score_at(order: tuple[Any, ...], *where: ColumnElement[bool]) -> ScalarSelect[int]:
-        # Read along the (trajectory, moment) index: one row per trajectory, no sorting.
-        inner = select(GoalScore.score).where(own, *where).order_by(*order).limit(1)
-        return inner.correlate(Trajectory).scalar_subquery()
-
     # Per trajectory rather than grouped over every score: a group by sorted all the
     # practice's scores first (16 ms → 10 ms for 2,000 clients on SQLite).
     count = select(func.count()).where(own).correlate(Trajectory).scalar_subquery()
@@ -77,10 +69,12 @@ def _trajectory_scores(session: Session, *, selection: Selection) -> pd.DataFram
             Client.id.label("client_id"),
             Client.name.label("client"),
             Client.coach_id,
-            score_at(earliest).label("start"),
-            score_at(latest).label("end"),
+            first_score(GoalScore.score, EARLIEST).label("start"),
+            first_score(GoalScore.score, LATEST).label("end"),
             count.label("scores"),
-            score_at(latest, GoalScore.kind == ScoreKind.CLOSING).label("closing"),
+            first_score(GoalScore.score, LATEST, GoalScore.kind == ScoreKind.CLOSING).label(
+                "closing"
+            ),
         )
         .join(Client, Client.id == Trajectory.client_id)
         .where(select(GoalScore.id).where(own).correlate(Trajectory).exists())
@@ -94,16 +88,9 @@ def _score_lines(
 ) -> pd.DataFrame:
     """The scores of the `limit` trajectories measured most recently, plus the kept client's:
     a line chart of thousands of trajectories tells nothing and draws slowly."""
-    # Each trajectory's last moment read along the (trajectory, moment) index: grouping every
-    # score of the practice to find it took twice as long.
-    last_measured = (
-        select(GoalScore.measured_at)
-        .where(GoalScore.trajectory_id == Trajectory.id)
-        .order_by(GoalScore.measured_at.desc())
-        .limit(1)
-        .correlate(Trajectory)
-        .scalar_subquery()
-    )
+    # Each trajectory's last moment, one index probe each: grouping every score of the
+    # practice to find it took longer.
+    last_measured = first_score(GoalScore.measured_at, LATEST)
     recent = selection.apply(
         select(Trajectory.id)
         .join(Client, Client.id == Trajectory.client_id)
