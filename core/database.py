@@ -51,18 +51,25 @@ def prepare_database(
     except ImportError as exc:  # PostgreSQL without its driver: psycopg is an extra
         log.error("database driver missing: %s", exc)
         raise ConfigError("config.database_driver_missing") from exc
+    except OSError as exc:  # a SQLite file whose folder can't be made
+        log.error("database folder unusable: %s", exc)
+        raise ConfigError("config.database_unreachable") from exc
     _check_reachable(engine)
     _migrate(engine)
     factory = make_session_factory(engine)
     seeded = False
     if settings.demo_mode:
-        with transaction(factory, write=True) as session:
-            hold_setup_lock(session.connection())
-            if seeded := not has_demo_practice(session):
-                if session.scalar(select(Coach.id).limit(1)) is not None:
-                    # Accounts without the demo: a real practice's database. No demo in it.
-                    raise ConfigError("config.demo_on_real_data")
-                generate_practice(session, today=today)
+        try:
+            with transaction(factory, write=True) as session:
+                hold_setup_lock(session.connection())
+                if seeded := not has_demo_practice(session):
+                    if session.scalar(select(Coach.id).limit(1)) is not None:
+                        # Accounts without the demo: a real practice's database. No demo in it.
+                        raise ConfigError("config.demo_on_real_data")
+                    generate_practice(session, today=today)
+        except DatabaseUnavailable as exc:  # held by another program past the busy timeout
+            log.error("demo check failed: %s", exc)
+            raise ConfigError("config.database_busy") from exc
     refresh_statistics(engine, bulk_loaded=seeded)
     return factory
 
@@ -79,11 +86,11 @@ def _migrate(engine: Engine) -> None:
     # every cold start, before the first page can show.
     from alembic.util.exc import CommandError
 
-    from db.migrate import upgrade_database
+    from db.migrate import DanglingReferences, upgrade_database
 
     try:
         upgrade_database(engine)
-    except (CommandError, DBAPIError) as exc:
+    except (CommandError, DBAPIError, DanglingReferences) as exc:
         log.error("migration failed: %s", exc)
         raise ConfigError("config.migration_failed") from exc
 

@@ -22,6 +22,10 @@ def alembic_config() -> Config:
     return config
 
 
+class DanglingReferences(RuntimeError):
+    """A migration would leave rows referring to rows that are not there: rolled back."""
+
+
 @contextmanager
 def _migrating(engine: Engine, *, write_lock: bool) -> Iterator[Connection]:
     """A connection in one transaction for migrations. On SQLite, foreign keys are off while
@@ -40,7 +44,7 @@ def _migrating(engine: Engine, *, write_lock: bool) -> Iterator[Connection]:
                 if sqlite and (
                     broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                 ):
-                    raise RuntimeError(f"migration left references without their row: {broken[:5]}")
+                    raise DanglingReferences(f"references without their row: {broken[:5]}")
         finally:
             if sqlite and raw is not None:
                 raw.execute("PRAGMA foreign_keys=ON")

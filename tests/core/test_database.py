@@ -1,8 +1,10 @@
 """Transactions: a read can't write, and concurrent writers on SQLite wait their turn."""
 
+import sqlite3
 import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from db.demo import DEMO_USERNAME
 from db.engine import make_engine, make_session_factory
 from db.migrate import downgrade_database, is_up_to_date, upgrade_database
 from db.models import Client, Coach, Practice
+from db.setup import schema_revision
 from tests.conftest import TODAY
 from tests.factories import add_plain_client, make_coach
 
@@ -98,6 +101,47 @@ def test_a_start_on_an_older_schema_migrates_it_and_keeps_the_accounts(scratch_u
     assert is_up_to_date(engine)
     with factory() as session:
         assert list(session.scalars(select(Coach.username))) == ["blijft"]
+    engine.dispose()
+
+
+def test_a_start_while_another_program_holds_the_file_says_so(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bezet.db'}"
+    prepare_database(_settings(url, demo=True), today=TODAY).kw["bind"].dispose()
+    holder = sqlite3.connect(tmp_path / "bezet.db")
+    holder.execute("BEGIN EXCLUSIVE")  # e.g. a backup tool, past the 5 s busy timeout
+    try:
+        with pytest.raises(ConfigError) as refused:
+            prepare_database(_settings(url, demo=True), today=TODAY)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert refused.value.message_key == "config.database_busy"
+    prepare_database(_settings(url, demo=True), today=TODAY).kw["bind"].dispose()  # free again
+
+
+def test_a_sqlite_file_whose_folder_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "bestand").write_text("geen map")
+    with pytest.raises(ConfigError) as refused:
+        prepare_database(
+            _settings(f"sqlite:///{tmp_path / 'bestand' / 'x.db'}", demo=False), today=TODAY
+        )
+    assert refused.value.message_key == "config.database_unreachable"
+
+
+def test_a_migration_that_would_leave_a_dangling_reference_changes_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'oud.db'}"
+    engine = prepare_database(_settings(url, demo=False), today=TODAY).kw["bind"]
+    downgrade_database(engine, "0014")
+    engine.dispose()
+    with closing(sqlite3.connect(tmp_path / "oud.db")) as raw, raw:  # foreign keys off here
+        raw.execute(  # a trajectory whose client is gone
+            "INSERT INTO trajectory (client_id, goal, started_on, planned_sessions, intensive, created_at,"
+            " status) VALUES (999, 'Rust', '2026-01-01', 8, 0, '2026-01-01 09:00:00', 'active')"
+        )
+    with pytest.raises(ConfigError) as refused:
+        prepare_database(_settings(url, demo=False), today=TODAY)
+    assert refused.value.message_key == "config.migration_failed"
+    assert schema_revision(engine) == "0014"
     engine.dispose()
 
 
