@@ -135,8 +135,9 @@ def test_a_migration_that_would_leave_a_dangling_reference_changes_nothing(tmp_p
     engine.dispose()
     with closing(sqlite3.connect(tmp_path / "oud.db")) as raw, raw:  # foreign keys off here
         raw.execute(  # a trajectory whose client is gone
-            "INSERT INTO trajectory (client_id, goal, started_on, planned_sessions, intensive, created_at,"
-            " status) VALUES (999, 'Rust', '2026-01-01', 8, 0, '2026-01-01 09:00:00', 'active')"
+            "INSERT INTO trajectory (client_id, goal, started_on, planned_sessions, intensive,"
+            " created_at, status)"
+            " VALUES (999, 'Rust', '2026-01-01', 8, 0, '2026-01-01 09:00:00', 'active')"
         )
     with pytest.raises(ConfigError) as refused:
         prepare_database(_settings(url, demo=False), today=TODAY)
