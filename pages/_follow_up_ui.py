@@ -362,11 +362,10 @@ def all_key(bucket: Bucket) -> str:
     return f"follow_ups_all_{bucket}"
 
 
-def rest_table(items: list[QueueItem], bucket: Bucket, *, more: str) -> None:
-    """The rest of a group as a compact list under the caption `more`, and a button to see
-    them all as cards."""
+def rest_table(items: list[QueueItem], bucket: Bucket) -> None:
+    """The rest of a long group as a compact list, and a button to see them all as cards."""
     language = ui.coach().language
-    st.caption(ui.t(more, count=len(items)))
+    st.caption(ui.t("follow_ups.more", count=len(items)))
     # Each label and each date formatted once: a long overdue list repeats them, and these
     # rows were most of the page's time.
     due, name, kind = (

@@ -190,23 +190,17 @@ def _cards(app: AppTest) -> int:
     return len(popover_keys(app, "done"))
 
 
-def test_a_group_shows_its_first_cards_and_later_as_a_list_until_asked(
+def test_a_long_group_shows_its_first_cards_and_the_rest_on_request(
     open_page: Callable[[str], AppTest],
 ) -> None:
     app = open_page(PAGE)
-    groups = {
-        h.value.split(" (")[0]: int(h.value.split("(")[1].rstrip(")"))
-        for h in app.header
-        if "(" in h.value
-    }
-    # Later is a list only: nothing in it is due this week. The demo's longest group.
-    cards = sum(min(5, n) for name, n in groups.items() if name != "Later")
-    assert groups["Later"] > 5 and _cards(app) == cards
-    assert any("Nog niet aan de beurt" in c.value for c in app.caption)
-    show_all = next(b for b in app.button if b.key == "follow_ups_all_later_button")
-    assert show_all.label == f"Toon ze alle {groups['Later']} als kaart"
+    groups = [int(h.value.split("(")[1].rstrip(")")) for h in app.header if "(" in h.value]
+    assert _cards(app) == sum(min(5, n) for n in groups) < sum(groups)
+    show_all = next(b for b in app.button if str(b.key).startswith("follow_ups_all_"))
+    rest = int(show_all.label.split()[3])  # "Toon ze alle 12 als kaart"
+    assert show_all.label == f"Toon ze alle {rest} als kaart" and rest + 5 in groups
     show_all.click().run()
-    assert _cards(app) == cards + groups["Later"]
+    assert _cards(app) == sum(min(5, n) for n in groups) + rest
     assert not any(b.key == show_all.key for b in app.button)
 
 
@@ -243,7 +237,6 @@ def test_a_follow_up_done_in_another_tab_is_said_and_the_note_kept(
 
 def test_a_month6_result_needs_the_coachs_answer(open_page: Callable[[str], AppTest]) -> None:
     app = open_page(PAGE)
-    next(b for b in app.button if b.key == "follow_ups_all_later_button").click().run()
     open_popover(app, "result")
     retained = next(r for r in app.radio if str(r.form_id).startswith("result_"))
     assert retained.value is None  # no "ja" chosen for the coach
