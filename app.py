@@ -8,6 +8,7 @@ from core.config import ConfigError, cookie_key
 from pages import _login_ui as login_ui
 from pages import _two_factor_ui as two_factor_ui
 from pages import _ui as ui
+from pages import _warm_up as warm_up
 
 st.set_page_config(page_title="Afronding", page_icon=":material/explore:", layout="wide")
 ui.components_without_pandas()
@@ -135,7 +136,7 @@ if not st.session_state.get("authentication_status"):
         st.rerun()  # logged in from the cookie: draw again, now with the navigation
     if not status:
         login_ui.login_form(authenticator, middle, current)
-        ui.warm_up()
+        warm_up.while_typing()
     if not st.session_state.get("authentication_status"):
         st.stop()
     # Logged in by the form: this run ends here, so the cookie component can store the

@@ -1,7 +1,6 @@
 """Small UI helpers the pages share: the database session, the coach, the text catalog."""
 
 import functools
-import importlib
 import json
 import re
 import threading
@@ -37,23 +36,6 @@ from core.timefmt import DEFAULT_TIMEZONE, format_moment, local_date, utc_now
 STYLE = (Path(__file__).parent / "_style.css").read_text(encoding="utf-8")
 Read = TypeVar("Read")
 COACH_KEY = "app_coach"  # the logged-in CoachAccount, refreshed on every run by app.py
-
-
-# What the pages after the login need and the login page does not: imported in the
-# background while the coach types, so the first page after the login shows sooner.
-AFTER_LOGIN = ("pandas", "altair", "pyarrow", "icalendar", "fpdf")
-
-
-@st.cache_resource(show_spinner=False)
-def warm_up() -> threading.Thread:
-    """Import AFTER_LOGIN once per server process, in a thread of its own."""
-    thread = threading.Thread(
-        target=lambda: [importlib.import_module(name) for name in AFTER_LOGIN],
-        name="afronding-warm-up",
-        daemon=True,
-    )
-    thread.start()
-    return thread
 
 
 @functools.cache  # once per process

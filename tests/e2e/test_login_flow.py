@@ -92,6 +92,23 @@ def _wait_for_login_cookie(page: Page, *, present: bool) -> None:
     raise AssertionError(f"10 s on, the login cookie is still {'missing' if present else 'there'}")
 
 
+LOADED_AHEAD = """() => performance.getEntriesByType("resource")
+  .some((entry) => /\\/static\\/js\\/DataFrame\\.[^/]*\\.js$/.test(entry.name))"""
+
+
+def test_the_login_page_loads_vandaags_code_while_the_coach_types(page: Page, app_url: str) -> None:
+    # Vandaag's figures and tables waited for their elements' code after the login.
+    page.goto(app_url)
+    wait_login_ready(page)
+    page.wait_for_function(LOADED_AHEAD, timeout=15_000)
+    expect(page.get_by_test_id("stMetric")).to_have_count(1)  # drawn for its code, unseen
+    expect(page.get_by_test_id("stMetric")).to_be_hidden()
+    log_in(page)
+    expect(page.get_by_test_id("stMetric")).to_have_count(4)
+    for figure in page.get_by_test_id("stMetric").all():
+        expect(figure).to_be_visible()
+
+
 def test_a_deep_link_lands_on_its_page_after_logging_in(page: Page, app_url: str) -> None:
     page.goto(f"{app_url}/follow-ups")
     wait_idle(page)

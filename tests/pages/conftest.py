@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import UnknownElement
+from streamlit.testing.v1.element_tree import Metric, UnknownElement
 
 from core.accounts import create_coach
 from core.clients import TrajectoryInput, add_client
@@ -16,6 +16,7 @@ from core.config import load_settings
 from core.database import prepare_database
 from core.timeline import get_client_detail
 from db.demo import DEMO_PASSWORD, DEMO_USERNAME
+from pages._warm_up import UNSEEN_FIGURE
 from tests.conftest import TODAY
 
 APP = str(Path(__file__).parents[2] / "app.py")
@@ -36,6 +37,11 @@ def new_app() -> AppTest:
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()
     return app
+
+
+def figures(app: AppTest) -> list[Metric]:
+    """The figures a coach can see: Vandaag's, never the login page's unseen one."""
+    return [m for m in app.metric if m.label != UNSEEN_FIGURE]
 
 
 def log_in(app: AppTest, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD) -> AppTest:

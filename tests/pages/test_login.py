@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from sqlalchemy import select
 
 from core.config import load_settings
@@ -14,8 +15,9 @@ from core.login import LOCK_AFTER
 from core.login import log_in as check_login
 from core.timefmt import utc_now
 from db.models import Coach
+from pages._warm_up import UNSEEN_FIGURE, element_code
 from tests.conftest import TODAY
-from tests.pages.conftest import APP, log_in, new_app, other_coachs_client
+from tests.pages.conftest import APP, figures, log_in, new_app, other_coachs_client
 
 PAGES = [
     "pages/overview.py",
@@ -39,14 +41,14 @@ def test_logged_out_shows_only_the_login_form(app_env: Path) -> None:
     assert [t.value for t in app.title] == ["Afronding"]
     assert [i.label for i in app.text_input] == ["Gebruikersnaam", "Wachtwoord"]
     assert "demo" in app.info[0].value  # demo mode shows its login
-    assert not app.metric and not app.dataframe
+    assert not figures(app) and not app.dataframe
 
 
 LOGIN_PAGE_IMPORTS = f"""
 import sys
 from streamlit.testing.v1 import AppTest
-from pages import _ui
-_ui.AFTER_LOGIN = ()  # the background import of pandas and Altair, left out here
+from pages import _warm_up
+_warm_up.AFTER_LOGIN = ()  # the background import of pandas and Altair, left out here
 app = AppTest.from_file({APP!r}, default_timeout=60)
 app.run()
 assert [i.label for i in app.text_input] == ["Gebruikersnaam", "Wachtwoord"], app.exception
@@ -76,7 +78,7 @@ def test_a_deep_link_while_logged_out_still_shows_only_the_login(app_env: Path, 
     app.switch_page(page).run()
     assert not app.exception
     assert [t.value for t in app.title] == ["Afronding"]
-    assert not app.metric and not app.dataframe
+    assert not figures(app) and not app.dataframe
 
 
 @pytest.mark.parametrize(
@@ -90,7 +92,7 @@ def test_a_wrong_login_says_so_without_hinting_whether_the_user_exists(
     assert [e.value for e in app.error] == [
         "Deze combinatie van gebruikersnaam en wachtwoord klopt niet. Probeer het opnieuw."
     ]
-    assert not app.metric
+    assert not figures(app)
 
 
 def test_the_demo_coach_lands_on_vandaag_with_the_demo_practice(app_env: Path) -> None:
@@ -112,7 +114,7 @@ def test_logging_out_returns_to_the_login_form(app_env: Path) -> None:
     assert not app.exception
     assert [i.label for i in app.text_input] == ["Gebruikersnaam", "Wachtwoord"]
     app.run()
-    assert not app.metric
+    assert not figures(app)
 
 
 def test_without_a_cookie_key_the_app_explains_and_stops(
@@ -164,7 +166,7 @@ def test_a_logout_on_another_device_ends_this_tab_too(app_env: Path) -> None:
     here.run()  # the next click or tick here
     assert not here.exception
     assert [i.label for i in here.text_input] == ["Gebruikersnaam", "Wachtwoord"]
-    assert not here.metric
+    assert not figures(here)
 
 
 @pytest.mark.parametrize("username", ["demo", "niemand"], ids=["known", "unknown"])
@@ -184,7 +186,7 @@ def test_guessing_is_slowed_down_with_the_same_answer_for_unknown_usernames(
     )
     assert answers[5].startswith("Te veel mislukte pogingen achter elkaar. Wacht ")
     log_in(app, username, "Demo-coach-1")  # even the right password waits its turn
-    assert not app.metric and app.error[0].value.startswith("Te veel mislukte pogingen")
+    assert not figures(app) and app.error[0].value.startswith("Te veel mislukte pogingen")
 
 
 def test_an_owner_lifts_a_coachs_lock_in_instellingen(app_env: Path) -> None:
@@ -232,10 +234,10 @@ def test_a_new_password_logs_out_every_other_device_but_not_this_tab(app_env: Pa
     assert here.title[0].value == "Instellingen"  # this tab goes on
     there.run()
     assert [i.label for i in there.text_input] == ["Gebruikersnaam", "Wachtwoord"]
-    assert not there.metric
+    assert not figures(there)
     old = log_in(new_app(), "demo", "Demo-coach-1")
     assert old.error[0].value.startswith("Deze combinatie")
-    assert log_in(new_app(), "demo", "de kat slaapt op de wasmachine").metric
+    assert figures(log_in(new_app(), "demo", "de kat slaapt op de wasmachine"))
 
 
 def test_guessing_the_current_password_in_instellingen_is_slowed_down_too(
@@ -252,3 +254,26 @@ def test_guessing_the_current_password_in_instellingen_is_slowed_down_too(
         said.append(here.error[0].value)
     assert said[:5] == ["Dit is niet je huidige wachtwoord."] * 5
     assert said[5].startswith("Te veel mislukte pogingen achter elkaar.")
+
+
+def test_the_login_page_has_the_browser_load_the_first_pages_code(app_env: Path) -> None:
+    # Vandaag's figures waited half a second after the login for their elements' code.
+    app = new_app()
+    scripts, styles = element_code()
+    assert any("/DataFrame." in name for name in scripts)
+    assert any("/Metric." in name for name in scripts)
+    static = Path(st.__file__).parent / "static"
+    assert all((static / name).is_file() for name in [*scripts, *styles])
+    warm_up = [h.proto.body for h in app.get("html") if "import(" in h.proto.body]
+    assert len(warm_up) == 1 and all(name in warm_up[0] for name in scripts)
+    assert [m.label for m in app.metric] == [UNSEEN_FIGURE]
+
+    log_in(app)
+    assert not [h for h in app.get("html") if "import(" in h.proto.body]
+    assert UNSEEN_FIGURE not in [m.label for m in app.metric]
+
+
+def test_without_streamlit_s_manifest_the_login_page_loads_nothing_ahead(tmp_path: Path) -> None:
+    assert element_code(tmp_path / "manifest.json") == ([], [])
+    (tmp_path / "other.json").write_text('{"index.html": {"file": "x.js"}}', encoding="utf-8")
+    assert element_code(tmp_path / "other.json") == ([], [])

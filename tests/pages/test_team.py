@@ -10,7 +10,7 @@ from core.database import prepare_database
 from core.timefmt import utc_now
 from db.models import Client, TrajectoryStatus
 from tests.conftest import TODAY
-from tests.pages.conftest import APP, as_shown, log_in, new_app
+from tests.pages.conftest import APP, as_shown, figures, log_in, new_app
 
 SETTINGS = "pages/settings.py"
 LIST = "pages/clients.py"
@@ -69,7 +69,7 @@ def test_an_invited_coach_makes_their_account_and_logs_in(app_env: Path) -> None
     )
     assert invited.title[0].value == "Gelukt"
     assert _link_page(url).title[0].value == "Deze link werkt niet"  # one use
-    assert log_in(new_app(), "bas", GOOD).metric  # Vandaag, as the new coach
+    assert figures(log_in(new_app(), "bas", GOOD))  # Vandaag, as the new coach
 
 
 def test_a_reset_link_lets_a_coach_in_and_deactivating_logs_them_out(app_env: Path) -> None:
@@ -81,15 +81,15 @@ def test_a_reset_link_lets_a_coach_in_and_deactivating_logs_them_out(app_env: Pa
     _fill(page, **{"Nieuw wachtwoord": GOOD, "Nieuw wachtwoord, nog een keer": GOOD})
     assert page.title[0].value == "Gelukt"
     there = log_in(new_app(), username, GOOD)
-    assert there.metric
+    assert figures(there)
     _button(owner, "Ja, deactiveren").click().run()  # after "Deactiveren" asks
     assert not owner.exception
     assert any(m.value.endswith("is gedeactiveerd en overal uitgelogd.") for m in owner.success)
     there.run()  # their next click
     assert [i.label for i in there.text_input] == ["Gebruikersnaam", "Wachtwoord"]
-    assert not log_in(new_app(), username, GOOD).metric
+    assert not figures(log_in(new_app(), username, GOOD))
     _button(owner, "Weer activeren").click().run()
-    assert log_in(new_app(), username, GOOD).metric
+    assert figures(log_in(new_app(), username, GOOD))
 
 
 def test_a_dialog_left_open_saves_nothing_once_the_coach_is_deactivated(app_env: Path) -> None:

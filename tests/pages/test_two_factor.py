@@ -7,7 +7,7 @@ import pyotp
 from streamlit.testing.v1 import AppTest
 
 from core.timefmt import utc_now
-from tests.pages.conftest import log_in, new_app
+from tests.pages.conftest import figures, log_in, new_app
 
 SETTINGS = "pages/settings.py"
 
@@ -44,7 +44,7 @@ def test_after_setting_it_up_the_login_asks_for_a_code(app_env: Path) -> None:
     tab.text_input[1].input("Demo-coach-1")
     tab.button[0].click().run()
     assert [s.value for s in tab.header] == ["Tweede stap"]  # the password alone: no entry
-    assert not tab.metric
+    assert not figures(tab)
     tab.text_input[0].input("123456")
     tab.button[0].click().run()
     assert tab.error[0].value.startswith("Deze code klopt niet")
@@ -52,7 +52,7 @@ def test_after_setting_it_up_the_login_asks_for_a_code(app_env: Path) -> None:
     tab.text_input[0].input(next_step)
     tab.button[0].click().run()
     tab.run()
-    assert tab.metric  # Vandaag
+    assert figures(tab)  # Vandaag
 
     paper = new_app()  # the phone is lost: a recovery code, once
     paper.text_input[0].input("demo")
@@ -61,7 +61,7 @@ def test_after_setting_it_up_the_login_asks_for_a_code(app_env: Path) -> None:
     paper.text_input[0].input(codes[0])
     paper.button[0].click().run()
     paper.run()
-    assert paper.metric
+    assert figures(paper)
 
 
 def test_when_the_practice_requires_it_a_coach_sets_it_up_first(app_env: Path) -> None:
@@ -69,9 +69,9 @@ def test_when_the_practice_requires_it_a_coach_sets_it_up_first(app_env: Path) -
     owner.toggle(key="two_factor_require").set_value(True).run()
     assert not owner.exception
     assert owner.title[0].value == "Zet eerst tweestapsverificatie aan"  # the owner too
-    assert not owner.metric
+    assert not figures(owner)
     owner.switch_page("pages/overview.py").run()
     assert owner.title[0].value == "Zet eerst tweestapsverificatie aan"  # every page
     _turn_on(owner)
     owner.switch_page("pages/overview.py").run()
-    assert owner.metric  # Vandaag, now that the second step is set up
+    assert figures(owner)  # Vandaag, now that the second step is set up

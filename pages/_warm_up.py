@@ -1,0 +1,97 @@
+"""While the coach types their login: load what the pages after it need, on both ends."""
+
+import functools
+import importlib
+import json
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+# The server's part: imported in a thread of its own, once per process.
+AFTER_LOGIN = ("pandas", "altair", "pyarrow", "icalendar", "fpdf")
+# The browser's part: Streamlit's frontend loads an element's code when the first one of its
+# kind arrives, and shows it only then: after the login, Vandaag's figures waited 0.5 s for
+# theirs. Vandaag's elements come first, then the forms' of the other pages. Charts are left
+# out: their code is large enough to make typing stutter.
+ELEMENTS = (
+    ("Metric", "DataFrame", "PageLink", "Button"),
+    ("Selectbox", "TextArea", "DateInput", "ButtonGroup", "DownloadButton"),
+)
+MANIFEST = Path(st.__file__).parent / "static" / "manifest.json"
+UNSEEN_FIGURE = "warm-up"  # the label of the figure drawn for its code (see while_typing)
+
+# Runs once per page load, a second after it, one element's code per idle moment; the paths
+# are resolved against the frontend's own script, as the frontend itself does.
+BROWSER_SCRIPT = """(() => {
+  if (window.__afrondingWarmUp) return;
+  window.__afrondingWarmUp = true;
+  const main = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  if (!main) return;
+  const at = (file) => new URL("../../" + file, main.src).href;
+  const idle = window.requestIdleCallback || ((next) => setTimeout(next, 50));
+  const [scripts, styles] = %s;
+  setTimeout(() => {
+    for (const style of styles) {
+      const link = Object.assign(document.createElement("link"), { rel: "stylesheet" });
+      link.href = at(style);
+      document.head.append(link);
+    }
+    const load = (i) => i < scripts.length && idle(
+      () => import(at(scripts[i])).catch(() => {}).finally(() => load(i + 1)),
+      { timeout: 2000 },
+    );
+    load(0);
+  }, 1000);
+})();"""
+
+
+@st.cache_resource(show_spinner=False)
+def _import_modules() -> threading.Thread:
+    thread = threading.Thread(
+        target=lambda: [importlib.import_module(name) for name in AFTER_LOGIN],
+        name="afronding-warm-up",
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
+@functools.cache
+def element_code(manifest: Path = MANIFEST) -> tuple[list[str], list[str]]:
+    """The frontend's script files for ELEMENTS, in order, and the style files they need
+    (paths under Streamlit's static folder); none when its manifest is not as expected."""
+    try:
+        chunks = json.loads(manifest.read_text(encoding="utf-8"))
+        by_name = {chunk["name"]: key for key, chunk in chunks.items() if "name" in chunk}
+        wanted = [by_name[name] for group in ELEMENTS for name in group]
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return [], []
+    styles: list[str] = []
+    seen: set[str] = set()
+
+    def collect_styles(key: str) -> None:
+        if key in seen or key not in chunks or chunks[key].get("isEntry"):
+            return  # the entry's own styles are in the page already
+        seen.add(key)
+        styles.extend(s for s in chunks[key].get("css", []) if s not in styles)
+        for imported in chunks[key].get("imports", []):
+            collect_styles(imported)
+
+    for key in wanted:
+        collect_styles(key)
+    return [chunks[key]["file"] for key in wanted], styles
+
+
+def while_typing() -> None:
+    """Start loading, on the server and in the browser, what the first pages after the login
+    need; the login page shows nothing of it."""
+    _import_modules()
+    scripts, styles = element_code()
+    if scripts:
+        with st.container(key="warm_up"):
+            script = BROWSER_SCRIPT % json.dumps([scripts, styles])
+            st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+            # The first element of a kind waits a moment for its code even when loaded:
+            # one figure drawn here, unseen, lets Vandaag's figures show with its title.
+            st.metric(UNSEEN_FIGURE, 0, label_visibility="collapsed")
