@@ -5,6 +5,7 @@ import importlib
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -57,16 +58,9 @@ def _import_modules() -> threading.Thread:
     return thread
 
 
-@functools.cache
-def element_code(manifest: Path = MANIFEST) -> tuple[list[str], list[str]]:
-    """The frontend's script files for ELEMENTS, in order, and the style files they need
-    (paths under Streamlit's static folder); none when its manifest is not as expected."""
-    try:
-        chunks = json.loads(manifest.read_text(encoding="utf-8"))
-        by_name = {chunk["name"]: key for key, chunk in chunks.items() if "name" in chunk}
-        wanted = [by_name[name] for group in ELEMENTS for name in group]
-    except (OSError, ValueError, KeyError, AttributeError, TypeError):
-        return [], []
+def _files(chunks: dict[str, Any]) -> tuple[list[str], list[str]]:
+    by_name = {chunk["name"]: key for key, chunk in chunks.items() if "name" in chunk}
+    wanted = [by_name[name] for group in ELEMENTS for name in group]
     styles: list[str] = []
     seen: set[str] = set()
 
@@ -83,9 +77,17 @@ def element_code(manifest: Path = MANIFEST) -> tuple[list[str], list[str]]:
     return [chunks[key]["file"] for key in wanted], styles
 
 
+@functools.cache
+def element_code(manifest: Path = MANIFEST) -> tuple[list[str], list[str]]:
+    """ELEMENTS' script files and the style files they need; none if the manifest differs."""
+    try:
+        return _files(json.loads(manifest.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return [], []
+
+
 def while_typing() -> None:
-    """Start loading, on the server and in the browser, what the first pages after the login
-    need; the login page shows nothing of it."""
+    """Start loading what the first pages after the login need, unseen, on both ends."""
     _import_modules()
     scripts, styles = element_code()
     if scripts:
