@@ -20,7 +20,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser import ROOT, start_server, track_runs, wait_idle
+from tests.browser import ROOT, now_ms, start_server, track_runs, wait_idle, wait_idle_after
 
 CHROMIUM = "/usr/bin/chromium"
 EMPTY_PAGE = str(Path(__file__).resolve().parent / "empty_page.py")
@@ -64,25 +64,19 @@ SHOWN = """(label) => {
 def _shown_and_after(page: Page, action: Callable[[], object], label: str) -> tuple[float, float]:
     """ms from just before `action` until a figure labelled `label` shows, and until the last
     script run it caused has ended."""
-    start = float(page.evaluate("performance.now()"))
+    start = now_ms(page)
     action()
     shown = float(page.wait_for_function(SHOWN, arg=label, polling="raf").json_value())
-    _wait_after(page, start)
+    wait_idle_after(page, start)
     return shown - start, float(page.evaluate(SINCE)) - start
 
 
 def _after(page: Page, action: Callable[[], object]) -> float:
     """ms from just before `action` until the last script run it caused has ended."""
-    start = float(page.evaluate("performance.now()"))
+    start = now_ms(page)
     action()
-    _wait_after(page, start)
+    wait_idle_after(page, start)
     return float(page.evaluate(SINCE)) - start
-
-
-def _wait_after(page: Page, start: float) -> None:
-    """Idle after a run asked for since `start` (a click returns before the page asks)."""
-    page.wait_for_function("(start) => window.__afrondingRuns.askedAt > start", arg=start)
-    wait_idle(page)
 
 
 def _one_round(browser: Browser, app: str, empty: str) -> dict[str, list[float]]:

@@ -22,8 +22,8 @@ ELEMENTS = (
 MANIFEST = Path(st.__file__).parent / "static" / "manifest.json"
 UNSEEN_FIGURE = "warm-up"  # the label of the figure drawn for its code (see while_typing)
 
-# Runs once per page load, a second after it, one element's code per idle moment; the paths
-# are resolved against the frontend's own script, as the frontend itself does.
+# Runs once per page load, a second after it, one element's code per idle moment while the
+# login page shows; the paths are resolved against the frontend's own script, as it does.
 BROWSER_SCRIPT = """(() => {
   if (window.__afrondingWarmUp) return;
   window.__afrondingWarmUp = true;
@@ -38,7 +38,9 @@ BROWSER_SCRIPT = """(() => {
       link.href = at(style);
       document.head.append(link);
     }
-    const load = (i) => i < scripts.length && idle(
+    // Only while the login page shows: after it, the pages load their own code.
+    const onLoginPage = () => document.querySelector(".st-key-warm_up") !== null;
+    const load = (i) => i < scripts.length && onLoginPage() && idle(
       () => import(at(scripts[i])).catch(() => {}).finally(() => load(i + 1)),
       { timeout: 2000 },
     );

@@ -79,6 +79,20 @@ def wait_idle(page: Page, timeout_ms: float = 30_000) -> None:
     page.wait_for_function(IS_IDLE, timeout=timeout_ms)
 
 
+def now_ms(page: Page) -> float:
+    """The page's clock (performance.now), for `wait_idle_after`."""
+    return float(page.evaluate("performance.now()"))
+
+
+def wait_idle_after(page: Page, start: float, timeout_ms: float = 30_000) -> None:
+    """Wait for a run asked for since `start`, then idle: a click returns before the page has
+    asked for its run, and a bare `wait_idle` right after it can see the quiet before it."""
+    page.wait_for_function(
+        "(start) => window.__afrondingRuns.askedAt > start", arg=start, timeout=timeout_ms
+    )
+    wait_idle(page, timeout_ms)
+
+
 def wait_login_ready(page: Page, timeout_ms: float = 30_000) -> None:
     """Wait until the login page has heard from its cookie component: it reports the
     browser's cookies once, in a run of its own up to a second after the page shows, and a

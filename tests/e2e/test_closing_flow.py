@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from core.closing import read_clock
 from core.timefmt import utc_now
 from db.models import Phase
-from tests.browser import wait_idle
+from tests.browser import now_ms, wait_idle, wait_idle_after
 from tests.e2e.conftest import (
     as_demo_coach,
     clock_seconds,
@@ -90,6 +90,7 @@ def test_a_double_click_is_one_step_and_terug_right_after_undoes_it(
     double_click(page, page.get_by_role("button", name="Volgende stap"))
     wait_idle(page)
     assert _phase(app_database, session_id) is phases[before + 1]
+    start = now_ms(page)
     page.get_by_role("button", name="Terug").click()  # at once: pressed on too soon
-    wait_idle(page)
+    wait_idle_after(page, start)
     assert _phase(app_database, session_id) is phases[before]
