@@ -21,9 +21,10 @@ ELEMENTS = (
 )
 MANIFEST = Path(st.__file__).parent / "static" / "manifest.json"
 UNSEEN_FIGURE = "warm-up"  # the label of the figure drawn for its code (see while_typing)
+STYLED_KEY = "login_page_styled"  # this tab has drawn the login page, with its style, before
 
-# Runs once per page load, a second after it, one element's code per idle moment while the
-# login page shows; the paths are resolved against the frontend's own script, as it does.
+# Once per page load, just after it is drawn, a group of elements' code per idle moment
+# while the login page shows; paths resolve against the frontend's own script, as it does.
 BROWSER_SCRIPT = """(() => {
   if (window.__afrondingWarmUp) return;
   window.__afrondingWarmUp = true;
@@ -40,12 +41,12 @@ BROWSER_SCRIPT = """(() => {
     }
     // Only while the login page shows: after it, the pages load their own code.
     const onLoginPage = () => document.querySelector(".st-key-warm_up") !== null;
-    const load = (i) => i < scripts.length && onLoginPage() && idle(
-      () => import(at(scripts[i])).catch(() => {}).finally(() => load(i + 1)),
-      { timeout: 2000 },
+    const load = (i) => i < groups.length && onLoginPage() && idle(
+      () => Promise.allSettled(groups[i].map((file) => import(at(file)))).then(() => load(i + 1)),
+      { timeout: 1000 },
     );
     load(0);
-  }, 1000);
+  }, 200);
 })();"""
 
 
@@ -60,9 +61,9 @@ def _import_modules() -> threading.Thread:
     return thread
 
 
-def _files(chunks: dict[str, Any]) -> tuple[list[str], list[str]]:
+def _files(chunks: dict[str, Any]) -> tuple[list[list[str]], list[str]]:
     by_name = {chunk["name"]: key for key, chunk in chunks.items() if "name" in chunk}
-    wanted = [by_name[name] for group in ELEMENTS for name in group]
+    groups = [[by_name[name] for name in group] for group in ELEMENTS]
     styles: list[str] = []
     seen: set[str] = set()
 
@@ -74,14 +75,14 @@ def _files(chunks: dict[str, Any]) -> tuple[list[str], list[str]]:
         for imported in chunks[key].get("imports", []):
             collect_styles(imported)
 
-    for key in wanted:
+    for key in (key for group in groups for key in group):
         collect_styles(key)
-    return [chunks[key]["file"] for key in wanted], styles
+    return [[chunks[key]["file"] for key in group] for group in groups], styles
 
 
 @functools.cache
-def element_code(manifest: Path = MANIFEST) -> tuple[list[str], list[str]]:
-    """ELEMENTS' script files and the style files they need; none if the manifest differs."""
+def element_code(manifest: Path = MANIFEST) -> tuple[list[list[str]], list[str]]:
+    """ELEMENTS' script files by group and their style files; none if the manifest differs."""
     try:
         return _files(json.loads(manifest.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, AttributeError, TypeError):
@@ -91,10 +92,15 @@ def element_code(manifest: Path = MANIFEST) -> tuple[list[str], list[str]]:
 def while_typing() -> None:
     """Start loading what the first pages after the login need, unseen, on both ends."""
     _import_modules()
-    scripts, styles = element_code()
-    if scripts:
+    # Not in the tab's first run: until the page's style has arrived, a new element shows a
+    # grey placeholder, and two did below the form. The login cookie's run follows within
+    # a second.
+    first_run = not st.session_state.get(STYLED_KEY)
+    st.session_state[STYLED_KEY] = True
+    groups, styles = element_code()
+    if groups and not first_run:
         with st.container(key="warm_up"):
-            script = BROWSER_SCRIPT % json.dumps([scripts, styles])
+            script = BROWSER_SCRIPT % json.dumps([groups, styles])
             st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
             # The first element of a kind waits a moment for its code even when loaded:
             # one figure drawn here, unseen, lets Vandaag's figures show with its title.
