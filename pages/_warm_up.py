@@ -32,7 +32,7 @@ BROWSER_SCRIPT = """(() => {
   if (!main) return;
   const at = (file) => new URL("../../" + file, main.src).href;
   const idle = window.requestIdleCallback || ((next) => setTimeout(next, 50));
-  const [scripts, styles] = %s;
+  const [groups, styles] = %s;
   setTimeout(() => {
     for (const style of styles) {
       const link = Object.assign(document.createElement("link"), { rel: "stylesheet" });

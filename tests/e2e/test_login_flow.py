@@ -98,9 +98,12 @@ LOADED_AHEAD = """() => performance.getEntriesByType("resource")
 
 def test_the_login_page_loads_vandaags_code_while_the_coach_types(page: Page, app_url: str) -> None:
     # Vandaag's figures and tables waited for their elements' code after the login.
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(app_url)
     wait_login_ready(page)
     page.wait_for_function(LOADED_AHEAD, timeout=15_000)
+    assert not errors  # the warm-up's own script included
     expect(page.get_by_test_id("stMetric")).to_have_count(1)  # drawn for its code, unseen
     expect(page.get_by_test_id("stMetric")).to_be_hidden()
     log_in(page)
