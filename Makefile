@@ -53,7 +53,7 @@ lint: $(VENV)/.dev
 ## The whole suite: lint, types, core, pages and browser tests; coverage of core/ and db/.
 COVERAGE_FLOOR ?= 95
 test: lint
-	$(PY) -m pytest --cov=core --cov=db --cov-report=term:skip-covered \
+	$(PY) -m pytest --numprocesses=auto --dist=loadfile --cov=core --cov=db --cov-report=term:skip-covered \
 		--cov-fail-under=$(COVERAGE_FLOOR)
 
 ## Seed 5 and 50 coaches x 400 clients; time services, pages and the clock (JSON in

@@ -1,5 +1,6 @@
 """Shared fixtures: a migrated database per backend, a rolled-back session per test."""
 
+import contextlib
 import functools
 import os
 import secrets
@@ -12,6 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from core.config import SmtpSettings
@@ -34,6 +36,30 @@ def _quick_password_hashes() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(bcrypt, "gensalt", functools.partial(REAL_GENSALT, rounds=4))
         yield
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (made when
+    missing): the tests empty and fill theirs, and two workers on one would collide."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    server = os.environ.get("TEST_DATABASE_URL", "")
+    if not worker or not server:
+        return
+    url = make_url(server)
+    own = f"{url.database}_{worker}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own}
+            ).first()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{own}"')
+    except OperationalError:
+        return  # no server: the PostgreSQL tests say so themselves
+    finally:
+        admin.dispose()
+    os.environ["TEST_DATABASE_URL"] = url.set(database=own).render_as_string(hide_password=False)
 
 
 def require(condition: bool, reason: str) -> None:
@@ -68,15 +94,12 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def scratch_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of an empty database of its own, for tests that commit: a SQLite file, or a
-    PostgreSQL database made on the test server and dropped afterwards."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'praktijk.db'}"
-        return
+@contextlib.contextmanager
+def scratch_postgres(reason: str) -> Iterator[str]:
+    """The URL of an empty PostgreSQL database made on the test server for this use alone,
+    dropped afterwards (`reason` says who needs it, when no server is configured)."""
     server = os.environ.get("TEST_DATABASE_URL", "")
-    require(bool(server), "TEST_DATABASE_URL is not set: PostgreSQL tests need a server")
+    require(bool(server), f"TEST_DATABASE_URL is not set: {reason}")
     name = f"afronding_scratch_{secrets.token_hex(4)}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -87,6 +110,17 @@ def scratch_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
         with admin.connect() as connection:
             connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def scratch_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database of its own, for tests that commit: a SQLite file, or a
+    PostgreSQL database made on the test server and dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'praktijk.db'}"
+        return
+    with scratch_postgres("PostgreSQL tests need a server") as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The closing in the room, in chromium: nothing typed is lost, the clock stays in view."""
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import start_server, wait_idle
-from tests.conftest import fresh_postgres, require
+from tests.conftest import scratch_postgres
 from tests.e2e.conftest import (
     fill_in_evaluation,
     log_in,
@@ -35,14 +34,12 @@ def room_url(
     if request.param == "sqlite":
         yield request.getfixturevalue("app_url")
         return
-    database = os.environ.get("TEST_DATABASE_URL", "")
-    require(bool(database), "TEST_DATABASE_URL is not set: these browser tests need PostgreSQL")
-    fresh_postgres(database).dispose()
-    folder = tmp_path_factory.mktemp("room-postgres")
-    url, process = start_server(database, folder / "streamlit.log")
-    yield url
-    process.terminate()
-    process.wait(timeout=15)
+    with scratch_postgres("these browser tests need PostgreSQL") as database:
+        folder = tmp_path_factory.mktemp("room-postgres")
+        url, process = start_server(database, folder / "streamlit.log")
+        yield url
+        process.terminate()
+        process.wait(timeout=15)
 
 
 def _logged_in(page: Page, url: str, width: int = 1024, height: int = 768) -> None:

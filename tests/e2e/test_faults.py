@@ -1,6 +1,5 @@
 """Faults as a client meets them, in chromium: the database goes away and comes back."""
 
-import os
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,7 +9,7 @@ from sqlalchemy.engine import make_url
 
 from core.client_forms import token_hash
 from tests.browser import start_server, wait_idle
-from tests.conftest import fresh_postgres, require
+from tests.conftest import scratch_postgres
 from tests.e2e.conftest import log_in, make_form_link
 from tests.relay import Relay
 
@@ -21,20 +20,18 @@ CHANGES = "Wat zijn de belangrijkste veranderingen voor jou?"
 @pytest.fixture(scope="module")
 def relayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Relay]]:
     """The demo app on PostgreSQL reached through a relay the test can cut."""
-    database = os.environ.get("TEST_DATABASE_URL", "")
-    require(bool(database), "TEST_DATABASE_URL is not set: this browser test needs PostgreSQL")
-    fresh_postgres(database).dispose()
-    target = make_url(database)
-    relay = Relay(target.host or "127.0.0.1", target.port or 5432)
-    through = target.set(host="127.0.0.1", port=relay.port)
-    folder = tmp_path_factory.mktemp("faults")
-    url, process = start_server(
-        through.render_as_string(hide_password=False), folder / "streamlit.log"
-    )
-    yield url, relay
-    process.terminate()
-    process.wait(timeout=15)
-    relay.close()
+    with scratch_postgres("this browser test needs PostgreSQL") as database:
+        target = make_url(database)
+        relay = Relay(target.host or "127.0.0.1", target.port or 5432)
+        through = target.set(host="127.0.0.1", port=relay.port)
+        folder = tmp_path_factory.mktemp("faults")
+        url, process = start_server(
+            through.render_as_string(hide_password=False), folder / "streamlit.log"
+        )
+        yield url, relay
+        process.terminate()
+        process.wait(timeout=15)
+        relay.close()
 
 
 def _type(form: Page, label: str, text: str) -> None:

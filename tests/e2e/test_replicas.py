@@ -1,6 +1,5 @@
 """Two app replicas on one PostgreSQL: nothing that must survive lives in process memory."""
 
-import os
 import re
 from collections.abc import Iterator
 
@@ -8,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import start_server, wait_idle
-from tests.conftest import fresh_postgres, require
+from tests.conftest import scratch_postgres
 from tests.e2e.conftest import (
     clock_seconds,
     fill_in_evaluation,
@@ -22,16 +21,15 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    require(bool(url), "TEST_DATABASE_URL is not set: the replica test needs PostgreSQL")
-    fresh_postgres(url).dispose()  # the replicas seed the demo practice into an empty database
-    folder = tmp_path_factory.mktemp("replicas")
-    first, one = start_server(url, folder / "one.log")
-    second, two = start_server(url, folder / "two.log")
-    yield first, second
-    for process in (one, two):
-        process.terminate()
-        process.wait(timeout=15)
+    # The replicas seed the demo practice into an empty database.
+    with scratch_postgres("the replica test needs PostgreSQL") as url:
+        folder = tmp_path_factory.mktemp("replicas")
+        first, one = start_server(url, folder / "one.log")
+        second, two = start_server(url, folder / "two.log")
+        yield first, second
+        for process in (one, two):
+            process.terminate()
+            process.wait(timeout=15)
 
 
 def _logged_in(browser: Browser, base: str) -> Page:
