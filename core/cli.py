@@ -108,10 +108,10 @@ def _send_due(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if report.sent or report.failed:
-        print(translate("outbox.cli_report", DEFAULT_LANGUAGE, sent=report.sent))
+        print(translate("outbox.cli_report", DEFAULT_LANGUAGE, count=report.sent))
     if report.failed:
         print(
-            translate("outbox.cli_failed", DEFAULT_LANGUAGE, failed=report.failed), file=sys.stderr
+            translate("outbox.cli_failed", DEFAULT_LANGUAGE, count=report.failed), file=sys.stderr
         )
         return 1
     return 0

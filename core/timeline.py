@@ -141,7 +141,7 @@ def get_timeline(
         TimelineEvent(
             _on(trajectory.started_on, timezone),
             "timeline.started",
-            {"planned": trajectory.planned_sessions},
+            {"count": trajectory.planned_sessions},
             (trajectory.goal,),
             date_only=True,
         )

@@ -121,7 +121,7 @@ def locked_logins() -> None:
                     "settings.locked_row",
                     name=ui.plain(item.display_name),
                     username=ui.plain(item.username),
-                    failures=item.failures,
+                    count=item.failures,
                     until=until,
                 )
             )

@@ -154,7 +154,8 @@ def _bars_spec(x_title: str, y_title: str, x_tooltip: str) -> dict[str, Any]:
         .mark_bar(color=ACCENT, cornerRadiusEnd=3)
         .encode(
             x=alt.X("x:O", title=x_title, sort=None),  # in the order given, not by name
-            y=alt.Y("y:Q", title=y_title),
+            # Counts and T-scores: no "0,5" between the ticks when the numbers are small.
+            y=alt.Y("y:Q", title=y_title, axis=alt.Axis(tickMinStep=1)),
             tooltip=[
                 alt.Tooltip("x:O", title=x_tooltip),
                 alt.Tooltip("y:Q", title=y_title, format=",.1~f"),
@@ -209,7 +210,11 @@ def _nps_spec(language: str) -> dict[str, Any]:
             y=alt.Y(
                 "group:N", sort=None, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)
             ),
-            x=alt.X("answers:Q", title=translate("trends.col_count", language)),
+            x=alt.X(
+                "answers:Q",
+                title=translate("trends.col_count", language),
+                axis=alt.Axis(tickMinStep=1),  # answers are whole: no 0,5 ticks
+            ),
             color=alt.Color(
                 "group:N", legend=None, scale=alt.Scale(domain=groups, range=[ACCENT, FAINT, WARM])
             ),
@@ -269,6 +274,12 @@ def section(
             download(data, name)
 
 
+def interval_bounds(interval: tuple[float, float], language: str) -> tuple[str, str]:
+    """A 95% interval's bounds as whole percentages without their sign ("25", "84")."""
+    low, high = (format_share(bound, language).rstrip("%") for bound in interval)
+    return low, high
+
+
 def protocol_rows(
     figures: list[Figure], language: str, responses: Responses
 ) -> list[dict[str, object]]:
@@ -284,7 +295,7 @@ def protocol_rows(
             return ui.t("trends.too_few", n=n)
         if (interval := figure.interval(with_protocol)) is None:
             return f"{format_number(value, language)} (n={n})"
-        low, high = (format_share(bound, language).rstrip("%") for bound in interval)
+        low, high = interval_bounds(interval, language)
         return f"{format_share(value, language)} (n={n}; {low}–{high}%)"
 
     def apart(figure: Figure) -> str:

@@ -96,7 +96,7 @@ def _clock_html(reading: TimerReading) -> str:
     elapsed = ui.t(
         "closing.elapsed",
         elapsed=int(reading.elapsed_seconds // 60),
-        planned=round(reading.planned_seconds / 60),
+        count=round(reading.planned_seconds / 60),
     )
     return f"""<div class="af-clock" data-testid="closing-clock">
   <div class="af-line"><span class="af-phase">{phase}</span>{before}

@@ -81,9 +81,9 @@ def start_form() -> None:
                 )
             )
     total = sum(minutes.values())
-    st.caption(ui.t("closing.minutes_total", total=total))
+    st.caption(ui.t("closing.minutes_total", count=total))
     if total < MINIMUM_CLOSING_MINUTES:
-        st.warning(ui.t("closing.too_short", total=total), icon=":material/timer_off:")
+        st.warning(ui.t("closing.too_short", count=total), icon=":material/timer_off:")
     if st.button(ui.t("closing.start"), type="primary", icon=":material/play_arrow:"):
         with ui.db_session(write=True) as session:
             session_id = start_closing(

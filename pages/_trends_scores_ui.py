@@ -63,7 +63,7 @@ def score_panels(
         "trends.gain_reading",
         mean=format_number(gain.mean or 0, language),
         median=format_number(gain.median or 0, language),
-        n=gain.n,
+        count=gain.n,
     )
     if gain.n > DUMBBELL_ROWS:
         reading += " " + ui.t("trends.gain_more", shown=DUMBBELL_ROWS, n=gain.n)
@@ -80,7 +80,7 @@ def score_panels(
     mode = closing_mode(distribution)
     charts.section(
         "trends.closing_title",
-        ui.t("trends.closing_reading", mode=int(mode.value), n=mode.n),
+        ui.t("trends.closing_reading", mode=int(mode.value), count=mode.n),
         charts.bars(
             distribution,
             "score",
@@ -102,7 +102,7 @@ def session_panels(data: SessionTrends, *, filtered: bool) -> None:
     rating = mean_rating(data.ratings)
     charts.section(
         "trends.ratings_title",
-        ui.t("trends.ratings_reading", mean=format_number(rating.value, language), n=rating.n),
+        ui.t("trends.ratings_reading", mean=format_number(rating.value, language), count=rating.n),
         charts.weekly_line(data.ratings) if rating.n else None,
         data.ratings,
         "sessiebeoordelingen",
@@ -112,7 +112,7 @@ def session_panels(data: SessionTrends, *, filtered: bool) -> None:
     attained = mean_t_score(data.gas)
     charts.section(
         "trends.gas_title",
-        ui.t("trends.gas_reading", mean=format_number(attained.value, language), n=attained.n),
+        ui.t("trends.gas_reading", mean=format_number(attained.value, language), count=attained.n),
         charts.bars(t_scores, "label", "t_score", "", "T", ui.t("trends.col_client"))
         if attained.n
         else None,

@@ -20,6 +20,7 @@ from core.trends import (
     protocol_figures,
     results_by_client,
     retained_share,
+    wilson_interval,
 )
 from pages import _charts as charts
 from pages import _ui as ui
@@ -71,7 +72,7 @@ def filters(in_view: list[CoachRef]) -> tuple[date | None, TrajectoryStatus | No
 def _response(key: str, response: Response) -> None:
     """Beside a figure: how many clients answered, of how many got the link."""
     if response.sent:
-        st.caption(ui.t(key, answered=response.answered, sent=response.sent))
+        st.caption(ui.t(key, answered=response.answered, count=response.sent))
 
 
 def outcome_panels(
@@ -89,10 +90,13 @@ def outcome_panels(
             st.metric(
                 ui.t("trends.retained_title"), shown, border=False, label_visibility="collapsed"
             )
-            st.write(ui.t("trends.retained_reading", share=shown, n=with_result))
-            st.caption(
-                ui.t("trends.retained_by_client", count=results_by_client(closed), n=with_result)
+            low, high = charts.interval_bounds(
+                wilson_interval(round(share * with_result), with_result), language
             )
+            st.write(
+                ui.t("trends.retained_reading", share=shown, count=with_result, low=low, high=high)
+            )
+            st.caption(ui.t("trends.retained_by_client", count=results_by_client(closed)))
         _response("trends.response_result", responses.result)
     with right.container(border=True):
         st.header(ui.t("trends.nps_title"))
@@ -101,13 +105,16 @@ def outcome_panels(
             st.info(ui.t("trends.nps_empty"), icon=":material/lightbulb:")
             _response("trends.response_evaluation", responses.evaluation)
             return
+        groups = (
+            ("trends.promoters_n", result.promoters),
+            ("trends.passives_n", result.passives),
+            ("trends.detractors_n", result.detractors),
+        )
         reading = ui.t(
             "trends.nps_reading",
             score=format_number(result.score, language, 0),
-            n=result.n,
-            promoters=result.promoters,
-            passives=result.passives,
-            detractors=result.detractors,
+            count=result.n,
+            groups=", ".join(ui.t(key, count=count) for key, count in groups),
         )
         chart = charts.nps_bar(result.promoters, result.passives, result.detractors)
         charts.draw(chart, reading)
@@ -127,7 +134,7 @@ def practice_panels(
         st.header(ui.t("trends.protocol_title"))
         st.caption(ui.t("trends.protocol_intro", min_n=MIN_N))
         rows = charts.protocol_rows(protocol_figures(closed), language, responses)
-        ui.table(rows, "trends.lines_empty")
+        ui.figures_table(rows)
         charts.download(pd.DataFrame(rows), "praktijkcijfers")
     if coaches is None:
         return

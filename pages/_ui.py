@@ -191,6 +191,12 @@ def table(rows: Sequence[Mapping[str, object]], empty_key: str) -> None:
     st.dataframe(rows, hide_index=True, width="stretch", height="content")
 
 
+def figures_table(rows: Sequence[Mapping[str, object]]) -> None:
+    """A few rows of the app's own figures, wrapped to fit the page at 1024 px (its cells are
+    Markdown: never for what a client or coach typed)."""
+    st.table(rows, hide_index=True)
+
+
 def download(
     label: str,
     data: bytes | str | Callable[[], bytes | str],

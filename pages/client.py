@@ -65,7 +65,7 @@ st.caption(
         "client.summary",
         status=ui.t(f"trajectory_status.{trajectory.status}"),
         held=held,
-        planned=trajectory.planned_sessions,
+        count=trajectory.planned_sessions,
         scores=scores,
     )
 )

@@ -70,7 +70,7 @@ picked = st.dataframe(
     table, hide_index=True, on_select="rerun", selection_mode="single-row", key="clients_table"
 )
 st.caption(
-    f"{ui.t('clients.count', shown=len(rows), total=len(choices))} · {ui.t('clients.select_hint')}"
+    f"{ui.t('clients.count', shown=len(rows), count=len(choices))} · {ui.t('clients.select_hint')}"
 )
 if picked.selection.rows:
     chosen = rows[picked.selection.rows[0]]

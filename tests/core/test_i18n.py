@@ -94,3 +94,59 @@ def test_every_singular_form_has_its_plural_and_both_languages_have_it() -> None
         singulars = [key for key in catalog(language) if key.endswith("_one")]
         assert len(singulars) >= 10
         assert all(key.removesuffix("_one") in catalog(language) for key in singulars)
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("nl", "over 1 traject.", "over 2 trajecten."),
+        ("en", "over 1 trajectory.", "over 2 trajectories."),
+    ],
+)
+def test_the_trends_readings_count_one_trajectory_in_the_singular(
+    language: str, one: str, two: str
+) -> None:
+    reading = "trends.gain_reading"
+    assert translate(reading, language, mean="1,5", median="1", count=1).endswith(one)
+    assert translate(reading, language, mean="1,5", median="1", count=2).endswith(two)
+    groups = translate("trends.promoters_n", language, count=1)
+    assert translate("trends.nps_reading", language, score="100", count=1, groups=groups) in {
+        "NPS 100 uit 1 antwoord: 1 promotor.",
+        "NPS 100 from 1 answer: 1 promoter.",
+    }
+
+
+# Placeholders before a plural noun that are fixed numbers (a limit, a form's field count).
+FIXED_NUMBERS = {
+    ("validation.text_full", "max"),
+    ("trends.lines_more", "shown"),
+    ("trends.gain_more", "shown"),
+    ("trends.protocol_intro", "min_n"),
+    ("outbox.link_note", "days"),
+    ("timeline.plan", "total"),
+    ("timeline.checklist", "total"),
+    ("closing.checklist_done", "total"),
+}
+PLURAL_NOUNS = {
+    "nl": "trajecten sessies cliënten antwoorden resultaten promotors criticasters minuten "
+    "mislukte dagen tekens velden punten mails",
+    "en": "trajectories sessions clients answers results promoters passives detractors minutes "
+    "failed days characters fields items mails",
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_number_before_a_plural_noun_is_a_count_with_its_singular(language: str) -> None:
+    messages = catalog(language)
+    nouns = "|".join(PLURAL_NOUNS[language].split())
+    slips = [
+        (key, name)
+        for key, text in messages.items()
+        for name in re.findall(rf"\{{(\w+)\}} (?:{nouns})\b", text)
+        if name != "count" and (key, name) not in FIXED_NUMBERS
+    ]
+    assert slips == []  # "1 trajecten": give the message `count` and a `_one` form
+    counted = [key for key, text in messages.items() if "{count}" in text]
+    more_than_one = {"overview.show_all"}  # only under a list cut short
+    singular = [f"{key}_one" for key in counted if not key.endswith("_one")]
+    assert [key for key in singular if key not in messages] == [f"{k}_one" for k in more_than_one]

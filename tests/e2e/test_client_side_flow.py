@@ -159,7 +159,7 @@ def test_plan_pdf_scheduled_mail_and_a_self_check_on_a_phone(
     nine = datetime.combine(week1_due, time(8, 0), UTC)  # 09:00 in Amsterdam in winter
     assert _send_due(env, nine - timedelta(hours=2)) == ""  # nothing before its time
     assert inbox.messages == []
-    assert "1 mail(s) verstuurd" in _send_due(env, nine + timedelta(minutes=5))
+    assert "1 mail verstuurd." in _send_due(env, nine + timedelta(minutes=5))
     [(_, content)] = inbox.messages
     week1 = _mail(content)
     assert [p.get_filename() for p in week1.iter_attachments()] == [plan_file_name(name)]

@@ -1,6 +1,7 @@
 """The trends page in AppTest: charts with readings, practice figures, owner versus coach."""
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,7 +65,10 @@ def test_the_owner_sees_every_chart_and_the_practice(open_page: Callable[[str], 
     assert list(said.columns)[:3] == ["Cliënt", "Coach", "Datum"]
     assert len(said) > 0 and said["Zou de cliënt je aanbevelen? (0–10)"].iloc[0] != ""
     _open_tab(app, "Uitkomsten en protocol")
-    figures = app.dataframe[0].value
+    # A share is read with its 95% interval, beside its n, in the headline as in the table.
+    [retained] = [m.value for m in app.markdown if m.value.startswith("Bij ")]
+    assert re.search(r"van de \d+ trajecten .* \(95%-interval \d+–\d+%\)\.$", retained)
+    figures = app.table[0].value  # wrapped, so every column shows at 1024 px
     assert list(figures.columns) == [
         "Cijfer",
         "Met protocol",
@@ -118,6 +122,10 @@ def test_charts_write_dutch_numbers_and_months_and_read_out_their_reading(
             assert tips and all(tip["title"] for tip in tips), spec["description"]
     bars = [s for s in specs if "layer" not in s and s["encoding"]["x"]["type"] == "ordinal"]
     assert len(bars) == 2 and all(s["encoding"]["x"]["sort"] is None for s in bars)
+    # Counted answers and trajectories have whole ticks: no "0,5" on an axis of 2 answers.
+    [answers] = [s for s in specs if s.get("encoding", {}).get("x", {}).get("field") == "answers"]
+    assert answers["encoding"]["x"]["axis"]["tickMinStep"] == 1
+    assert all(s["encoding"]["y"]["axis"]["tickMinStep"] == 1 for s in bars)
     _open_tab(app, "Doelscores")
     dataset = app.get("vega_lite_chart")[0].proto.datasets[0].data.data
     moments = set(pa.ipc.open_stream(dataset).read_all().column("moment").to_pylist())
