@@ -67,6 +67,9 @@ if submitted:
         st.session_state["settings_errors"] = invalid.errors
     else:
         st.session_state["settings_saved"] = True
+        # app.py draws the navigation before it reads the account again: read it now, or the
+        # sidebar keeps the old language until the next page.
+        ui.login_accounts(coach.username)
     # Draw again: the navigation and every text follow the newly chosen language.
     st.rerun()
 

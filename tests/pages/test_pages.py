@@ -33,6 +33,9 @@ def test_choosing_english_changes_the_whole_interface(open_page: Callable[[str],
     assert not app.exception
     assert app.title[0].value == "Settings"
     assert app.success[0].value == "Saved."
+    # The sidebar too, at once (AppTest keeps the navigation's pages in a private field).
+    titles = {page["page_name"] for page in app._registered_pages.values()}
+    assert {"Today", "Clients", "Settings"} <= titles
     app.switch_page("pages/overview.py").run()
     assert "Sessions today" in [m.label for m in app.metric]
 
