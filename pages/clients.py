@@ -66,14 +66,19 @@ if not rows:
     st.stop()
 
 table = client_table(rows, language=coach.language, timezone=coach.timezone, today=today)
+# A click on any cell opens its client, as the caption says; the row's box does too.
 picked = st.dataframe(
-    table, hide_index=True, on_select="rerun", selection_mode="single-row", key="clients_table"
+    table,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode=["single-row", "single-cell"],
+    key="clients_table",
 )
 st.caption(
     f"{ui.t('clients.count', shown=len(rows), count=len(choices))} · {ui.t('clients.select_hint')}"
 )
-if picked.selection.rows:
-    chosen = rows[picked.selection.rows[0]]
+if at := [*picked.selection.rows, *(row for row, _ in picked.selection.cells)]:
+    chosen = rows[at[0]]
     st.session_state.pop("clients_table", None)  # coming back shows the list unselected
     st.switch_page("pages/client.py", query_params={"id": str(chosen.client_id)})
 
