@@ -104,7 +104,9 @@ def question(name: str, *, markdown: bool = True) -> str:
 
 def label(name: str, *, markdown: bool = True) -> str:
     """A question as the form shows it, with a * when it must be answered."""
-    mark = (" \\*" if markdown else " *") if name in REQUIRED_ANSWERS[form.kind] else ""
+    # A lone * at the end is plain text in Markdown too; escaped, screen readers read out
+    # the backslash of a number field's name.
+    mark = " *" if name in REQUIRED_ANSWERS[form.kind] else ""
     return question(name, markdown=markdown) + mark
 
 

@@ -255,7 +255,7 @@ def test_the_self_check_asks_how_the_change_holds_and_lands_as_the_result(app_en
     assert "Nog 2 vragen leeg:" in app.error[0].value
     app.number_input[0].set_value(7)
     kept = app.radio[0]
-    assert kept.label == "Heb je de verandering vastgehouden? \\*"  # markdown: a plain *
+    assert kept.label == "Heb je de verandering vastgehouden? *"
     assert kept.options == ["Ja", "Deels", "Nee"]
     kept.set_value("partly")
     app.checkbox[0].check()
