@@ -65,6 +65,9 @@ class LinkState(StrEnum):
     REVOKED = "revoked"
 
 
+DEAD_STATES = (LinkState.SUBMITTED, LinkState.EXPIRED, LinkState.REVOKED)  # the link opens nothing
+
+
 def token_hash(token: str) -> str:
     """The stored form of a token."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -206,20 +209,29 @@ class OpenForm:
     draft: dict[str, object]  # what the client typed so far, kept while they type
 
 
-def _live_link(session: Session, token: str, now: datetime) -> FormLink | None:
+def _link(session: Session, token: str) -> FormLink | None:
     link = session.scalar(select(FormLink).where(FormLink.token_hash == token_hash(token)))
     if link is None:
         log.info("form opened with an unknown token")
-        return None
-    state = link_state(link, now)
-    if state in (LinkState.SUBMITTED, LinkState.EXPIRED, LinkState.REVOKED):
-        attempts = session.scalar(select(func.count()).where(FormAttempt.form_link_id == link.id))
-        # Enough to tell the coach someone tried; a script hammering the link adds no more.
-        if (attempts or 0) < MAX_ATTEMPTS_KEPT:
-            session.add(FormAttempt(form_link_id=link.id, attempted_at=now, reason=state.value))
-            session.flush()
-        return None
     return link
+
+
+def _live_link(session: Session, token: str, now: datetime) -> FormLink | None:
+    link = _link(session, token)
+    return None if link is None or link_state(link, now) in DEAD_STATES else link
+
+
+def note_dead_link_visit(session: Session, *, token: str, now: datetime) -> None:
+    """Count a visit to a link that no longer works, for the coach to see: once per visit,
+    and never the client's own return to the form they sent (the page tells them apart)."""
+    link = _link(session, token)
+    if link is None or (state := link_state(link, now)) not in DEAD_STATES:
+        return
+    attempts = session.scalar(select(func.count()).where(FormAttempt.form_link_id == link.id))
+    # Enough to tell the coach someone tried; a script hammering the link adds no more.
+    if (attempts or 0) < MAX_ATTEMPTS_KEPT:
+        session.add(FormAttempt(form_link_id=link.id, attempted_at=now, reason=state.value))
+        session.flush()
 
 
 def open_form(session: Session, *, token: str, now: datetime) -> OpenForm | None:

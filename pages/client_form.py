@@ -17,6 +17,7 @@ from core.client_forms import (
     FORM_ANSWERS,
     REQUIRED_ANSWERS,
     OpenForm,
+    note_dead_link_visit,
     open_form,
     save_form_draft,
     submit_form,
@@ -40,13 +41,29 @@ done = st.session_state.get("form_done") == token_hash(token)
 def dead_end(language: str = "nl") -> NoReturn:
     """One neutral page for every link that doesn't work: it tells nothing about why; only
     the browser that sent the answers hears that they arrived (a reload, a second tab)."""
-    if token and sent_from_here(copies):
+    sent_here = sent_from_here(copies) if token else None
+    if sent_here:
         st.title(translate("forms.received_title", language))
         st.success(translate("forms.received", language), icon=":material/check_circle:")
         st.stop()
+    if sent_here is False:  # the browser has said: someone else, or a link that ran out
+        note_visit()
     st.title(translate("forms.dead_title", language))
     st.info(translate("forms.dead", language), icon=":material/link_off:")
     st.stop()
+
+
+def note_visit() -> None:
+    """Tell the coach, once per visit, that this link was tried after it stopped working."""
+    noted: set[str] = st.session_state.setdefault("form_dead_noted", set())
+    if copies in noted:
+        return
+    noted.add(copies)
+    try:
+        with transaction(ui.session_factory(), write=True) as session:
+            note_dead_link_visit(session, token=token, now=utc_now())
+    except DatabaseUnavailable:
+        pass  # only a count for the coach: the page says the same without it
 
 
 copies = token_hash(token)[:16]  # names this form's fields in the browser's storage

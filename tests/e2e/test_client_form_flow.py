@@ -55,6 +55,7 @@ def test_a_client_fills_in_the_evaluation_form_and_the_coach_sees_it(
     other = browser.new_context().new_page()  # another browser: the one neutral page
     other.goto(link)
     expect(other.get_by_role("heading", name="Deze link werkt niet")).to_be_visible(timeout=15_000)
+    wait_idle(other)  # its browser has said it did not send these answers
     other.context.close()
     client.close()
 
@@ -72,3 +73,5 @@ def test_a_client_fills_in_the_evaluation_form_and_the_coach_sees_it(
     expect(
         page.get_by_text(re.compile(r"^Evaluatieformulier · gemaakt .* · ingevuld$"))
     ).to_be_visible()
+    # One visit from another browser; the client's own reload of the thank-you page is none.
+    expect(page.get_by_text("1 keer geprobeerd nadat de link niet meer werkte")).to_be_visible()
