@@ -27,7 +27,7 @@ from core.errors import DatabaseUnavailable, ValidationError
 from core.timefmt import local_date, utc_now
 from core.timer import Phase
 from pages import _ui as ui
-from pages._live_text import live_text
+from pages._live_text import coach_copy, live_text
 
 SEEN = "closing_seen"  # {(trajectory, part, field): value this tab last showed}
 UNSAVED = "closing_unsaved"  # {(trajectory, part, field): text another tab's change refused}
@@ -95,6 +95,7 @@ def _field(
             language=ui.language(),
             rows=2 if name == "goal_score_note" else 3,
             on_text=lambda text: _store(view, part, name, text),
+            browser_copy=coach_copy(ui.coach_id(), *field),
         )
     else:
 

@@ -27,12 +27,13 @@ export default function (component) {
   const mounted = parentElement.querySelector("textarea");
   if (mounted) {
     // The server has what the browser kept: the copy is no longer needed.
-    if (copy && copy.text === data.value) backup.forget();
-    // A text this field sent is stored now: later copies build on it.
-    const stored = mounted.pending.indexOf(data.value);
+    if (copy && same(copy.text, data.value)) backup.forget();
+    // A text this field sent is stored now: later copies build on it, the kept one too.
+    const stored = mounted.pending.findIndex((text) => same(text, data.value));
     if (stored >= 0) {
       mounted.base = data.value;
       mounted.pending.splice(0, stored + 1);
+      if (backup && !same(mounted.value, data.value)) mounted.keep();
     }
     return listen(mounted.sendNow);
   }
@@ -45,13 +46,16 @@ export default function (component) {
   area.rows = data.rows;
   area.maxLength = data.max;
   // Text the server never got (it was down, or the page was reloaded before the save)
-  // comes back from the browser's copy and is sent again; but when the server's text has
-  // changed since (another device), the newer text wins.
-  const kept = copy && copy.text !== data.value && copy.base === data.value ? copy.text : null;
+  // comes back from the browser's copy and is sent again: when the server has the text it
+  // was typed on, or one this field sent on the way. When the server's text has changed
+  // otherwise (another device), the newer text wins.
+  const ours = copy && [copy.base, ...(copy.sent || [])].some((text) => same(text, data.value));
+  const kept = ours && !same(copy.text, data.value) ? copy.text : null;
   if (copy && kept == null) backup.forget();
   area.value = kept != null ? kept : data.value;
   area.base = data.value;
   area.pending = [];  // texts sent and not yet seen stored, oldest first
+  area.keep = () => backup && backup.keep(area.value, area.base, area.pending);
   if (data.placeholder) area.placeholder = data.placeholder;
   const full = document.createElement("div");
   full.className = "full";
@@ -67,11 +71,12 @@ export default function (component) {
       sent = area.value;
       sentAt = Date.now();
       area.pending.push(sent);
+      area.keep();
       setStateValue("text", area.value);
     }
   };
   area.addEventListener("input", () => {
-    if (backup) backup.keep(area.value, area.base);
+    area.keep();
     full.hidden = area.value.length < data.max;
     clearTimeout(timer);
     // Sent after a pause in typing, and at least every few seconds of steady typing.
@@ -84,8 +89,13 @@ export default function (component) {
   return listen(send);
 }
 
+// The server stores a text without its outer spaces: "abc " sent is "abc" stored.
+function same(one, other) {
+  return (one || "").trim() === (other || "").trim();
+}
+
 // The field's text in the browser's storage until the server has it, for a few days at most,
-// with the server's text it was typed on top of (`base`).
+// with the server's text it was typed on top of (`base`) and the texts sent since (`sent`).
 function browserCopy(name, keepDays) {
   const key = "afronding:" + name;
   const forget = () => { try { localStorage.removeItem(key); } catch (e) {} };
@@ -98,9 +108,9 @@ function browserCopy(name, keepDays) {
       forget();
       return null;
     },
-    keep(text, base) {
+    keep(text, base, sent) {
       try {
-        localStorage.setItem(key, JSON.stringify({ text, base, at: Date.now() }));
+        localStorage.setItem(key, JSON.stringify({ text, base, sent, at: Date.now() }));
       } catch (e) {}
     },
     forget,
@@ -130,6 +140,24 @@ _live_text = st.components.v2.component("afronding_live_text", js=_JS, css=_CSS)
 SEND_AFTER_MS = 700  # a pause in typing this long sends the text
 SEND_EVERY_MS = 2000  # steady typing without a pause still sends this often
 BROWSER_COPY_DAYS = 30  # a copy the server never got is dropped after this
+COACH_COPIES = "coach:"  # how a coach's copies are named: a logout forgets them all
+FORGET_SCRIPT = f"""<script>
+for (const key of Object.keys(localStorage)) {{
+  if (key.startsWith("afronding:{COACH_COPIES}")) localStorage.removeItem(key);
+}}
+</script>"""
+
+
+def coach_copy(coach_id: int, *field: object) -> str:
+    """The name of a coach's copy of one field in the browser (see `live_text`)."""
+    return COACH_COPIES + ":".join(str(part) for part in (coach_id, *field))
+
+
+def forget_coach_copies() -> None:
+    """Drop every coach's unsent copies from this browser: after a logout, for the next one
+    at a shared laptop."""
+    with st.container(key="forget_copies"):
+        st.html(FORGET_SCRIPT, unsafe_allow_javascript=True)
 
 
 def live_text(
@@ -146,8 +174,8 @@ def live_text(
     """A text area that calls `on_text(text)` while typing; returns the text as last sent.
 
     With `browser_copy` (a name unique to the field) the browser also keeps the text until
-    the page is drawn with it as `value`, so a database fault or a reload loses nothing.
-    Only for a client's own device: on a shared laptop it would outlive a logout."""
+    the page is drawn with it as `value`, so a database fault or a reload within the pause
+    loses nothing. A coach's copies are named by `coach_copy`: a logout forgets them."""
 
     def changed() -> None:
         on_text(str(st.session_state[key]["text"]))

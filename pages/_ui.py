@@ -234,6 +234,7 @@ AUTH_KEYS = frozenset(
 )
 OWNER_KEY = "app_owner"  # the username whose state the session holds
 LOGIN_AT_KEY = "app_login_at"  # when this tab's login began: a logout after it ends it
+FORGET_COPIES_KEY = "app_forget_copies"  # logged out here: drop the browser's field copies
 
 
 def forget_session_state() -> None:
@@ -299,6 +300,7 @@ def remember_logout(coach_id: int) -> None:
     with db_session(write=True) as session:
         record_logout(session, coach_id=coach_id, now=utc_now())
     forget_session_state()
+    st.session_state[FORGET_COPIES_KEY] = True  # the login page drops the browser's copies
 
 
 def ignore_revoked_cookie(

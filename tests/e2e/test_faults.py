@@ -1,5 +1,6 @@
 """Faults as a client meets them, in chromium: the database goes away and comes back."""
 
+import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,7 +11,7 @@ from sqlalchemy.engine import make_url
 from core.client_forms import token_hash
 from tests.browser import start_server, wait_idle
 from tests.conftest import scratch_postgres
-from tests.e2e.conftest import log_in, make_form_link
+from tests.e2e.conftest import log_in, make_form_link, start_live_closing
 from tests.relay import Relay
 
 pytestmark = pytest.mark.e2e
@@ -97,6 +98,46 @@ def test_a_client_loses_nothing_while_the_database_is_down(
     expect(page.get_by_text("Ik plan mijn week. En ik zeg vaker nee.").first).to_be_visible(
         timeout=20_000
     )
+
+
+def test_a_coach_loses_nothing_typed_in_the_closing_while_the_database_is_down(
+    page: Page, relayed: tuple[str, Relay]
+) -> None:
+    url, relay = relayed
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(url)
+    wait_idle(page)
+    log_in(page)
+    start_live_closing(page)
+    wait_idle(page)
+    page.get_by_role("radio", name="Borging").click()
+    wait_idle(page)
+    label = "Belangrijkste verandering / nieuw gedrag"
+    field = page.get_by_label(label)
+    field.click()
+    field.press("Control+End")
+    field.press_sequentially(" Eerst vragen.", delay=15)
+    page.wait_for_timeout(1500)  # stored
+    # Stored without its outer spaces, as every text is.
+    typed = re.compile(
+        r"^\s*" + re.escape(f"{field.input_value().strip()} Dan pas ja zeggen.") + "$"
+    )
+
+    relay.cut()
+    field.press_sequentially(" Dan pas ja zeggen.", delay=15)
+    # The save fails: the page says the database is away (the whole page may make way).
+    expect(page.get_by_text("niet bereikbaar", exact=False).first).to_be_visible(timeout=20_000)
+    relay.restore()
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_label(label)).to_have_value(typed, timeout=30_000)  # the browser's copy
+    page.wait_for_timeout(1500)  # sent again, and stored
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_label(label)).to_have_value(typed, timeout=30_000)
+    assert not page.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('afronding:coach:'))"
+    )  # the server has it all: no copy left behind
 
 
 def _copy_key(link: str, field: str) -> str:
