@@ -186,3 +186,5 @@ def feedback_panel(rows: list[FeedbackRow], *, show_coach: bool) -> None:
             for row in rows
         ]
         ui.table(table, "trends.feedback_empty")
+        if table:
+            charts.download(pd.DataFrame(table), "wat-clienten-zeggen")

@@ -31,6 +31,14 @@ def test_the_trends_page_draws_its_charts(page: Page, app_url: str) -> None:
         open_tab(page, tab)
         expect(page.get_by_role("tab", name=tab)).to_have_attribute("aria-selected", "true")
         screenshot(page, f"6{number + 3}-evaluatietrends-tab")
+    # What clients wrote leaves only through the app's own CSV (a formula written as text):
+    # a table's toolbar offers no download of its own.
+    page.get_by_test_id("stDataFrame").last.hover()
+    expect(page.get_by_test_id("stElementToolbarButton").first).to_be_visible()
+    expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
+    with page.expect_download() as said:
+        page.get_by_role("button", name="Gegevens (CSV)").last.click()
+    assert said.value.suggested_filename == "afronding-wat-clienten-zeggen.csv"
     open_tab(page, "Doelscores")
     # No English chart toolbar ("Show data" lists raw field names); the CSV is beside it.
     page.get_by_test_id("stVegaLiteChart").first.hover()
