@@ -129,6 +129,14 @@ def cookie_key(settings: Settings, demo_key_path: Path = DEMO_KEY_PATH) -> str:
     return key
 
 
-def describe_config_error(error: ConfigError, settings: Settings, language: str) -> str:
-    """The error's message in `language`, with the database shown without its password."""
-    return translate(error.message_key, language, url=safe_url(settings.database_url))
+def describe_config_error(
+    error: ConfigError, settings: Settings, language: str, *, for_visitors: bool = False
+) -> str:
+    """The error's message in `language`, with the database shown without its password; to
+    a visitor of the web page only as its kind (no user, host or name to anyone who asks)."""
+    url = safe_url(settings.database_url)
+    if for_visitors:
+        url = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(
+            url.split(":", 1)[0].split("+", 1)[0], "?"
+        )
+    return translate(error.message_key, language, url=url)

@@ -2,6 +2,7 @@
 
 import functools
 import json
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -35,6 +36,7 @@ from core.timefmt import DEFAULT_TIMEZONE, format_moment, local_date, utc_now
 
 STYLE = (Path(__file__).parent / "_style.css").read_text(encoding="utf-8")
 Read = TypeVar("Read")
+log = logging.getLogger(__name__)
 COACH_KEY = "app_coach"  # the logged-in CoachAccount, refreshed on every run by app.py
 
 
@@ -116,9 +118,11 @@ def db_session(*, write: bool = False) -> Iterator[DbSession]:
 
 
 def stop_with_config_error(error: ConfigError) -> NoReturn:
-    """Explain why the app can't start, and stop."""
+    """Explain why the app can't start, and stop; the database's address is in the log."""
+    log.error("cannot start: %s", describe_config_error(error, settings(), DEFAULT_LANGUAGE))
+    shown = describe_config_error(error, settings(), language(), for_visitors=True)
     st.title(t("config.title"))
-    st.error(describe_config_error(error, settings(), language()), icon=":material/error:")
+    st.error(shown, icon=":material/error:")
     st.stop()
 
 
