@@ -102,8 +102,11 @@ st.session_state["app_authenticator"] = authenticator  # a password change renew
 
 if logged_in and (not accounts or ui.logged_out_since_login(accounts[0])):
     # The account was removed, or the coach logged out on another tab or device since this
-    # tab logged in: forget the session and ask for a login.
-    authenticator.logout(location="unrendered")
+    # tab logged in: forget the session and ask for a login. The browser's cookie stays: it
+    # may be the next login at this laptop (a revoked one is ignored below). Not a logout in
+    # this tab, so nothing drops the cookie.
+    authenticator.authentication_controller.logout()
+    st.session_state["logout"] = None
     ui.forget_session_state()
 
 if st.session_state.get("authentication_status"):

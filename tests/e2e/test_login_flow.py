@@ -92,6 +92,35 @@ def _wait_for_login_cookie(page: Page, *, present: bool) -> None:
     raise AssertionError(f"10 s on, the login cookie is still {'missing' if present else 'there'}")
 
 
+def test_an_old_tab_never_ends_the_next_login_in_the_same_browser(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    wait_idle(page)
+    log_in(page)
+    _wait_for_login_cookie(page, present=True)
+    old = page.context.new_page()  # a second tab, logged in by the cookie
+    old.goto(app_url)
+    expect(old.get_by_test_id("stSidebarNav")).to_be_visible(timeout=20_000)
+    wait_idle(old)
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("textbox", name="Gebruikersnaam")).to_be_visible(timeout=15_000)
+    _wait_for_login_cookie(page, present=False)
+    page.wait_for_timeout(1_500)
+    log_in(page)  # the next login at this laptop
+    _wait_for_login_cookie(page, present=True)
+    # The old tab learns of the logout (from the cookie's change, or the next click in it)
+    # and forgets its login ...
+    old.wait_for_timeout(2_000)
+    if old.get_by_test_id("stSidebarNav").is_visible():
+        old.get_by_test_id("stSidebarNav").get_by_role("link", name="Cliënten").click()
+    wait_idle(old)
+    old.wait_for_timeout(2_000)
+    # ... but the browser's new login stays.
+    assert _login_cookies(page)
+    page.reload()
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible(timeout=20_000)
+    old.close()
+
+
 LOADED_AHEAD = """() => performance.getEntriesByType("resource")
   .some((entry) => /\\/static\\/js\\/DataFrame\\.[^/]*\\.js$/.test(entry.name))"""
 
