@@ -27,6 +27,11 @@ def _empty(chart: str, filtered: bool) -> str:
     return "trends.filtered_empty" if filtered else f"trends.{chart}_empty"
 
 
+# The highlighted client, kept while another tab is open: Streamlit drops a widget's own
+# value in a run that does not draw it.
+HIGHLIGHT_KEPT = "trends_highlight_kept"
+
+
 def score_panels(
     data: ScoreTrends, score_table: Callable[[], pd.DataFrame], *, filtered: bool
 ) -> None:
@@ -36,12 +41,17 @@ def score_panels(
     clients = trajectories.drop_duplicates("client_id").sort_values("client")
     # As lists: stepping through pandas' text column one by one took 3 ms for 2,000 clients.
     client_names = dict(zip(clients["client_id"].tolist(), clients["client"].tolist(), strict=True))
+    kept = st.session_state.get(HIGHLIGHT_KEPT)
     highlight = st.selectbox(
         ui.t("trends.highlight"),
         [None, *client_names],
+        index=[None, *client_names].index(kept) if kept in client_names else 0,
         format_func=lambda c: ui.t("trends.nobody") if c is None else client_names[c],
         placeholder=ui.t("trends.nobody"),  # what None reads as (see _trends_ui)
         key="trends_highlight",
+        on_change=lambda: st.session_state.update(
+            {HIGHLIGHT_KEPT: st.session_state["trends_highlight"]}
+        ),
     )
     lines = data.lines
     shown, total = lines["trajectory_id"].nunique(), len(trajectories)

@@ -35,7 +35,7 @@ scores, sessions, outcomes, said = st.tabs(
 )
 if scores.open:
     # The highlighted client's lines are read with the rest (its box is in the tab).
-    keep = st.session_state.get("trends_highlight")
+    keep = st.session_state.get(scores_ui.HIGHLIGHT_KEPT)
     with ui.db_session() as session:
         score_data = load_score_trends(session, **scope, keep_client=keep)
     with scores:

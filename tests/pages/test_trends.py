@@ -174,3 +174,16 @@ def test_without_data_every_section_says_what_to_do(app_env: Path) -> None:
     ):
         assert any(g.startswith(start) for g in guidance), start
     assert charts == 0  # no empty frames drawn
+
+
+def test_the_highlighted_client_stays_chosen_across_the_tabs(
+    open_page: Callable[[str], AppTest],
+) -> None:
+    app = open_page(PAGE)
+    app.selectbox(key="trends_highlight").select_index(3).run()
+    chosen = app.selectbox(key="trends_highlight").value
+    assert chosen is not None
+    _open_tab(app, "Sessies en GAS")
+    _open_tab(app, "Doelscores")
+    assert not app.exception
+    assert app.selectbox(key="trends_highlight").value == chosen
