@@ -9,7 +9,6 @@ from pages import _login_ui as login_ui
 from pages import _two_factor_ui as two_factor_ui
 from pages import _ui as ui
 from pages import _warm_up as warm_up
-from pages._live_text import forget_coach_copies
 
 st.set_page_config(page_title="Afronding", page_icon=":material/explore:", layout="wide")
 ui.components_without_pandas()
@@ -141,8 +140,6 @@ if not st.session_state.get("authentication_status"):
     if not status:
         login_ui.login_form(authenticator, middle, current)
         warm_up.while_typing()
-        if st.session_state.pop(ui.FORGET_COPIES_KEY, False):
-            forget_coach_copies()
     if not st.session_state.get("authentication_status"):
         st.stop()
     # Logged in by the form: this run ends here, so the cookie component can store the

@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.i18n import translate
 from core.validation import TEXT_MAX
+from pages._ui import COACH_COPIES
 
 # The text is set only when the field first mounts: a rerun while someone types must never
 # write an older value over what is in the field. User text only ever travels in `data`
@@ -140,24 +141,11 @@ _live_text = st.components.v2.component("afronding_live_text", js=_JS, css=_CSS)
 SEND_AFTER_MS = 700  # a pause in typing this long sends the text
 SEND_EVERY_MS = 2000  # steady typing without a pause still sends this often
 BROWSER_COPY_DAYS = 30  # a copy the server never got is dropped after this
-COACH_COPIES = "coach:"  # how a coach's copies are named: a logout forgets them all
-FORGET_SCRIPT = f"""<script>
-for (const key of Object.keys(localStorage)) {{
-  if (key.startsWith("afronding:{COACH_COPIES}")) localStorage.removeItem(key);
-}}
-</script>"""
 
 
 def coach_copy(coach_id: int, *field: object) -> str:
     """The name of a coach's copy of one field in the browser (see `live_text`)."""
     return COACH_COPIES + ":".join(str(part) for part in (coach_id, *field))
-
-
-def forget_coach_copies() -> None:
-    """Drop every coach's unsent copies from this browser: after a logout, for the next one
-    at a shared laptop."""
-    with st.container(key="forget_copies"):
-        st.html(FORGET_SCRIPT, unsafe_allow_javascript=True)
 
 
 def live_text(
@@ -175,7 +163,8 @@ def live_text(
 
     With `browser_copy` (a name unique to the field) the browser also keeps the text until
     the page is drawn with it as `value`, so a database fault or a reload within the pause
-    loses nothing. A coach's copies are named by `coach_copy`: a logout forgets them."""
+    loses nothing. A coach's copies are named by `coach_copy`: a logout forgets them
+    (`ui.drop_login_cookie`)."""
 
     def changed() -> None:
         on_text(str(st.session_state[key]["text"]))

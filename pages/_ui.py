@@ -238,7 +238,11 @@ AUTH_KEYS = frozenset(
 )
 OWNER_KEY = "app_owner"  # the username whose state the session holds
 LOGIN_AT_KEY = "app_login_at"  # when this tab's login began: a logout after it ends it
-FORGET_COPIES_KEY = "app_forget_copies"  # logged out here: drop the browser's field copies
+COACH_COPIES = "coach:"  # how a coach's field copies are named (pages/_live_text.py)
+FORGET_COPIES_SCRIPT = f"""
+for (const key of Object.keys(localStorage)) {{
+  if (key.startsWith("afronding:{COACH_COPIES}")) localStorage.removeItem(key);
+}}"""
 
 
 def forget_session_state() -> None:
@@ -304,7 +308,6 @@ def remember_logout(coach_id: int) -> None:
     with db_session(write=True) as session:
         record_logout(session, coach_id=coach_id, now=utc_now())
     forget_session_state()
-    st.session_state[FORGET_COPIES_KEY] = True  # the login page drops the browser's copies
 
 
 def ignore_revoked_cookie(
@@ -332,12 +335,15 @@ def ignore_revoked_cookie(
 
 
 def drop_login_cookie(cookie_name: str) -> None:
-    """After a logout in this tab, the browser drops the login cookie at once."""
+    """After a logout in this tab, the browser drops the login cookie and the coach's field
+    copies at once."""
     # The library deletes it from a component frame that a quick rerun can remove before
     # its script ran (seen in the browser suite: the cookie stayed); this runs in the page.
     if st.session_state.get("logout"):
         expired = f"{cookie_name}=; path=/; max-age=0; samesite=strict"
-        _run_in_page(f"document.cookie = {json.dumps(expired)};")
+        # And what the coach typed that the server never got: the next coach at a shared
+        # laptop finds nothing of it in the browser's storage.
+        _run_in_page(f"document.cookie = {json.dumps(expired)};{FORGET_COPIES_SCRIPT}")
 
 
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
