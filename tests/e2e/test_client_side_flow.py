@@ -30,7 +30,9 @@ from tests.smtp import Inbox, free_port
 
 pytestmark = pytest.mark.e2e
 CHANGES = "Ik zeg vaker nee, óók op vrijdagmiddag — en ik plan mijn week zelf."
-RETAINED = re.compile(r"(\d+) van de (\d+) resultaten gaf de cliënt zelf")
+# How many month-6 results there are, and how many of them the clients gave themselves.
+RESULTS = re.compile(r"van (?:de )?(\d+) trajecte?n? met een resultaatcheck")
+BY_CLIENT = re.compile(r"Hiervan kwam(?:en)? er (\d+) van de cliënt")
 
 
 MailApp = tuple[str, str, Inbox, dict[str, str]]
@@ -85,11 +87,14 @@ def _retained(page: Page, url: str) -> tuple[int, int]:
     page.goto(f"{url}/evaluatietrends")
     wait_idle(page)
     open_tab(page, "Uitkomsten en protocol")
-    said = page.get_by_text(RETAINED)
-    expect(said).to_be_visible(timeout=20_000)
-    found = RETAINED.search(said.inner_text())
-    assert found is not None
-    return int(found.group(1)), int(found.group(2))
+    counts = []
+    for pattern in (BY_CLIENT, RESULTS):
+        said = page.get_by_text(pattern)
+        expect(said).to_be_visible(timeout=20_000)
+        found = pattern.search(said.inner_text())
+        assert found is not None
+        counts.append(int(found.group(1)))
+    return counts[0], counts[1]
 
 
 def test_plan_pdf_scheduled_mail_and_a_self_check_on_a_phone(
